@@ -1,0 +1,44 @@
+# Every external dependency, all from Debian packages (scripts/install-deps.sh installs them).
+# See ../shared/notes/deps-perf.md for the facts behind each line.
+find_package(Boost 1.74 REQUIRED CONFIG)          # Boost::headers (multiprecision)
+find_package(GTest 1.12 REQUIRED CONFIG)          # GTest::gtest_main, GTest::gmock
+find_package(rapidcheck REQUIRED CONFIG)          # no version file; targets rapidcheck, rapidcheck_gtest
+find_package(nlohmann_json 3.11 REQUIRED CONFIG)
+find_package(fmt 9 REQUIRED CONFIG)
+find_package(CLI11 2.1 REQUIRED CONFIG)
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr>=4.1)   # PkgConfig::MPFR
+pkg_check_modules(GMP REQUIRED IMPORTED_TARGET gmp)          # PkgConfig::GMP
+
+# MPFI ships neither a .pc file nor a CMake config.
+find_path(MPFI_INCLUDE_DIR mpfi.h REQUIRED)
+find_library(MPFI_LIBRARY mpfi REQUIRED)
+add_library(MPFI::MPFI UNKNOWN IMPORTED)
+set_target_properties(MPFI::MPFI PROPERTIES
+  IMPORTED_LOCATION "${MPFI_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${MPFI_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES "PkgConfig::MPFR;PkgConfig::GMP")
+
+# CUDA: built when nvcc is found, cleanly skipped otherwise.
+set(TL_HAVE_CUDA OFF)
+if(TL_ENABLE_CUDA AND NOT TL_SANITIZE)
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 90)   # H100/H200; never "native" (fails without a GPU)
+    endif()
+    enable_language(CUDA)
+    # CMake 3.25 knows no CUDA20 flag for nvcc; CUDA_STANDARD falls back to CXX_STANDARD (20).
+    if(NOT DEFINED CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+      set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+      set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+    endif()
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    find_package(CUDAToolkit REQUIRED)
+    set(TL_HAVE_CUDA ON)
+  endif()
+endif()
+message(STATUS "TorchLean: CUDA backend ${TL_HAVE_CUDA}")

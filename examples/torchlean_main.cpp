@@ -1,0 +1,121 @@
+// The `torchlean` command. Subcommands so far:
+//   torchlean graph check FILE...    validate tl.ir.v1 files (exit 2 if any is invalid)
+//   torchlean graph show FILE...     validate and print each graph node by node
+//   torchlean graph dot FILE [-o F]  Graphviz DOT of a graph
+//   torchlean graph fmt FILE [-o F]  rewrite a graph in canonical tl.ir.v1 form
+//   torchlean ops                    the op table: arity, gradients, traits
+// Exit status: 0 success, 2 usage or input error (DESIGN §8/§9), 1 internal error.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "spec/file_io.h"
+#include "spec/json_io.h"
+#include "spec/print.h"
+
+namespace {
+
+using namespace tl;
+
+std::string traits_text(OpId op) {
+  std::string out;
+  auto add = [&](OpTrait t, const char* name) {
+    if (op_has(op, t)) out += (out.empty() ? "" : ",") + std::string(name);
+  };
+  add(kElementwise, "elementwise");
+  add(kCommutative, "commutative");
+  add(kLinear, "linear");
+  add(kRational, "rational");
+  add(kStructural, "structural");
+  if (op_differentiable(op)) out += (out.empty() ? "" : ",") + std::string("differentiable");
+  return out.empty() ? "-" : out;
+}
+
+void print_ops() {
+  std::printf("%-18s %-7s %s\n", "op", "arity", "traits");
+  for (const OpInfo& info : kOpInfo) {
+    std::string arity = std::to_string(info.min_arity);
+    if (info.max_arity == kVariadic) arity += "+";
+    else if (info.max_arity != info.min_arity) arity += "-" + std::to_string(info.max_arity);
+    std::printf("%-18s %-7s %s\n", std::string(info.json_name).c_str(), arity.c_str(),
+                traits_text(info.id).c_str());
+  }
+  std::printf("%d ops\n", kNumOps);
+}
+
+std::string summary(const Graph& g) {
+  int data = 0, params = 0, consts = 0;
+  for (const Node& n : g.nodes) {
+    if (const auto* a = std::get_if<InputAttrs>(&n.attrs)) (a->role == InputRole::param ? params : data)++;
+    if (n.op == OpId::constant) consts++;
+  }
+  return std::to_string(g.size()) + " nodes, " + std::to_string(data) + " data inputs, " +
+         std::to_string(params) + " parameters, " + std::to_string(consts) + " constants, " +
+         std::to_string(g.outputs.size()) + " outputs";
+}
+
+// Validates each file; prints "ok" lines or the error. Returns 0 or 2.
+int check_files(const std::vector<std::string>& files, bool show) {
+  int status = 0;
+  for (const std::string& file : files) {
+    try {
+      Graph g = read_graph(file);
+      std::printf("ok   %s: '%s', %s\n", file.c_str(), g.name.c_str(), summary(g).c_str());
+      if (show) std::printf("%s\n", graph_to_text(g).c_str());
+    } catch (const UserError& e) {
+      std::printf("FAIL %s\n", e.what());
+      status = 2;
+    }
+  }
+  return status;
+}
+
+void emit(const std::string& text, const std::string& out_path) {
+  if (out_path.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
+  else write_file_atomic(out_path, text);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"TorchLean C++: graphs, reference semantics and checked backends"};
+  app.require_subcommand(1);
+  auto* graph = app.add_subcommand("graph", "work with tl.ir.v1 graph files");
+  graph->require_subcommand(1);
+  std::vector<std::string> files;
+  std::string file, out_path;
+  auto* check = graph->add_subcommand("check", "validate graph files");
+  check->add_option("files", files, "tl.ir.v1 files")->required();
+  auto* show = graph->add_subcommand("show", "validate and print graph files");
+  show->add_option("files", files, "tl.ir.v1 files")->required();
+  auto* dot = graph->add_subcommand("dot", "print a graph as Graphviz DOT");
+  dot->add_option("file", file, "tl.ir.v1 file")->required();
+  dot->add_option("-o,--out", out_path, "write to this file instead of stdout");
+  auto* fmt = graph->add_subcommand("fmt", "rewrite a graph in canonical form");
+  fmt->add_option("file", file, "tl.ir.v1 file")->required();
+  fmt->add_option("-o,--out", out_path, "write to this file instead of stdout");
+  auto* ops = app.add_subcommand("ops", "list the op table");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    if (check->parsed()) return check_files(files, false);
+    if (show->parsed()) return check_files(files, true);
+    if (dot->parsed()) emit(graph_to_dot(read_graph(file)), out_path);
+    if (fmt->parsed()) emit(graph_to_json(read_graph(file)), out_path);
+    if (ops->parsed()) print_ops();
+    return 0;
+  } catch (const UserError& e) {
+    std::fprintf(stderr, "torchlean: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "torchlean: internal error: %s\n", e.what());
+    return 1;
+  }
+}

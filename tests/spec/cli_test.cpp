@@ -1,0 +1,74 @@
+// The torchlean command's graph subcommands: exit status 0 for valid graphs, 2 with a message
+// naming the problem for bad files and bad flags, and no partial output file on failure.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string output;
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(TL_TORCHLEAN_BIN) + " " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  int raw = pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  return r;
+}
+
+const std::string kGraphs = std::string(TL_EXAMPLES_DIR) + "/graphs/";
+const std::string kMalformed = std::string(TL_TEST_DATA_DIR) + "/malformed/";
+
+TEST(TorchleanCli, CheckAcceptsTheExampleGraphs) {
+  Result r = run("graph check " + kGraphs + "*.json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("ok   "), std::string::npos);
+}
+
+TEST(TorchleanCli, CheckRejectsAMalformedGraphWithStatus2AndTheReason) {
+  Result r = run("graph check " + kMalformed + "unknown_op.json");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("unknown op 'relu6'"), std::string::npos) << r.output;
+}
+
+TEST(TorchleanCli, EveryMalformedFileGivesStatus2NeverACrash) {
+  for (const auto& e : std::filesystem::directory_iterator(kMalformed)) {
+    if (e.path().extension() != ".json") continue;
+    Result r = run("graph fmt " + e.path().string());
+    EXPECT_EQ(r.status, 2) << e.path() << "\n" << r.output;
+  }
+}
+
+TEST(TorchleanCli, BadFlagsGiveStatus2) {
+  EXPECT_EQ(run("graph check --no-such-flag x.json").status, 2);
+  EXPECT_EQ(run("frobnicate").status, 2);
+  EXPECT_EQ(run("").status, 2);
+}
+
+TEST(TorchleanCli, FailedFmtLeavesNoOutputFile) {
+  auto out = std::filesystem::temp_directory_path() / "tl_cli_fmt_out.json";
+  std::filesystem::remove(out);
+  EXPECT_EQ(run("graph fmt " + kMalformed + "cycle_self.json -o " + out.string()).status, 2);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(run("graph fmt " + kGraphs + "tiny_convnet.json -o " + out.string()).status, 0);
+  EXPECT_TRUE(std::filesystem::exists(out));
+  std::filesystem::remove(out);
+}
+
+TEST(TorchleanCli, DotOutputNamesEveryNodeAndOutput) {
+  Result r = run("graph dot " + kGraphs + "mlp_2_8_1_mse.json");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("digraph"), std::string::npos);
+  EXPECT_NE(r.output.find("n9 -> out1"), std::string::npos) << r.output;
+}
+
+}  // namespace
