@@ -26,7 +26,12 @@ namespace {
 struct RoundFloatAttrs {
   DType dtype;
   void operator()(std::string_view, double& x) const {
-    if (dtype == DType::f32) x = static_cast<double>(static_cast<float>(x));
+    if (dtype != DType::f32) return;
+    // g++ 12.2 -O2 deleted the plain `x = double(float(x))` store here (the whole visit became a
+    // no-op; reproduced outside the project, not fixed by -fno-strict-aliasing). The volatile
+    // narrowing forces the rounding; OpsTable.RoundFloatAttrsRoundsToFloat32 guards it.
+    volatile float narrowed = static_cast<float>(x);
+    x = narrowed;
   }
   template <class T> void operator()(std::string_view, T&) const {}
 };

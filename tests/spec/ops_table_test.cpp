@@ -57,6 +57,19 @@ TEST(OpsTable, TraitsAreConsistentWithArity) {
   }
 }
 
+TEST(OpsTable, RoundFloatAttrsRoundsToFloat32ExceptKeepProb) {
+  Attrs bn = default_attrs(OpId::batch_norm);
+  round_float_attrs(OpId::batch_norm, bn, DType::f32);
+  EXPECT_EQ(std::get<BatchNormAttrs>(bn).eps, static_cast<double>(1e-6f));
+  EXPECT_EQ(std::get<BatchNormAttrs>(bn).momentum, static_cast<double>(0.1f));
+  Attrs f64 = default_attrs(OpId::batch_norm);
+  round_float_attrs(OpId::batch_norm, f64, DType::f64);
+  EXPECT_EQ(std::get<BatchNormAttrs>(f64).eps, 1e-6);
+  Attrs mask = BernoulliMaskAttrs{0.1, 3};
+  round_float_attrs(OpId::bernoulli_mask, mask, DType::f32);
+  EXPECT_EQ(std::get<BernoulliMaskAttrs>(mask).keep_prob, 0.1);
+}
+
 TEST(OpsTable, LabelAndIndexInputsGetNoGradient) {
   EXPECT_TRUE(op_input_gets_grad(OpId::cross_entropy, 0));
   EXPECT_FALSE(op_input_gets_grad(OpId::cross_entropy, 1));
