@@ -29,6 +29,11 @@ Rounding round_enclosure(const mpfr_t lo, const mpfr_t hi, DType dtype) {
   double b = round_to_dtype(hi, dtype);
   Rounding r;
   r.precision = std::max(mpfr_get_prec(lo), mpfr_get_prec(hi));
+  if (mpfr_zero_p(lo) && mpfr_zero_p(hi)) {  // the exact real 0 (MPFI writes it [+0, -0])
+    r.decided = true;
+    r.value = 0.0;
+    return r;
+  }
   r.decided = same_bits(a, b);
   r.value = a;
   return r;

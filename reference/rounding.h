@@ -24,7 +24,9 @@ struct Rounding {
   mpfr_prec_t precision = 0; // the working precision that decided it, or the cap
 };
 
-// Rounds an enclosure if it is decided at this precision.
+// Rounds an enclosure if it is decided at this precision. An enclosure of exactly 0 (either zero
+// sign on either end) rounds to +0: the reals have no signed zero. One that straddles 0 with
+// nonzero width is undecided when its ends round to zeros of different signs.
 Rounding round_enclosure(const mpfr_t lo, const mpfr_t hi, DType dtype);
 
 // Calls enclose(precision, lo, hi) with precision = start, 2·start, ... up to cap; `enclose` must set

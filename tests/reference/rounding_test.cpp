@@ -96,13 +96,19 @@ TEST(CorrectRounding, AnEnclosureThatNeverExcludesAMidpointIsUndecidedAtTheCap) 
   EXPECT_EQ(calls, 5);  // 64, 128, 256, 512, 1024
 }
 
-TEST(CorrectRounding, EnclosureOfZeroSpanningBothSignsIsUndecided) {
+TEST(CorrectRounding, TinyEnclosureStraddlingZeroIsUndecidedButExactZeroIsPlusZero) {
   mpfr_t lo, hi;
   mpfr_init2(lo, 64);
   mpfr_init2(hi, 64);
-  mpfr_set_zero(lo, -1);
-  mpfr_set_zero(hi, +1);
+  mpfr_set_d(lo, -1e-300, MPFR_RNDN);  // [-1e-300 * 2^-800, +...]: both ends round to zeros
+  mpfr_mul_2si(lo, lo, -800, MPFR_RNDN);
+  mpfr_neg(hi, lo, MPFR_RNDN);
   EXPECT_FALSE(round_enclosure(lo, hi, DType::f64).decided);
+  mpfr_set_zero(lo, +1);  // MPFI's [+0, -0]
+  mpfr_set_zero(hi, -1);
+  Rounding zero = round_enclosure(lo, hi, DType::f32);
+  EXPECT_TRUE(zero.decided);
+  EXPECT_FALSE(std::signbit(zero.value));
   mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
 }
 

@@ -1,0 +1,89 @@
+// Whole-graph forward and backward sweeps of the reference (included by eval_impl.h).
+#pragma once
+
+#include "spec/print.h"
+
+namespace tl::ref {
+
+template <class S>
+void require_rational_ops(const Graph& g) {
+  if constexpr (std::is_same_v<S, Rational>) {
+    for (NodeId i = 0; i < g.size(); ++i) {
+      TL_CHECK_USER(op_has(g.node(i).op, kRational),
+                    node_label(i, g.node(i).op) + " is not a rational op: the Rational meaning cannot "
+                    "evaluate it exactly (use the interval or strict meaning)");
+    }
+  }
+}
+
+template <class S>
+RefTensor<S> bind_input(const Node& n, NodeId id, const std::map<std::string, HostTensor>& inputs) {
+  std::string name(node_name(n));
+  auto it = inputs.find(name);
+  TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "' (" + node_label(id, n.op) + ")");
+  const HostTensor& t = it->second;
+  TL_CHECK_USER(t.dtype() == n.dtype && t.shape() == n.shape,
+                "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str() +
+                    ", got " + std::string(dtype_name(t.dtype())) + t.shape().str());
+  return from_host<S>(t);
+}
+
+template <class S>
+std::vector<RefTensor<S>> evaluate(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
+  require_rational_ops<S>(g);
+  for (const auto& [name, tensor] : inputs) {
+    std::optional<NodeId> id = g.find_named(name);
+    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
+  }
+  std::vector<RefTensor<S>> values;
+  values.reserve(static_cast<std::size_t>(g.size()));
+  for (NodeId i = 0; i < g.size(); ++i) {
+    const Node& n = g.node(i);
+    if (n.op == OpId::input) {
+      values.push_back(bind_input<S>(n, i, inputs));
+      continue;
+    }
+    Inputs<S> in;
+    for (NodeId p : n.parents) in.push_back(&values[static_cast<std::size_t>(p)]);
+    values.push_back(forward_op<S>(n, in, node_label(i, n.op)));
+  }
+  return values;
+}
+
+template <class S>
+std::map<NodeId, RefTensor<S>> gradients(const Graph& g, const std::vector<RefTensor<S>>& values,
+                                         NodeId output, const RefTensor<S>& seed,
+                                         const std::vector<NodeId>& wrt) {
+  require_rational_ops<S>(g);
+  TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
+  TL_CHECK_USER(seed.shape == g.node(output).shape, "gradients: seed shape " + seed.shape.str() +
+                                                       " differs from the output's " + g.node(output).shape.str());
+  std::vector<std::optional<RefTensor<S>>> grad(static_cast<std::size_t>(g.size()));
+  grad[static_cast<std::size_t>(output)] = seed;
+  for (NodeId i = output; i >= 0; --i) {
+    const Node& n = g.node(i);
+    if (!grad[static_cast<std::size_t>(i)] || !op_differentiable(n.op)) continue;
+    Inputs<S> in;
+    for (NodeId p : n.parents) in.push_back(&values[static_cast<std::size_t>(p)]);
+    Grads<S> dx = vjp_op<S>(n, in, values[static_cast<std::size_t>(i)], *grad[static_cast<std::size_t>(i)],
+                            node_label(i, n.op));
+    for (std::size_t k = 0; k < dx.size(); ++k) {
+      if (!dx[k]) continue;
+      auto& target = grad[static_cast<std::size_t>(n.parents[k])];
+      if (!target) {
+        target = std::move(*dx[k]);
+      } else {
+        for (int64_t e = 0; e < target->numel(); ++e) (*target)[e] = (*target)[e] + (*dx[k])[e];
+      }
+    }
+  }
+  std::map<NodeId, RefTensor<S>> out;
+  for (NodeId id : wrt) {
+    TL_CHECK_USER(id >= 0 && id < g.size(), "gradients: node " + std::to_string(id) + " does not exist");
+    const auto& gi = grad[static_cast<std::size_t>(id)];
+    out.emplace(id, gi ? *gi : zeros<S>(g.node(id).shape));
+  }
+  return out;
+}
+
+}  // namespace tl::ref
