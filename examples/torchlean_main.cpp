@@ -4,12 +4,14 @@
 //   torchlean graph dot FILE [-o F]  Graphviz DOT of a graph
 //   torchlean graph fmt FILE [-o F]  rewrite a graph in canonical tl.ir.v1 form
 //   torchlean ops                    the op table: arity, gradients, traits
+//   torchlean reference_tour         a lesson: a tiny MLP exactly, as enclosures, in float32
 // Exit status: 0 success, 2 usage or input error (DESIGN §8/§9), 1 internal error.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
 
+#include "examples/reference_tour.h"
 #include "spec/file_io.h"
 #include "spec/json_io.h"
 #include "spec/print.h"
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
   fmt->add_option("file", file, "tl.ir.v1 file")->required();
   fmt->add_option("-o,--out", out_path, "write to this file instead of stdout");
   auto* ops = app.add_subcommand("ops", "list the op table");
+  auto* tour = app.add_subcommand("reference_tour", "what a tiny MLP computes: exactly, as enclosures, in float32");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -110,6 +113,7 @@ int main(int argc, char** argv) {
     if (dot->parsed()) emit(graph_to_dot(read_graph(file)), out_path);
     if (fmt->parsed()) emit(graph_to_json(read_graph(file)), out_path);
     if (ops->parsed()) print_ops();
+    if (tour->parsed()) return run_reference_tour();
     return 0;
   } catch (const UserError& e) {
     std::fprintf(stderr, "torchlean: error: %s\n", e.what());

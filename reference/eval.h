@@ -23,10 +23,11 @@ template <class S>
 RefTensor<S> forward_op(const Node& node, const Inputs<S>& in, const std::string& where);
 
 // Gradients of the op's inputs given the upstream gradient g of its output y; nullopt for inputs
-// that receive none (spec/ops.def grad_inputs).
+// that receive none (spec/ops.def grad_inputs) and for inputs whose `wanted` entry is false (an
+// empty `wanted` means all).
 template <class S>
 Grads<S> vjp_op(const Node& node, const Inputs<S>& in, const RefTensor<S>& y, const RefTensor<S>& g,
-                const std::string& where);
+                const std::string& where, const std::vector<bool>& wanted = {});
 
 // Every node's value. `inputs` maps each input node's name to a host tensor of its dtype and shape
 // (UserError for missing, extra or mismatched inputs; for non-rational ops under Rational).

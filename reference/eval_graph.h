@@ -16,6 +16,21 @@ void require_rational_ops(const Graph& g) {
   }
 }
 
+// Strict<T> gives the strict meaning of graphs of T only (its scalars are T).
+template <class S>
+void require_strict_dtype(const Graph& g) {
+  std::optional<DType> want;
+  if constexpr (std::is_same_v<S, Strict<float>>) want = DType::f32;
+  if constexpr (std::is_same_v<S, Strict<double>>) want = DType::f64;
+  if (!want) return;
+  for (NodeId i = 0; i < g.size(); ++i) {
+    TL_CHECK_USER(g.node(i).dtype == *want,
+                  std::string("the ") + scalar_name<S>() + " meaning evaluates " +
+                      std::string(dtype_name(*want)) + " graphs, but " + node_label(i, g.node(i).op) +
+                      " is " + std::string(dtype_name(g.node(i).dtype)));
+  }
+}
+
 template <class S>
 RefTensor<S> bind_input(const Node& n, NodeId id, const std::map<std::string, HostTensor>& inputs) {
   std::string name(node_name(n));
@@ -31,6 +46,7 @@ RefTensor<S> bind_input(const Node& n, NodeId id, const std::map<std::string, Ho
 template <class S>
 std::vector<RefTensor<S>> evaluate(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
   require_rational_ops<S>(g);
+  require_strict_dtype<S>(g);
   for (const auto& [name, tensor] : inputs) {
     std::optional<NodeId> id = g.find_named(name);
     TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
@@ -58,15 +74,28 @@ std::map<NodeId, RefTensor<S>> gradients(const Graph& g, const std::vector<RefTe
   TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
   TL_CHECK_USER(seed.shape == g.node(output).shape, "gradients: seed shape " + seed.shape.str() +
                                                        " differs from the output's " + g.node(output).shape.str());
+  // needed[i]: node i is in `wrt` or lies on a path from one of them (its gradient must be formed).
+  std::vector<bool> needed(static_cast<std::size_t>(g.size()), false);
+  for (NodeId id : wrt) {
+    TL_CHECK_USER(id >= 0 && id < g.size(), "gradients: node " + std::to_string(id) + " does not exist");
+    needed[static_cast<std::size_t>(id)] = true;
+  }
+  for (NodeId i = 0; i < g.size(); ++i) {
+    for (NodeId p : g.node(i).parents) needed[static_cast<std::size_t>(i)] = needed[static_cast<std::size_t>(i)] || needed[static_cast<std::size_t>(p)];
+  }
   std::vector<std::optional<RefTensor<S>>> grad(static_cast<std::size_t>(g.size()));
   grad[static_cast<std::size_t>(output)] = seed;
   for (NodeId i = output; i >= 0; --i) {
     const Node& n = g.node(i);
-    if (!grad[static_cast<std::size_t>(i)] || !op_differentiable(n.op)) continue;
+    if (!grad[static_cast<std::size_t>(i)] || !op_differentiable(n.op) || !needed[static_cast<std::size_t>(i)]) continue;
     Inputs<S> in;
-    for (NodeId p : n.parents) in.push_back(&values[static_cast<std::size_t>(p)]);
+    std::vector<bool> wanted;
+    for (NodeId p : n.parents) {
+      in.push_back(&values[static_cast<std::size_t>(p)]);
+      wanted.push_back(needed[static_cast<std::size_t>(p)]);
+    }
     Grads<S> dx = vjp_op<S>(n, in, values[static_cast<std::size_t>(i)], *grad[static_cast<std::size_t>(i)],
-                            node_label(i, n.op));
+                            node_label(i, n.op), wanted);
     for (std::size_t k = 0; k < dx.size(); ++k) {
       if (!dx[k]) continue;
       auto& target = grad[static_cast<std::size_t>(n.parents[k])];
@@ -79,7 +108,6 @@ std::map<NodeId, RefTensor<S>> gradients(const Graph& g, const std::vector<RefTe
   }
   std::map<NodeId, RefTensor<S>> out;
   for (NodeId id : wrt) {
-    TL_CHECK_USER(id >= 0 && id < g.size(), "gradients: node " + std::to_string(id) + " does not exist");
     const auto& gi = grad[static_cast<std::size_t>(id)];
     out.emplace(id, gi ? *gi : zeros<S>(g.node(id).shape));
   }

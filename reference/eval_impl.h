@@ -74,9 +74,12 @@ RefTensor<S> forward_op(const Node& node, const Inputs<S>& in, const std::string
     case OpId::conv2d: return fwd_conv2d(c, in);
     case OpId::max_pool2d: return fwd_pool(c, true, in);
     case OpId::avg_pool2d: return fwd_pool(c, false, in);
-    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
-    case OpId::broadcast_to: case OpId::concat: case OpId::slice:
-      return fwd_move(c, in);
+    case OpId::reshape: case OpId::flatten: return fwd_move(c, Move::reshape, in);
+    case OpId::permute: return fwd_move(c, Move::permute, in);
+    case OpId::transpose: return fwd_move(c, Move::transpose, in);
+    case OpId::broadcast_to: return fwd_move(c, Move::broadcast_to, in);
+    case OpId::concat: return fwd_move(c, Move::concat, in);
+    case OpId::slice: return fwd_move(c, Move::slice, in);
     case OpId::gather_rows: case OpId::scatter_add_rows: return fwd_rows(c, in);
     case OpId::mse_loss: case OpId::cross_entropy: case OpId::bce_with_logits: case OpId::nll:
       return fwd_loss(c, in);
@@ -86,9 +89,10 @@ RefTensor<S> forward_op(const Node& node, const Inputs<S>& in, const std::string
 
 template <class S>
 Grads<S> vjp_op(const Node& node, const Inputs<S>& in, const RefTensor<S>& y, const RefTensor<S>& g,
-                const std::string& where) {
+                const std::string& where, const std::vector<bool>& wanted_in) {
   OpCtx c{node.op, node.attrs, node.shape, where};
   Grads<S> dx(in.size());
+  std::vector<bool> wanted = wanted_in.empty() ? std::vector<bool>(in.size(), true) : wanted_in;
   switch (node.op) {
     case OpId::input: case OpId::constant: case OpId::rand_uniform: case OpId::bernoulli_mask:
     case OpId::detach:
@@ -122,25 +126,27 @@ Grads<S> vjp_op(const Node& node, const Inputs<S>& in, const RefTensor<S>& y, co
     case OpId::reduce_mean: vjp_axis_reduce(c, AxisReduce::mean, in, y, g, dx); break;
     case OpId::reduce_max: vjp_axis_reduce(c, AxisReduce::max, in, y, g, dx); break;
     case OpId::logsumexp: vjp_axis_reduce(c, AxisReduce::logsumexp, in, y, g, dx); break;
-    case OpId::matmul: vjp_matmul(in, g, dx); break;
-    case OpId::linear: vjp_linear(in, g, dx); break;
+    case OpId::matmul: vjp_matmul(in, g, dx, wanted); break;
+    case OpId::linear: vjp_linear(in, g, dx, wanted); break;
     case OpId::softmax: vjp_softmax(c, false, in, y, g, dx); break;
     case OpId::log_softmax: vjp_softmax(c, true, in, y, g, dx); break;
     case OpId::layer_norm: case OpId::batch_norm: vjp_norm(c, in, g, dx); break;
-    case OpId::conv2d: vjp_conv2d(c, in, g, dx); break;
+    case OpId::conv2d: vjp_conv2d(c, in, g, dx, wanted); break;
     case OpId::max_pool2d: vjp_pool(c, true, in, y, g, dx); break;
     case OpId::avg_pool2d: vjp_pool(c, false, in, y, g, dx); break;
-    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
-    case OpId::broadcast_to: case OpId::concat: case OpId::slice:
-      vjp_move(c, in, g, dx);
-      break;
+    case OpId::reshape: case OpId::flatten: vjp_move(c, Move::reshape, in, g, dx); break;
+    case OpId::permute: vjp_move(c, Move::permute, in, g, dx); break;
+    case OpId::transpose: vjp_move(c, Move::transpose, in, g, dx); break;
+    case OpId::broadcast_to: vjp_move(c, Move::broadcast_to, in, g, dx); break;
+    case OpId::concat: vjp_move(c, Move::concat, in, g, dx); break;
+    case OpId::slice: vjp_move(c, Move::slice, in, g, dx); break;
     case OpId::gather_rows: case OpId::scatter_add_rows: vjp_rows(c, in, g, dx); break;
     case OpId::mse_loss: case OpId::cross_entropy: case OpId::bce_with_logits: case OpId::nll:
       vjp_loss(c, in, g, dx);
       break;
   }
   for (std::size_t k = 0; k < dx.size(); ++k) {
-    if (!op_input_gets_grad(node.op, static_cast<int>(k))) dx[k].reset();
+    if (!op_input_gets_grad(node.op, static_cast<int>(k)) || !wanted[k]) dx[k].reset();
   }
   return dx;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reference/real_fn.h"
+#include "reference/scalar_interval.h"
 #include "reference/tensor.h"
 #include "spec/error.h"
 
@@ -32,14 +33,23 @@ template <class S> S one() { return S::from_int(1); }
 template <class S>
 struct LeftFold {
   S acc = zero<S>();
-  void add(const S& x) { acc = acc + x; }
+  void add(const S& x) { add_to(acc, x); }
 };
 
 // FMA chain from +0: acc = fma(a_k, b_k, acc) for k ascending — the declared order of dot products.
+// (Strict: one rounding per term; Rational: exact; Interval: an enclosure, see IntervalDot.)
 template <class S>
 struct FmaChain {
   S acc = zero<S>();
-  void add(const S& a, const S& b) { acc = fma(a, b, acc); }
+  void add(const S& a, const S& b) { add_product(acc, a, b); }
+  S result() const { return acc; }
+};
+
+template <>
+struct FmaChain<Interval> {
+  IntervalDot dot;
+  void add(const Interval& a, const Interval& b) { dot.add(a, b); }
+  Interval result() const { return dot.result(); }
 };
 
 // Element of an index-valued tensor as an integer in [0, bound); UserError naming the node otherwise.

@@ -46,20 +46,20 @@ RefTensor<S> fwd_conv2d(const OpCtx& c, const Inputs<S>& in) {
                 int64_t h = i * v.SH - v.PH + kh, ww = j * v.SW - v.PW + kw;
                 if (v.inside(h, ww)) acc.add(x[v.x_at(n, ch, h, ww)], w[((o * v.C + ch) * v.KH + kh) * v.KW + kw]);
               }
-          y[((n * O + o) * v.OH + i) * v.OW + j] = in.size() == 3 ? acc.acc + (*in[2])[o] : acc.acc;
+          y[((n * O + o) * v.OH + i) * v.OW + j] = in.size() == 3 ? acc.result() + (*in[2])[o] : acc.result();
         }
   return y;
 }
 
 template <class S>
-void vjp_conv2d(const OpCtx& c, const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
+void vjp_conv2d(const OpCtx& c, const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx, const std::vector<bool>& wanted) {
   const RefTensor<S>& x = *in[0];
   const RefTensor<S>& w = *in[1];
   Window v = conv_window(x.shape, w.shape, g.shape, c.a<Conv2dAttrs>());
   int64_t O = w.shape.dim(0);
   auto g_at = [&](int64_t n, int64_t o, int64_t i, int64_t j) { return ((n * O + o) * v.OH + i) * v.OW + j; };
   RefTensor<S> d_x(x.shape), d_w(w.shape);
-  for (int64_t n = 0; n < v.N; ++n)
+  for (int64_t n = 0; n < v.N && wanted[0]; ++n)
     for (int64_t ch = 0; ch < v.C; ++ch)
       for (int64_t h = 0; h < v.H; ++h)
         for (int64_t ww = 0; ww < v.W; ++ww) {
@@ -72,9 +72,9 @@ void vjp_conv2d(const OpCtx& c, const Inputs<S>& in, const RefTensor<S>& g, Grad
                 if (ti / v.SH >= v.OH || tj / v.SW >= v.OW) continue;
                 acc.add(g[g_at(n, o, ti / v.SH, tj / v.SW)], w[((o * v.C + ch) * v.KH + kh) * v.KW + kw]);
               }
-          d_x[v.x_at(n, ch, h, ww)] = acc.acc;
+          d_x[v.x_at(n, ch, h, ww)] = acc.result();
         }
-  for (int64_t o = 0; o < O; ++o)
+  for (int64_t o = 0; o < O && wanted[1]; ++o)
     for (int64_t ch = 0; ch < v.C; ++ch)
       for (int64_t kh = 0; kh < v.KH; ++kh)
         for (int64_t kw = 0; kw < v.KW; ++kw) {
@@ -85,11 +85,11 @@ void vjp_conv2d(const OpCtx& c, const Inputs<S>& in, const RefTensor<S>& g, Grad
                 int64_t h = i * v.SH - v.PH + kh, ww = j * v.SW - v.PW + kw;
                 if (v.inside(h, ww)) acc.add(g[g_at(n, o, i, j)], x[v.x_at(n, ch, h, ww)]);
               }
-          d_w[((o * v.C + ch) * v.KH + kh) * v.KW + kw] = acc.acc;
+          d_w[((o * v.C + ch) * v.KH + kh) * v.KW + kw] = acc.result();
         }
-  dx[0] = std::move(d_x);
-  dx[1] = std::move(d_w);
-  if (in.size() == 3) {
+  if (wanted[0]) dx[0] = std::move(d_x);
+  if (wanted[1]) dx[1] = std::move(d_w);
+  if (in.size() == 3 && wanted[2]) {
     RefTensor<S> d_b(in[2]->shape);
     for (int64_t o = 0; o < O; ++o) {
       LeftFold<S> f;

@@ -32,7 +32,7 @@ RefTensor<S> fwd_matmul(const OpCtx& c, const Inputs<S>& in) {
       for (int64_t j = 0; j < d.p; ++j) {
         FmaChain<S> acc;
         for (int64_t k = 0; k < d.n; ++k) acc.add(a[(t * d.m + i) * d.n + k], b[(t * d.n + k) * d.p + j]);
-        y[(t * d.m + i) * d.p + j] = acc.acc;
+        y[(t * d.m + i) * d.p + j] = acc.result();
       }
     }
   }
@@ -40,29 +40,29 @@ RefTensor<S> fwd_matmul(const OpCtx& c, const Inputs<S>& in) {
 }
 
 template <class S>
-void vjp_matmul(const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
+void vjp_matmul(const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx, const std::vector<bool>& wanted) {
   const RefTensor<S>& a = *in[0];
   const RefTensor<S>& b = *in[1];
   MatmulDims d(a.shape, b.shape);
   RefTensor<S> da(a.shape), db(b.shape);
   for (int64_t t = 0; t < d.batch; ++t) {
-    for (int64_t i = 0; i < d.m; ++i) {
+    for (int64_t i = 0; i < d.m && wanted[0]; ++i) {
       for (int64_t k = 0; k < d.n; ++k) {
         FmaChain<S> acc;
         for (int64_t j = 0; j < d.p; ++j) acc.add(g[(t * d.m + i) * d.p + j], b[(t * d.n + k) * d.p + j]);
-        da[(t * d.m + i) * d.n + k] = acc.acc;
+        da[(t * d.m + i) * d.n + k] = acc.result();
       }
     }
-    for (int64_t k = 0; k < d.n; ++k) {
+    for (int64_t k = 0; k < d.n && wanted[1]; ++k) {
       for (int64_t j = 0; j < d.p; ++j) {
         FmaChain<S> acc;
         for (int64_t i = 0; i < d.m; ++i) acc.add(a[(t * d.m + i) * d.n + k], g[(t * d.m + i) * d.p + j]);
-        db[(t * d.n + k) * d.p + j] = acc.acc;
+        db[(t * d.n + k) * d.p + j] = acc.result();
       }
     }
   }
-  dx[0] = std::move(da);
-  dx[1] = std::move(db);
+  if (wanted[0]) dx[0] = std::move(da);
+  if (wanted[1]) dx[1] = std::move(db);
 }
 
 // Product of all dimensions but the last: the rows linear maps independently.
@@ -83,36 +83,38 @@ RefTensor<S> fwd_linear(const OpCtx& c, const Inputs<S>& in) {
     for (int64_t o = 0; o < out; ++o) {
       FmaChain<S> acc;
       for (int64_t k = 0; k < k_in; ++k) acc.add(x[m * k_in + k], w[o * k_in + k]);
-      y[m * out + o] = in.size() == 3 ? acc.acc + (*in[2])[o] : acc.acc;
+      y[m * out + o] = in.size() == 3 ? acc.result() + (*in[2])[o] : acc.result();
     }
   }
   return y;
 }
 
 template <class S>
-void vjp_linear(const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
+void vjp_linear(const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx, const std::vector<bool>& wanted) {
   const RefTensor<S>& x = *in[0];
   const RefTensor<S>& w = *in[1];
   int64_t out = w.shape.dim(0), k_in = w.shape.dim(1);
   int64_t rows = leading_rows(x.shape);
   RefTensor<S> d_x(x.shape), d_w(w.shape);
-  for (int64_t m = 0; m < rows; ++m) {
-    for (int64_t k = 0; k < k_in; ++k) {
-      FmaChain<S> acc;
-      for (int64_t o = 0; o < out; ++o) acc.add(g[m * out + o], w[o * k_in + k]);
-      d_x[m * k_in + k] = acc.acc;
+  // Loops are ordered for memory locality (one accumulator per output column); each output's chain
+  // still runs over its contracted index in ascending order, as declared.
+  for (int64_t m = 0; m < rows && wanted[0]; ++m) {
+    std::vector<FmaChain<S>> acc(static_cast<std::size_t>(k_in));
+    for (int64_t o = 0; o < out; ++o) {
+      for (int64_t k = 0; k < k_in; ++k) acc[static_cast<std::size_t>(k)].add(g[m * out + o], w[o * k_in + k]);
     }
+    for (int64_t k = 0; k < k_in; ++k) d_x[m * k_in + k] = acc[static_cast<std::size_t>(k)].result();
   }
-  for (int64_t o = 0; o < out; ++o) {
-    for (int64_t k = 0; k < k_in; ++k) {
-      FmaChain<S> acc;
-      for (int64_t m = 0; m < rows; ++m) acc.add(g[m * out + o], x[m * k_in + k]);
-      d_w[o * k_in + k] = acc.acc;
+  for (int64_t o = 0; o < out && wanted[1]; ++o) {
+    std::vector<FmaChain<S>> acc(static_cast<std::size_t>(k_in));
+    for (int64_t m = 0; m < rows; ++m) {
+      for (int64_t k = 0; k < k_in; ++k) acc[static_cast<std::size_t>(k)].add(g[m * out + o], x[m * k_in + k]);
     }
+    for (int64_t k = 0; k < k_in; ++k) d_w[o * k_in + k] = acc[static_cast<std::size_t>(k)].result();
   }
-  dx[0] = std::move(d_x);
-  dx[1] = std::move(d_w);
-  if (in.size() == 3) {
+  if (wanted[0]) dx[0] = std::move(d_x);
+  if (wanted[1]) dx[1] = std::move(d_w);
+  if (in.size() == 3 && wanted[2]) {
     RefTensor<S> d_b(in[2]->shape);
     for (int64_t o = 0; o < out; ++o) {
       LeftFold<S> f;

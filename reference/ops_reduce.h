@@ -163,7 +163,7 @@ void vjp_softmax(const OpCtx& c, bool log_form, const Inputs<S>& in, const RefTe
         for (int64_t k = 0; k < sp.n; ++k) dot.add(g[sp.at(o, k, i)], y[sp.at(o, k, i)]);
         for (int64_t k = 0; k < sp.n; ++k) {
           int64_t at = sp.at(o, k, i);
-          d[at] = y[at] * (g[at] - dot.acc);
+          d[at] = y[at] * (g[at] - dot.result());
         }
       }
     }

@@ -23,40 +23,44 @@ inline int64_t ravel(const Dims& idx, const Shape& s) {
   return i;
 }
 
+// The ops that move values, as their own enum so the switch below is exhaustive without a default.
+enum class Move { reshape, permute, transpose, broadcast_to, concat, slice };
+
 // For each output element, the input element it copies (permute, transpose, broadcast_to, concat
 // input k, slice). Returns -1 where the output element comes from another input (concat).
-inline std::vector<int64_t> source_map(const OpCtx& c, const Shape& x, int64_t concat_input,
+inline std::vector<int64_t> source_map(const OpCtx& c, Move kind, const Shape& x, int64_t concat_input,
                                        const std::vector<const Shape*>& all_inputs) {
   const Shape& y = c.out_shape;
   std::vector<int64_t> src(static_cast<std::size_t>(y.numel()), -1);
   for (int64_t j = 0; j < y.numel(); ++j) {
     Dims o = unravel(j, y);
     Dims in(static_cast<std::size_t>(x.rank()));
-    switch (c.op) {
-      case OpId::permute: {
+    switch (kind) {
+      case Move::reshape: throw_internal("reshape needs no source map");
+      case Move::permute: {
         const Dims& perm = c.a<PermuteAttrs>().perm;
         for (std::size_t i = 0; i < perm.size(); ++i) in[static_cast<std::size_t>(perm[i])] = o[i];
         break;
       }
-      case OpId::transpose: {
+      case Move::transpose: {
         in = o;
         std::swap(in[static_cast<std::size_t>(c.a<TransposeAttrs>().axis0)],
                   in[static_cast<std::size_t>(c.a<TransposeAttrs>().axis1)]);
         break;
       }
-      case OpId::broadcast_to: {
+      case Move::broadcast_to: {
         int64_t offset = y.rank() - x.rank();
         for (int64_t d = 0; d < x.rank(); ++d) {
           in[static_cast<std::size_t>(d)] = x.dim(d) == 1 ? 0 : o[static_cast<std::size_t>(d + offset)];
         }
         break;
       }
-      case OpId::slice: {
+      case Move::slice: {
         in = o;
         in[static_cast<std::size_t>(c.a<SliceAttrs>().axis)] += c.a<SliceAttrs>().start;
         break;
       }
-      case OpId::concat: {
+      case Move::concat: {
         int64_t axis = c.a<AxisAttrs>().axis, pos = o[static_cast<std::size_t>(axis)];
         for (int64_t k = 0; k < concat_input; ++k) pos -= all_inputs[static_cast<std::size_t>(k)]->dim(axis);
         if (pos < 0 || pos >= x.dim(axis)) continue;
@@ -64,7 +68,6 @@ inline std::vector<int64_t> source_map(const OpCtx& c, const Shape& x, int64_t c
         in[static_cast<std::size_t>(axis)] = pos;
         break;
       }
-      default: throw_internal("source_map of " + std::string(op_name(c.op)));
     }
     src[static_cast<std::size_t>(j)] = ravel(in, x);
   }
@@ -78,16 +81,16 @@ std::vector<const Shape*> shapes_of(const Inputs<S>& in) {
   return s;
 }
 
-// reshape, flatten, permute, transpose, broadcast_to, concat, slice.
+// reshape and flatten (Move::reshape), permute, transpose, broadcast_to, concat, slice.
 template <class S>
-RefTensor<S> fwd_move(const OpCtx& c, const Inputs<S>& in) {
+RefTensor<S> fwd_move(const OpCtx& c, Move kind, const Inputs<S>& in) {
   RefTensor<S> y(c.out_shape);
-  if (c.op == OpId::reshape || c.op == OpId::flatten) {
+  if (kind == Move::reshape) {
     y.v = in[0]->v;
     return y;
   }
   for (std::size_t k = 0; k < in.size(); ++k) {
-    std::vector<int64_t> src = source_map(c, in[k]->shape, static_cast<int64_t>(k), shapes_of(in));
+    std::vector<int64_t> src = source_map(c, kind, in[k]->shape, static_cast<int64_t>(k), shapes_of(in));
     for (int64_t j = 0; j < y.numel(); ++j) {
       if (src[static_cast<std::size_t>(j)] >= 0) y[j] = (*in[k])[src[static_cast<std::size_t>(j)]];
     }
@@ -98,19 +101,19 @@ RefTensor<S> fwd_move(const OpCtx& c, const Inputs<S>& in) {
 // The VJP of a move: each input element gets the left fold (from +0) of the gradients of the output
 // elements that copied it — one term except for broadcast_to; untouched elements (slice) get +0.
 template <class S>
-void vjp_move(const OpCtx& c, const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
+void vjp_move(const OpCtx& c, Move kind, const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
   for (std::size_t k = 0; k < in.size(); ++k) {
-    if (c.op == OpId::reshape || c.op == OpId::flatten) {
+    if (kind == Move::reshape) {
       RefTensor<S> d(in[0]->shape);
       d.v = g.v;
       dx[0] = std::move(d);
       return;
     }
     RefTensor<S> d = zeros<S>(in[k]->shape);
-    std::vector<int64_t> src = source_map(c, in[k]->shape, static_cast<int64_t>(k), shapes_of(in));
+    std::vector<int64_t> src = source_map(c, kind, in[k]->shape, static_cast<int64_t>(k), shapes_of(in));
     for (int64_t j = 0; j < g.numel(); ++j) {
       int64_t at = src[static_cast<std::size_t>(j)];
-      if (at >= 0) d[at] = c.op == OpId::broadcast_to ? d[at] + g[j] : g[j];
+      if (at >= 0) d[at] = kind == Move::broadcast_to ? d[at] + g[j] : g[j];
     }
     dx[k] = std::move(d);
   }

@@ -147,9 +147,14 @@ double Interval::lower() const { return mpfr_get_d(&v_->left, MPFR_RNDD); }
 double Interval::upper() const { return mpfr_get_d(&v_->right, MPFR_RNDU); }
 
 std::string Interval::str(int digits) const {
-  char buf[256];
-  mpfr_snprintf(buf, sizeof buf, "[%.*RDg, %.*RUg]", digits, &v_->left, digits, &v_->right);
-  return buf;
+  // MPFI writes the exact 0 as [+0, -0]; the reals have no signed zero, so show "0".
+  auto endpoint = [&](mpfr_srcptr x, const char* format) {
+    if (mpfr_zero_p(x)) return std::string("0");
+    char buf[128];
+    mpfr_snprintf(buf, sizeof buf, format, digits, x);
+    return std::string(buf);
+  };
+  return "[" + endpoint(&v_->left, "%.*RDg") + ", " + endpoint(&v_->right, "%.*RUg") + "]";
 }
 
 Interval operator+(const Interval& a, const Interval& b) { Interval r; mpfi_add(r.raw(), a.raw(), b.raw()); return r; }
@@ -159,6 +164,71 @@ Interval operator/(const Interval& a, const Interval& b) { Interval r; mpfi_div(
 Interval operator-(const Interval& a) { Interval r; mpfi_neg(r.raw(), a.raw()); return r; }
 
 Interval fma(const Interval& a, const Interval& b, const Interval& c) { return a * b + c; }
+
+void add_product(Interval& acc, const Interval& a, const Interval& b) {
+  IntervalDot dot;
+  dot.add(a, b);
+  acc = acc + dot.result();
+}
+
+IntervalDot::IntervalDot() {
+  mpfr_inits2(g_precision, lo_, hi_, tmp_, product_, static_cast<mpfr_ptr>(nullptr));
+  mpfr_set_zero(lo_, 1);
+  mpfr_set_zero(hi_, 1);
+}
+
+IntervalDot::~IntervalDot() { mpfr_clears(lo_, hi_, tmp_, product_, static_cast<mpfr_ptr>(nullptr)); }
+
+void IntervalDot::leave_exact_mode() {
+  if (!exact_) return;
+  mpfr_set(hi_, lo_, MPFR_RNDN);  // exact copy (same precision)
+  exact_ = false;
+}
+
+void IntervalDot::add(const Interval& a, const Interval& b) {
+  mpfi_srcptr x = a.raw(), y = b.raw();
+  bool a_point = mpfr_equal_p(&x->left, &x->right), b_point = mpfr_equal_p(&y->left, &y->right);
+  if ((a_point && mpfr_zero_p(&x->left)) || (b_point && mpfr_zero_p(&y->left))) return;
+  if (a_point && b_point && mpfr_mul(product_, &x->left, &y->left, MPFR_RNDN) == 0) {
+    if (exact_) {
+      if (mpfr_add(tmp_, lo_, product_, MPFR_RNDN) == 0) {
+        mpfr_swap(lo_, tmp_);
+        return;
+      }
+      leave_exact_mode();
+    }
+    mpfr_add(lo_, lo_, product_, MPFR_RNDD);
+    mpfr_add(hi_, hi_, product_, MPFR_RNDU);
+    return;
+  }
+  leave_exact_mode();
+  if (a_point || b_point) {
+    // [l, h] * p: the bounds are l*p and h*p, swapped when p < 0; each rounded outward.
+    mpfi_srcptr v = b_point ? x : y;
+    mpfr_srcptr p = b_point ? &y->left : &x->left;
+    bool negative = mpfr_sgn(p) < 0;
+    if (!mpfr_nan_p(&v->left) && !mpfr_nan_p(&v->right) && mpfr_number_p(p)) {
+      mpfr_mul(product_, negative ? &v->right : &v->left, p, MPFR_RNDD);
+      mpfr_add(lo_, lo_, product_, MPFR_RNDD);
+      mpfr_mul(product_, negative ? &v->left : &v->right, p, MPFR_RNDU);
+      mpfr_add(hi_, hi_, product_, MPFR_RNDU);
+      return;
+    }
+  }
+  thread_local Interval scratch;
+  if (mpfi_get_prec(scratch.raw()) != g_precision) mpfi_set_prec(scratch.raw(), g_precision);
+  mpfi_mul(scratch.raw(), x, y);
+  mpfr_add(lo_, lo_, &scratch.raw()->left, MPFR_RNDD);
+  mpfr_add(hi_, hi_, &scratch.raw()->right, MPFR_RNDU);
+}
+
+Interval IntervalDot::result() const {
+  Interval r;
+  mpfi_interv_fr(r.raw(), lo_, exact_ ? lo_ : hi_);
+  return r;
+}
+
+void add_to(Interval& acc, const Interval& x) { mpfi_add(acc.raw(), acc.raw(), x.raw()); }
 
 Cmp compare(const Interval& a, const Interval& b) {
   if (a.has_nan() || b.has_nan()) return Cmp::unknown;

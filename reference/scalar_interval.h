@@ -54,6 +54,27 @@ class IntervalPrecision {
 };
 
 Interval fma(const Interval& a, const Interval& b, const Interval& c);  // a*b + c
+// In-place accumulation without allocating (the hot loops of matmul, linear and sums).
+void add_product(Interval& acc, const Interval& a, const Interval& b);  // acc += a*b
+void add_to(Interval& acc, const Interval& x);                           // acc += x
+// Sum of products a_k * b_k as an enclosure (the FMA chain of the real meaning). While every product
+// and partial sum is exact in the working precision it keeps one exact number (one multiply and
+// one add per term); from the first inexact step on it keeps outward-rounded bounds.
+class IntervalDot {
+ public:
+  IntervalDot();
+  ~IntervalDot();
+  IntervalDot(const IntervalDot&) = delete;
+  IntervalDot& operator=(const IntervalDot&) = delete;
+  void add(const Interval& a, const Interval& b);
+  Interval result() const;
+
+ private:
+  void leave_exact_mode();
+  mpfr_t lo_, hi_, tmp_, product_;
+  bool exact_ = true;  // lo_ holds the exact sum; hi_ is unused
+};
+
 Cmp compare(const Interval& a, const Interval& b);
 Interval hull(const Interval& a, const Interval& b);
 Interval apply(RealFn f, const Interval& x, double param = 0.0);

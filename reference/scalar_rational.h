@@ -29,6 +29,8 @@ struct Rational {
 };
 
 Rational fma(const Rational& a, const Rational& b, const Rational& c);
+inline void add_product(Rational& acc, const Rational& a, const Rational& b) { acc.q += a.q * b.q; }
+inline void add_to(Rational& acc, const Rational& x) { acc.q += x.q; }
 Cmp compare(const Rational& a, const Rational& b);
 Rational hull(const Rational& a, const Rational& b);  // internal error: comparisons are decided
 // Only the rational functions (log_grad = 1/x, reciprocal_grad = -1/x^2); others are internal

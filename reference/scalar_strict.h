@@ -35,6 +35,8 @@ struct Strict {
 };
 
 template <class T> Strict<T> fma(Strict<T> a, Strict<T> b, Strict<T> c);
+template <class T> void add_product(Strict<T>& acc, Strict<T> a, Strict<T> b) { acc = fma(a, b, acc); }
+template <class T> void add_to(Strict<T>& acc, Strict<T> x) { acc = acc + x; }
 template <class T> Cmp compare(Strict<T> a, Strict<T> b);   // NaN compares unknown
 template <class T> Strict<T> hull(Strict<T> a, Strict<T> b);  // only NaN reaches it: NaN
 template <class T> Strict<T> apply(RealFn f, Strict<T> x, double param = 0.0);

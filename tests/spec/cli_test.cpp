@@ -72,3 +72,20 @@ TEST(TorchleanCli, DotOutputNamesEveryNodeAndOutput) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TorchleanCli, ReferenceTourChecksEveryEnclosureAndEndsWithTheUlpSummary) {
+  Result r = run("reference_tour");
+  EXPECT_EQ(r.status, 0) << r.output;
+  // The tour checks each interval enclosure against the exact fraction and prints "K of N".
+  auto at = r.output.find("checked: ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  long k = 0, n = 0;
+  ASSERT_EQ(std::sscanf(r.output.c_str() + at, "checked: %ld of %ld", &k, &n), 2);
+  EXPECT_GT(n, 0);
+  EXPECT_EQ(k, n);
+  EXPECT_NE(r.output.find("float32 results"), std::string::npos);
+}
+
+}  // namespace
