@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: deps configure build run test sanitize clean
+.PHONY: deps configure build run test sanitize clean bench-reference
 
 deps:
 	scripts/install-deps.sh
@@ -31,3 +31,7 @@ sanitize: deps
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+# Reference benchmarks (results go to reports/perf.md by hand, with the machine named).
+bench-reference: build
+	$(BUILD)/bench/reference_bench
