@@ -124,6 +124,41 @@ void check(Fn f, int random_cases, const char* name) {
   EXPECT_EQ(mismatches, 0) << name;
 }
 
+// The same operations done natively in this (test) translation unit; volatile keeps the compiler
+// from folding or contracting them.
+template <class T>
+T native(Fn f, T a, T b) {
+  volatile T x = a, y = b;
+  switch (f) {
+    case Fn::add: return x + y;
+    case Fn::sub: return x - y;
+    case Fn::mul: return x * y;
+    case Fn::div: return x / y;
+    case Fn::sqrt: return std::sqrt(static_cast<T>(x));
+    default: return 0;
+  }
+}
+
+template <class T>
+void check_native(Fn f, int random_cases) {
+  SplitMix64 rng(7);
+  int mismatches = 0;
+  for (int i = 0; i < random_cases; ++i) {
+    T a = random_bits<T>(rng), b = random_bits<T>(rng);
+    if (!same(native<T>(f, a, b), strict<T>(f, a, b)) && ++mismatches <= 5) {
+      ADD_FAILURE() << "strict differs from native IEEE at (" << hex_float(a) << ", " << hex_float(b) << ")";
+    }
+  }
+  for (T a : specials<T>()) for (T b : specials<T>()) EXPECT_TRUE(same(native<T>(f, a, b), strict<T>(f, a, b)));
+}
+
+TEST(StrictScalar, ArithmeticEqualsNativeIeeeBitForBit) {
+  for (Fn f : {Fn::add, Fn::sub, Fn::mul, Fn::div, Fn::sqrt}) {
+    check_native<float>(f, 20000);
+    check_native<double>(f, 20000);
+  }
+}
+
 TEST(StrictScalar, Float32ArithmeticIsCorrectlyRoundedIeee) {
   for (Fn f : {Fn::add, Fn::sub, Fn::mul, Fn::div, Fn::sqrt}) check<float>(f, 50000, "f32 arith");
 }
