@@ -1,0 +1,159 @@
+// Scalar definitions of the elementwise ops in the fast backends, forward and backward, for T =
+// float or double. The kernels apply them element by element and the compiled backend's fused loops
+// apply the same functions in sequence, so fusion is bit-identical by construction.
+//
+// Arithmetic ops (neg abs square sqrt reciprocal relu scale clamp add sub mul div maximum minimum)
+// use the reference's formulas and IEEE operations, so they match the strict meaning bit for bit.
+// Transcendental ones use the C library (glibc) or short formulas of it; their accuracy is declared
+// as ulp(k) contracts measured against MPFR (docs/contracts.md).
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+namespace tl::fast {
+
+enum class Unary {
+  detach, neg, abs, square, sqrt, rsqrt, reciprocal, exp, log, sin, cos, tanh, sigmoid, relu,
+  gelu, softplus, scale, clamp, safe_log
+};
+enum class Binary { add, sub, mul, div, maximum, minimum };
+
+// Attribute values, already in T (they are exactly representable: spec validation).
+template <class T>
+struct UnaryParams {
+  T c = 1, lo = 0, hi = 1, eps = 0;
+};
+
+template <class T> constexpr T nan_of() { return std::numeric_limits<T>::quiet_NaN(); }
+
+// sigmoid without overflow or cancellation: for x >= 0, 1/(1+e^-x); else e^x/(1+e^x).
+template <class T> T sigmoid(T x) {
+  if (x >= 0) return T(1) / (T(1) + std::exp(-x));
+  T e = std::exp(x);
+  return e / (T(1) + e);
+}
+
+// s(1-s) = e/(1+e)^2 with e = exp(-|x|).
+template <class T> T sigmoid_grad(T x) {
+  T e = std::exp(-std::fabs(x));
+  return e / ((T(1) + e) * (T(1) + e));
+}
+
+template <class T> T softplus(T x) {
+  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
+
+// gelu (tanh form) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3).
+template <class T> T gelu_u2(T x) {
+  const T c = T(0.7978845608028654), a = T(0.044715);
+  return T(2) * (c * (x + a * x * x * x));
+}
+template <class T> T gelu(T x) {
+  if (std::isinf(x)) return x > 0 ? x : T(-0.0);
+  return x * sigmoid(gelu_u2(x));
+}
+template <class T> T gelu_grad(T x) {
+  if (std::isinf(x)) return x > 0 ? T(1) : T(-0.0);
+  const T c = T(0.7978845608028654), a = T(0.044715);
+  T z = gelu_u2(x);
+  return sigmoid(z) + T(2) * x * (c * (T(1) + T(3) * a * x * x)) * sigmoid_grad(z);
+}
+
+template <class T>
+T unary_forward(Unary op, T x, const UnaryParams<T>& p) {
+  switch (op) {
+    case Unary::detach: return x;
+    case Unary::neg: return -x;
+    case Unary::abs: return x < 0 ? -x : (x > 0 ? x : (x == 0 ? T(0) : x));
+    case Unary::square: return x * x;
+    case Unary::sqrt: return std::sqrt(x);
+    case Unary::rsqrt: return T(1) / std::sqrt(x);
+    case Unary::reciprocal: return T(1) / x;
+    case Unary::exp: return std::exp(x);
+    case Unary::log: return std::log(x);
+    case Unary::sin: return std::sin(x);
+    case Unary::cos: return std::cos(x);
+    case Unary::tanh: return std::tanh(x);
+    case Unary::sigmoid: return sigmoid(x);
+    case Unary::relu: return x > 0 ? x : (x == x ? T(0) : x);
+    case Unary::gelu: return gelu(x);
+    case Unary::softplus: return softplus(x);
+    case Unary::scale: return p.c * x;
+    case Unary::clamp: {
+      if (x != x) return x;
+      T t = x < p.lo ? p.lo : x;
+      return t > p.hi ? p.hi : t;
+    }
+    case Unary::safe_log: return std::log(softplus(x) + p.eps);
+  }
+  return nan_of<T>();
+}
+
+// dx for one element: g times the derivative at x (y: the forward output).
+template <class T>
+T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
+  switch (op) {
+    case Unary::detach: return T(0);
+    case Unary::neg: return -g;
+    case Unary::abs: return x != x ? nan_of<T>() : g * (x < 0 ? T(-1) : (x > 0 ? T(1) : T(0)));
+    case Unary::square: return g * (x + x);
+    case Unary::sqrt: return x > 0 ? g * (T(0.5) / std::sqrt(x)) : (x != x ? x : T(0) * g);
+    case Unary::rsqrt: {
+      T r = T(1) / std::sqrt(x);
+      return g * (T(-0.5) * r * r * r);
+    }
+    case Unary::reciprocal: return g * (-(T(1) / (x * x)));
+    case Unary::exp: return g * y;
+    case Unary::log: return g * (T(1) / x);
+    case Unary::sin: return g * std::cos(x);
+    case Unary::cos: return g * (-std::sin(x));
+    case Unary::tanh: {
+      T sech = T(1) / std::cosh(x);
+      return g * (sech * sech);
+    }
+    case Unary::sigmoid: return g * sigmoid_grad(x);
+    case Unary::relu: return x > 0 ? g : (x == x ? T(0) : x);
+    case Unary::gelu: return g * gelu_grad(x);
+    case Unary::softplus: return g * sigmoid(x);
+    case Unary::scale: return g * p.c;
+    case Unary::clamp: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
+    case Unary::safe_log: return g * (sigmoid(x) / (softplus(x) + p.eps));
+  }
+  return nan_of<T>();
+}
+
+template <class T>
+T binary_forward(Binary op, T a, T b) {
+  switch (op) {
+    case Binary::add: return a + b;
+    case Binary::sub: return a - b;
+    case Binary::mul: return a * b;
+    case Binary::div: return a / b;
+    case Binary::maximum: return (a != a || b != b) ? nan_of<T>() : (a < b ? b : a);
+    case Binary::minimum: return (a != a || b != b) ? nan_of<T>() : (b < a ? b : a);
+  }
+  return nan_of<T>();
+}
+
+// (da, db) for one element.
+template <class T>
+void binary_backward(Binary op, T a, T b, T g, T& da, T& db) {
+  const T half_g = g * T(0.5);
+  switch (op) {
+    case Binary::add: da = g; db = g; return;
+    case Binary::sub: da = g; db = -g; return;
+    case Binary::mul: da = g * b; db = g * a; return;
+    case Binary::div: da = g / b; db = ((-g) * a) / (b * b); return;
+    case Binary::maximum: case Binary::minimum: {
+      if (a != a || b != b) { da = db = nan_of<T>(); return; }
+      bool a_wins = op == Binary::maximum ? a > b : a < b;
+      bool b_wins = op == Binary::maximum ? a < b : a > b;
+      da = a_wins ? g : (b_wins ? T(0) : half_g);
+      db = b_wins ? g : (a_wins ? T(0) : half_g);
+      return;
+    }
+  }
+}
+
+}  // namespace tl::fast
