@@ -29,6 +29,11 @@ HostTensor& HostTensor::operator=(const HostTensor& other) {
   return *this;
 }
 
+void HostTensor::reshape(Shape shape) {
+  TL_CHECK_INTERNAL(shape.numel() == numel(), "reshape must keep the element count");
+  shape_ = std::move(shape);
+}
+
 double HostTensor::value_as_double(int64_t i) const {
   TL_CHECK_INTERNAL(i >= 0 && i < numel(), "element index out of range");
   switch (dtype_) {

@@ -46,6 +46,8 @@ class HostTensor {
   std::byte* bytes() { return storage_.get(); }
   const std::byte* bytes() const { return storage_.get(); }
 
+  // Gives the tensor another shape with the same element count (no copy).
+  void reshape(Shape shape);
   // Element i widened to double (exact for both dtypes).
   double value_as_double(int64_t i) const;
   // Same dtype, shape and bit patterns (so NaNs with equal payloads compare equal, and -0 != +0).

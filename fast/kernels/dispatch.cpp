@@ -10,6 +10,8 @@
 #include "fast/kernels/shape.h"
 #include "spec/splitmix.h"
 
+#include <cstring>
+
 namespace tl::fast {
 namespace {
 
@@ -109,15 +111,78 @@ template <class T> void forward_t(const Node& n, const HostInputs& in, HostTenso
   throw_internal("bad OpId value");
 }
 
+std::optional<Unary> unary_of(OpId op) {
+  switch (op) {
+    case OpId::detach: return Unary::detach;
+    case OpId::neg: return Unary::neg;
+    case OpId::abs: return Unary::abs;
+    case OpId::square: return Unary::square;
+    case OpId::sqrt: return Unary::sqrt;
+    case OpId::rsqrt: return Unary::rsqrt;
+    case OpId::reciprocal: return Unary::reciprocal;
+    case OpId::exp: return Unary::exp;
+    case OpId::log: return Unary::log;
+    case OpId::sin: return Unary::sin;
+    case OpId::cos: return Unary::cos;
+    case OpId::tanh: return Unary::tanh;
+    case OpId::sigmoid: return Unary::sigmoid;
+    case OpId::relu: return Unary::relu;
+    case OpId::gelu: return Unary::gelu;
+    case OpId::softplus: return Unary::softplus;
+    case OpId::scale: return Unary::scale;
+    case OpId::clamp: return Unary::clamp;
+    case OpId::safe_log: return Unary::safe_log;
+    default: return std::nullopt;  // every other op is not an elementwise unary op
+  }
+}
+
+template <class T>
+void unary_chain(const std::vector<const Node*>& chain, const HostTensor& x, const std::vector<HostTensor*>& outs) {
+  std::vector<Unary> ops;
+  std::vector<UnaryParams<T>> params;
+  std::vector<T*> dst;
+  for (std::size_t j = 0; j < chain.size(); ++j) {
+    ops.push_back(*unary_of(chain[j]->op));
+    params.push_back(unary_params<T>(*chain[j]));
+    dst.push_back(outs[j] ? data<T>(*outs[j]) : nullptr);
+  }
+  const T* src = data<T>(&x);
+  parallel_for(x.numel(), 4096, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      T v = src[i];
+      for (std::size_t j = 0; j < ops.size(); ++j) {
+        v = unary_forward(ops[j], v, params[j]);
+        if (dst[j]) dst[j][i] = v;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 HostTensor forward(const Node& node, const HostInputs& in, const std::string& where) {
   HostTensor y(node.dtype, node.shape);
+  forward_into(node, in, y, where);
+  return y;
+}
+
+void forward_into(const Node& node, const HostInputs& in, HostTensor& y, const std::string& where) {
+  TL_CHECK_INTERNAL(y.dtype() == node.dtype && y.shape() == node.shape, "forward_into: wrong output buffer");
+  if (node.op == OpId::scatter_add_rows && y.nbytes()) std::memset(y.bytes(), 0, y.nbytes());  // it accumulates
   switch (node.dtype) {
     case DType::f32: forward_t<float>(node, in, y, where); break;
     case DType::f64: forward_t<double>(node, in, y, where); break;
   }
-  return y;
+}
+
+bool is_fusable_unary(OpId op) { return unary_of(op).has_value(); }
+
+void run_unary_chain(const std::vector<const Node*>& chain, const HostTensor& x, const std::vector<HostTensor*>& outs) {
+  TL_CHECK_INTERNAL(!chain.empty() && outs.size() == chain.size() && outs.back(), "bad unary chain");
+  switch (x.dtype()) {
+    case DType::f32: unary_chain<float>(chain, x, outs); break;
+    case DType::f64: unary_chain<double>(chain, x, outs); break;
+  }
 }
 
 }  // namespace tl::fast

@@ -1,0 +1,125 @@
+// Eager and compiled: bit-identical values, outputs and gradients on random graphs, in float and
+// double, with 1 and 2 threads; fused chains equal op-by-op; buffers are reused; plans are cached;
+// golden plan dumps of the example graphs (set TL_UPDATE_GOLDEN=1 to rewrite them, deliberately).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "fast/compiled/plan.h"
+#include "fast/eager/tape.h"
+#include "fast/kernels/parallel.h"
+#include "random_graphs.h"
+#include "spec/file_io.h"
+#include "spec/json_io.h"
+
+namespace tl {
+namespace {
+
+uint64_t seed_from_env() {
+  const char* env = std::getenv("TL_SEED");
+  uint64_t s = env ? std::strtoull(env, nullptr, 10) : 20261125;
+  std::printf("seed=%llu (replay: TL_SEED=%llu)\n", (unsigned long long)s, (unsigned long long)s);
+  return s;
+}
+
+HostTensor ones_like(const Node& n) {
+  HostTensor t(n.dtype, n.shape);
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if (n.dtype == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = 1.0f;
+    else t.values<double>()[static_cast<std::size_t>(i)] = 1.0;
+  }
+  return t;
+}
+
+void check_graph(const testing::RandomGraph& r, const std::string& trace) {
+  const Graph& g = r.graph;
+  eager::Tape tape = eager::run_graph(g, r.inputs);
+  compiled::Plan keep = compiled::Plan::compile(g, {true});
+  keep.run(r.inputs);
+  for (NodeId i = 0; i < g.size(); ++i) {
+    ASSERT_TRUE(tape.value(eager::Var{i}).bit_equal(keep.value(i))) << trace << " node " << i;
+  }
+  compiled::Plan reuse = compiled::Plan::compile(g);
+  auto outs = reuse.run(r.inputs);
+  for (const GraphOutput& o : g.outputs) {
+    ASSERT_TRUE(outs.at(o.name).bit_equal(tape.value(eager::Var{o.node}))) << trace << " output " << o.name;
+  }
+  HostTensor seed = ones_like(g.node(r.loss));
+  std::vector<eager::Var> wrt;
+  for (NodeId p : r.params) wrt.push_back(eager::Var{p});
+  auto ge = tape.gradients(eager::Var{r.loss}, seed, wrt);
+  auto gc = keep.gradients(r.inputs, r.loss, seed, r.params);
+  for (NodeId p : r.params) ASSERT_TRUE(ge.at(p).bit_equal(gc.at(p))) << trace << " gradient of node " << p;
+}
+
+TEST(FastBackends, EagerAndCompiledAreBitIdenticalOnRandomGraphs) {
+  uint64_t seed = seed_from_env();
+  SplitMix64 rng(seed);
+  for (int i = 0; i < 200; ++i) {
+    DType dtype = i % 2 ? DType::f64 : DType::f32;
+    testing::RandomGraph r = testing::random_graph(rng, dtype);
+    check_graph(r, "seed " + std::to_string(seed) + " graph " + std::to_string(i) + "\n" + graph_to_json(r.graph));
+  }
+}
+
+TEST(FastBackends, ResultsAreBitIdenticalWithOneAndTwoThreads) {
+  uint64_t seed = seed_from_env();
+  SplitMix64 rng(seed + 1);
+  for (int i = 0; i < 20; ++i) {
+    testing::RandomGraph r = testing::random_graph(rng, DType::f32);
+    compiled::Plan p = compiled::Plan::compile(r.graph, {true});
+    HostTensor s = ones_like(r.graph.node(r.loss));
+    fast::set_threads(1);
+    auto one = p.gradients(r.inputs, r.loss, s, r.params);
+    fast::set_threads(2);
+    auto two = p.gradients(r.inputs, r.loss, s, r.params);
+    fast::set_threads(1);
+    for (NodeId q : r.params) ASSERT_TRUE(one.at(q).bit_equal(two.at(q))) << "graph " << i;
+  }
+}
+
+TEST(FastBackends, ElementwiseChainsAreFusedAndBuffersReused) {
+  GraphBuilder b(DType::f32, "chain");
+  Ref x = b.input("x", {4, 8});
+  Ref h = b.unary(OpId::tanh, b.unary(OpId::exp, b.unary(OpId::neg, x)));
+  Ref y = b.unary(OpId::relu, b.linear(h, b.param("w", {8, 8})));
+  b.output("y", b.unary(OpId::sigmoid, b.unary(OpId::square, y)));
+  Graph g = b.finish();
+  compiled::Plan p = compiled::Plan::compile(g);
+  std::string dump = p.dump();
+  EXPECT_NE(dump.find("fused %1=neg(%0)->reg %2=exp(%1)->reg %3=tanh(%2)->b0"), std::string::npos) << dump;
+  EXPECT_LT(p.buffer_count(), 4) << dump;  // 7 computed nodes, buffers reused
+}
+
+TEST(FastBackends, PlanCacheCompilesOncePerGraph) {
+  Graph g = read_graph(std::string(TL_EXAMPLES_DIR) + "/graphs/mlp_2_8_1_mse.json");
+  compiled::PlanCache cache;
+  compiled::Plan& a = cache.get(g);
+  compiled::Plan& b = cache.get(g);
+  EXPECT_EQ(&a, &b);
+  cache.get(g, {true});
+  EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(FastBackends, GoldenPlanDumpsOfTheExampleGraphs) {
+  bool update = std::getenv("TL_UPDATE_GOLDEN") != nullptr;
+  for (const char* name : {"mlp_2_8_1_mse", "softmax_classifier_ce", "tiny_convnet", "residual_layernorm_gelu"}) {
+    Graph g = read_graph(std::string(TL_EXAMPLES_DIR) + "/graphs/" + name + ".json");
+    std::string dump = compiled::Plan::compile(g).dump();
+    std::string path = std::string(TL_GOLDEN_DIR) + "/" + name + ".plan";
+    if (update) write_file_atomic(path, dump);
+    EXPECT_EQ(dump, read_file(path)) << "plan of " << name << " changed; if deliberate, rerun with "
+                                     << "TL_UPDATE_GOLDEN=1 and commit the goldens separately";
+  }
+}
+
+TEST(FastBackends, WrongInputsAreUserErrors) {
+  Graph g = read_graph(std::string(TL_EXAMPLES_DIR) + "/graphs/mlp_2_8_1_mse.json");
+  compiled::Plan p = compiled::Plan::compile(g);
+  EXPECT_THROW(p.run({}), UserError);
+  EXPECT_THROW(eager::run_graph(g, {{"x", HostTensor(DType::f32, Shape{1})}}), UserError);
+}
+
+}  // namespace
+}  // namespace tl
