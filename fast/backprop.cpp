@@ -21,14 +21,7 @@ std::map<NodeId, HostTensor> backprop(const Graph& g, const std::function<const 
   TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
   TL_CHECK_USER(seed.shape() == g.node(output).shape && seed.dtype() == g.node(output).dtype,
                 "gradients: the seed must be " + std::string(dtype_name(g.node(output).dtype)) + g.node(output).shape.str());
-  std::vector<bool> needed(static_cast<std::size_t>(g.size()), false);
-  for (NodeId id : wrt) {
-    TL_CHECK_USER(id >= 0 && id < g.size(), "gradients: node " + std::to_string(id) + " does not exist");
-    needed[static_cast<std::size_t>(id)] = true;
-  }
-  for (NodeId i = 0; i < g.size(); ++i) {
-    for (NodeId p : g.node(i).parents) needed[static_cast<std::size_t>(i)] = needed[static_cast<std::size_t>(i)] || needed[static_cast<std::size_t>(p)];
-  }
+  std::vector<bool> needed = gradient_paths(g, wrt);
   std::vector<std::optional<HostTensor>> grad(static_cast<std::size_t>(g.size()));
   grad[static_cast<std::size_t>(output)] = seed;
   for (NodeId i = output; i >= 0; --i) {

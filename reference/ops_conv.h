@@ -9,24 +9,9 @@
 #pragma once
 
 #include "reference/ops_elementwise.h"
+#include "spec/window.h"
 
 namespace tl::ref {
-
-struct Window {
-  int64_t N, C, H, W, OH, OW, KH, KW, SH, SW, PH, PW;
-  int64_t x_at(int64_t n, int64_t c, int64_t h, int64_t w) const { return ((n * C + c) * H + h) * W + w; }
-  bool inside(int64_t h, int64_t w) const { return h >= 0 && h < H && w >= 0 && w < W; }
-};
-
-inline Window conv_window(const Shape& x, const Shape& w, const Shape& y, const Conv2dAttrs& a) {
-  return {x.dim(0), x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3), w.dim(2), w.dim(3),
-          a.stride_h, a.stride_w, a.pad_h, a.pad_w};
-}
-
-inline Window pool_window(const Shape& x, const Shape& y, const Pool2dAttrs& a) {
-  return {x.dim(0), x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3), a.kernel_h, a.kernel_w,
-          a.stride_h, a.stride_w, a.pad_h, a.pad_w};
-}
 
 template <class S>
 RefTensor<S> fwd_conv2d(const OpCtx& c, const Inputs<S>& in) {

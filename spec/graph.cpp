@@ -115,6 +115,20 @@ void validate(const Graph& g) {
   }
 }
 
+std::vector<bool> gradient_paths(const Graph& g, const std::vector<NodeId>& wrt) {
+  std::vector<bool> needed(static_cast<std::size_t>(g.size()), false);
+  for (NodeId id : wrt) {
+    TL_CHECK_USER(id >= 0 && id < g.size(), "gradients: node " + std::to_string(id) + " does not exist");
+    needed[static_cast<std::size_t>(id)] = true;
+  }
+  for (NodeId i = 0; i < g.size(); ++i) {
+    for (NodeId p : g.node(i).parents) {
+      if (needed[static_cast<std::size_t>(p)]) needed[static_cast<std::size_t>(i)] = true;
+    }
+  }
+  return needed;
+}
+
 bool graphs_equal(const Graph& a, const Graph& b) {
   if (a.name != b.name || a.outputs != b.outputs || a.size() != b.size()) return false;
   for (NodeId i = 0; i < a.size(); ++i) {

@@ -53,6 +53,10 @@ std::string node_label(NodeId id, OpId op);
 // Throws UserError naming the first node (or output) that breaks an invariant.
 void validate(const Graph& g);
 
+// needed[i]: node i is one of `wrt` or lies on a path from one of them — the nodes whose gradient
+// a backward sweep must form to reach `wrt`. UserError for an id that does not exist.
+std::vector<bool> gradient_paths(const Graph& g, const std::vector<NodeId>& wrt);
+
 // Structural equality: ops, parents, attrs, dtypes, shapes, payload bits, outputs, name.
 bool graphs_equal(const Graph& a, const Graph& b);
 

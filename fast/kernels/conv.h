@@ -5,24 +5,9 @@
 #pragma once
 
 #include "fast/kernels/common.h"
+#include "spec/window.h"
 
 namespace tl::fast {
-
-struct Window {
-  int64_t N, C, H, W, OH, OW, KH, KW, SH, SW, PH, PW;
-  int64_t x_at(int64_t n, int64_t c, int64_t h, int64_t w) const { return ((n * C + c) * H + h) * W + w; }
-  bool inside(int64_t h, int64_t w) const { return h >= 0 && h < H && w >= 0 && w < W; }
-};
-
-inline Window conv_window(const Shape& x, const Shape& w, const Shape& y, const Conv2dAttrs& a) {
-  return {x.dim(0), x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3), w.dim(2), w.dim(3),
-          a.stride_h, a.stride_w, a.pad_h, a.pad_w};
-}
-
-inline Window pool_window(const Shape& x, const Shape& y, const Pool2dAttrs& a) {
-  return {x.dim(0), x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3), a.kernel_h, a.kernel_w,
-          a.stride_h, a.stride_w, a.pad_h, a.pad_w};
-}
 
 template <class T> void conv2d_forward(const Node& node, const HostInputs& in, HostTensor& y) {
   Window v = conv_window(in[0]->shape(), in[1]->shape(), node.shape, std::get<Conv2dAttrs>(node.attrs));

@@ -15,14 +15,6 @@
 namespace tl::fast {
 namespace {
 
-template <class T> UnaryParams<T> unary_params(const Node& n) {
-  UnaryParams<T> p;
-  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
-  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
-  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
-  return p;
-}
-
 template <class T> void unary_kernel(const Node& n, Unary op, const HostInputs& in, HostTensor& y) {
   const T* x = data<T>(in[0]);
   T* out = data<T>(y);

@@ -10,14 +10,6 @@
 namespace tl::fast {
 namespace {
 
-template <class T> UnaryParams<T> params_of(const Node& n) {
-  UnaryParams<T> p;
-  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
-  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
-  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
-  return p;
-}
-
 template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in, const HostTensor& y,
                                    const HostTensor& g, HostGrads& dx) {
   HostTensor d(in[0]->dtype(), in[0]->shape());
@@ -25,7 +17,7 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
   const T* yv = data<T>(&y);
   const T* gv = data<T>(&g);
   T* out = data<T>(d);
-  UnaryParams<T> p = params_of<T>(n);
+  UnaryParams<T> p = unary_params<T>(n);
   parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) out[i] = unary_backward(op, x[i], yv[i], gv[i], p);
   });

@@ -10,6 +10,10 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
+#include <variant>
+
+#include "spec/attrs.h"
 
 namespace tl::fast {
 
@@ -25,7 +29,25 @@ struct UnaryParams {
   T c = 1, lo = 0, hi = 1, eps = 0;
 };
 
+// The attributes of a scale / clamp / safe_log node in T (other ops use none).
+template <class T, class NodeT>
+UnaryParams<T> unary_params(const NodeT& n) {
+  UnaryParams<T> p;
+  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
+  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
+  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
+  return p;
+}
+
 template <class T> constexpr T nan_of() { return std::numeric_limits<T>::quiet_NaN(); }
+
+// Transcendental and composite functions of float are evaluated in double and rounded once at the
+// end: float arithmetic inside them amplified argument errors (exp of a rounded 2u in gelu, log near
+// 1 in safe_log, subnormal intermediates in safe_log') to hundreds of ulps (bench/ulp_survey found
+// it), and glibc's tanhf is 2 ulp where tanh-then-round is about 0.5.
+// double uses long double (x87, 64-bit significand): gelu's exp(2u) amplified the argument's
+// rounding to 1900 ulp in pure double (reports/ulp-survey.md).
+template <class T> using Wide = std::conditional_t<std::is_same_v<T, float>, double, long double>;
 
 // sigmoid without overflow or cancellation: for x >= 0, 1/(1+e^-x); else e^x/(1+e^x).
 template <class T> T sigmoid(T x) {
@@ -46,7 +68,7 @@ template <class T> T softplus(T x) {
 
 // gelu (tanh form) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3).
 template <class T> T gelu_u2(T x) {
-  const T c = T(0.7978845608028654), a = T(0.044715);
+  const T c = T(0.79788456080286535587989211986876373L), a = T(0.044715L);  // sqrt(2/pi), 44715e-6
   return T(2) * (c * (x + a * x * x * x));
 }
 template <class T> T gelu(T x) {
@@ -54,8 +76,9 @@ template <class T> T gelu(T x) {
   return x * sigmoid(gelu_u2(x));
 }
 template <class T> T gelu_grad(T x) {
-  if (std::isinf(x)) return x > 0 ? T(1) : T(-0.0);
-  const T c = T(0.7978845608028654), a = T(0.044715);
+  // Beyond |x| = 1e4, sigmoid'(2u) underflows to 0 and x^3 may overflow: the limits are exact.
+  if (std::fabs(x) > T(1e4)) return x > 0 ? T(1) : T(-0.0);
+  const T c = T(0.79788456080286535587989211986876373L), a = T(0.044715L);  // sqrt(2/pi), 44715e-6
   T z = gelu_u2(x);
   return sigmoid(z) + T(2) * x * (c * (T(1) + T(3) * a * x * x)) * sigmoid_grad(z);
 }
@@ -68,24 +91,27 @@ T unary_forward(Unary op, T x, const UnaryParams<T>& p) {
     case Unary::abs: return x < 0 ? -x : (x > 0 ? x : (x == 0 ? T(0) : x));
     case Unary::square: return x * x;
     case Unary::sqrt: return std::sqrt(x);
-    case Unary::rsqrt: return T(1) / std::sqrt(x);
+    case Unary::rsqrt: return static_cast<T>(Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x)));
     case Unary::reciprocal: return T(1) / x;
-    case Unary::exp: return std::exp(x);
-    case Unary::log: return std::log(x);
-    case Unary::sin: return std::sin(x);
-    case Unary::cos: return std::cos(x);
-    case Unary::tanh: return std::tanh(x);
-    case Unary::sigmoid: return sigmoid(x);
+    case Unary::exp: return static_cast<T>(std::exp(static_cast<Wide<T>>(x)));
+    case Unary::log: return static_cast<T>(std::log(static_cast<Wide<T>>(x)));
+    case Unary::sin: return static_cast<T>(std::sin(static_cast<Wide<T>>(x)));
+    case Unary::cos: return static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
+    case Unary::tanh: return static_cast<T>(std::tanh(static_cast<Wide<T>>(x)));
+    case Unary::sigmoid: return static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? x : (x == x ? T(0) : x);
-    case Unary::gelu: return gelu(x);
-    case Unary::softplus: return softplus(x);
+    case Unary::gelu: return static_cast<T>(gelu(static_cast<Wide<T>>(x)));
+    case Unary::softplus: return static_cast<T>(softplus(static_cast<Wide<T>>(x)));
     case Unary::scale: return p.c * x;
     case Unary::clamp: {
       if (x != x) return x;
       T t = x < p.lo ? p.lo : x;
       return t > p.hi ? p.hi : t;
     }
-    case Unary::safe_log: return std::log(softplus(x) + p.eps);
+    case Unary::safe_log: {
+      using W = Wide<T>;
+      return static_cast<T>(std::log(softplus(static_cast<W>(x)) + static_cast<W>(p.eps)));
+    }
   }
   return nan_of<T>();
 }
@@ -98,27 +124,34 @@ T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
     case Unary::neg: return -g;
     case Unary::abs: return x != x ? nan_of<T>() : g * (x < 0 ? T(-1) : (x > 0 ? T(1) : T(0)));
     case Unary::square: return g * (x + x);
-    case Unary::sqrt: return x > 0 ? g * (T(0.5) / std::sqrt(x)) : (x != x ? x : T(0) * g);
+    case Unary::sqrt: return x > 0 ? g * static_cast<T>(Wide<T>(0.5) / std::sqrt(static_cast<Wide<T>>(x))) : (x != x ? x : T(0) * g);
     case Unary::rsqrt: {
-      T r = T(1) / std::sqrt(x);
-      return g * (T(-0.5) * r * r * r);
+      Wide<T> r = Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x));
+      return g * static_cast<T>(Wide<T>(-0.5) * r * r * r);
     }
-    case Unary::reciprocal: return g * (-(T(1) / (x * x)));
+    case Unary::reciprocal: {  // -(1/x)^2: x*x would overflow long before the result does
+      Wide<T> r = Wide<T>(1) / static_cast<Wide<T>>(x);
+      return g * static_cast<T>(-(r * r));
+    }
     case Unary::exp: return g * y;
     case Unary::log: return g * (T(1) / x);
-    case Unary::sin: return g * std::cos(x);
-    case Unary::cos: return g * (-std::sin(x));
+    case Unary::sin: return g * static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
+    case Unary::cos: return g * static_cast<T>(-std::sin(static_cast<Wide<T>>(x)));
     case Unary::tanh: {
-      T sech = T(1) / std::cosh(x);
-      return g * (sech * sech);
+      Wide<T> sech = Wide<T>(1) / std::cosh(static_cast<Wide<T>>(x));
+      return g * static_cast<T>(sech * sech);
     }
-    case Unary::sigmoid: return g * sigmoid_grad(x);
+    case Unary::sigmoid: return g * static_cast<T>(sigmoid_grad(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? g : (x == x ? T(0) : x);
-    case Unary::gelu: return g * gelu_grad(x);
-    case Unary::softplus: return g * sigmoid(x);
+    case Unary::gelu: return g * static_cast<T>(gelu_grad(static_cast<Wide<T>>(x)));
+    case Unary::softplus: return g * static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::scale: return g * p.c;
     case Unary::clamp: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
-    case Unary::safe_log: return g * (sigmoid(x) / (softplus(x) + p.eps));
+    case Unary::safe_log: {
+      using W = Wide<T>;
+      W w = static_cast<W>(x);
+      return g * static_cast<T>(sigmoid(w) / (softplus(w) + static_cast<W>(p.eps)));
+    }
   }
   return nan_of<T>();
 }

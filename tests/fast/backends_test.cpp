@@ -3,6 +3,8 @@
 // golden plan dumps of the example graphs (set TL_UPDATE_GOLDEN=1 to rewrite them, deliberately).
 #include <gtest/gtest.h>
 
+#include "../common/seed.h"
+
 #include <cstdlib>
 #include <fstream>
 
@@ -15,13 +17,6 @@
 
 namespace tl {
 namespace {
-
-uint64_t seed_from_env() {
-  const char* env = std::getenv("TL_SEED");
-  uint64_t s = env ? std::strtoull(env, nullptr, 10) : 20261125;
-  std::printf("seed=%llu (replay: TL_SEED=%llu)\n", (unsigned long long)s, (unsigned long long)s);
-  return s;
-}
 
 HostTensor ones_like(const Node& n) {
   HostTensor t(n.dtype, n.shape);
@@ -54,7 +49,7 @@ void check_graph(const testing::RandomGraph& r, const std::string& trace) {
 }
 
 TEST(FastBackends, EagerAndCompiledAreBitIdenticalOnRandomGraphs) {
-  uint64_t seed = seed_from_env();
+  uint64_t seed = testing::test_seed();
   SplitMix64 rng(seed);
   for (int i = 0; i < 200; ++i) {
     DType dtype = i % 2 ? DType::f64 : DType::f32;
@@ -64,7 +59,7 @@ TEST(FastBackends, EagerAndCompiledAreBitIdenticalOnRandomGraphs) {
 }
 
 TEST(FastBackends, ResultsAreBitIdenticalWithOneAndTwoThreads) {
-  uint64_t seed = seed_from_env();
+  uint64_t seed = testing::test_seed();
   SplitMix64 rng(seed + 1);
   for (int i = 0; i < 20; ++i) {
     testing::RandomGraph r = testing::random_graph(rng, DType::f32);
@@ -119,6 +114,41 @@ TEST(FastBackends, WrongInputsAreUserErrors) {
   compiled::Plan p = compiled::Plan::compile(g);
   EXPECT_THROW(p.run({}), UserError);
   EXPECT_THROW(eager::run_graph(g, {{"x", HostTensor(DType::f32, Shape{1})}}), UserError);
+}
+
+}  // namespace
+}  // namespace tl
+
+namespace tl {
+namespace {
+
+TEST(EagerTape, PrintsAsTextAndExportsAsDotAndValidJson) {
+  eager::Tape tape(DType::f32, "step");
+  eager::Var x = tape.input("x", HostTensor::from_values(Shape{2}, std::vector<float>{1.5f, -2.0f}));
+  eager::Var w = tape.param("w", HostTensor::from_values(Shape{2}, std::vector<float>{0.5f, 0.25f}));
+  eager::Var y = tape.apply(OpId::sum, {tape.apply(OpId::mul, {x, w}, NoAttrs{})}, NoAttrs{});
+  EXPECT_EQ(tape.value(y).values<float>()[0], 0.25f);  // 1.5*0.5 + (-2)*0.25, exact
+  auto grads = tape.gradients(y, HostTensor::from_values(Shape{}, std::vector<float>{1.0f}), {w});
+  EXPECT_EQ(grads.at(w.id).values<float>()[0], 1.5f);
+  EXPECT_EQ(grads.at(w.id).values<float>()[1], -2.0f);
+  std::string text = tape.to_text();
+  EXPECT_NE(text.find("%3 = sum(%2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("0x1p-2"), std::string::npos) << text;  // the value 0.25, exactly
+  EXPECT_NE(tape.to_dot().find("digraph"), std::string::npos);
+  Graph back = graph_from_json(tape.to_json(), "tape");
+  EXPECT_EQ(back.size(), 4);
+}
+
+TEST(EagerTape, ShapeErrorsAreUserErrorsNamingTheNode) {
+  eager::Tape tape(DType::f64);
+  eager::Var a = tape.input("a", HostTensor(DType::f64, Shape{2, 3}));
+  eager::Var b = tape.input("b", HostTensor(DType::f64, Shape{4, 5}));
+  try {
+    tape.apply(OpId::matmul, {a, b}, NoAttrs{});
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("node 2 (matmul)"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

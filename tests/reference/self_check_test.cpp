@@ -6,6 +6,8 @@
 // Seeds are printed; TL_SEED=N replays.
 #include <gtest/gtest.h>
 
+#include "../common/seed.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -15,13 +17,6 @@
 
 namespace tl::ref {
 namespace {
-
-uint64_t test_seed() {
-  const char* env = std::getenv("TL_SEED");
-  uint64_t s = env ? std::strtoull(env, nullptr, 10) : 20261125;
-  std::printf("seed=%llu (replay: TL_SEED=%llu)\n", (unsigned long long)s, (unsigned long long)s);
-  return s;
-}
 
 template <class S>
 std::vector<RefTensor<S>> to_scalar(const testing::OpCase& c) {
@@ -50,7 +45,7 @@ double gap(const Interval& a, const Interval& b) {
 }
 
 TEST(ReferenceSelfCheck, EveryVjpMatchesCentralDifferencesAt256Bits) {
-  uint64_t seed = test_seed();
+  uint64_t seed = testing::test_seed();
   SplitMix64 rng(seed);
   IntervalPrecision precision(256);
   const Interval h = Interval::from_double(0x1p-64);
@@ -126,7 +121,7 @@ void check_rational_tensor(const RefTensor<Rational>& exact, const std::function
 }
 
 TEST(ReferenceSelfCheck, IntervalContainsRationalAndRoundsLikeItForEveryRationalOp) {
-  uint64_t seed = test_seed();
+  uint64_t seed = testing::test_seed();
   SplitMix64 rng(seed);
   for (const OpInfo& info : kOpInfo) {
     if (!op_has(info.id, kRational) || info.id == OpId::input) continue;

@@ -1,0 +1,161 @@
+// The contract table of the fast backends. The ulp bounds are the maxima measured by
+// bench/ulp_survey (reports/ulp-survey.md: 10^7 samples per forward function, 10^6 per derivative,
+// plus special values, against MPFR through 192-bit MPFI enclosures), rounded up to the next 0.5;
+// a VJP g·f'(x) adds the one rounding of the product (0.5 ulp).
+#include "fast/contracts.h"
+
+#include "spec/error.h"
+
+namespace tl::fast {
+namespace {
+
+Contract make(ContractKind kind, std::string order = "", double ulps = 0, Evidence evidence = Evidence::proved,
+              std::string detail = "") {
+  Contract c;
+  c.kind = kind;
+  c.order = std::move(order);
+  c.ulps = ulps;
+  c.policy = numerical_policy();
+  c.evidence = evidence;
+  c.evidence_detail = std::move(detail);
+  return c;
+}
+
+Contract exact() { return make(ContractKind::exact, "", 0, Evidence::proved, "values are moved or selected, never rounded"); }
+Contract rounded_once() { return make(ContractKind::correctly_rounded, "", 0, Evidence::proved, "one IEEE 754 operation"); }
+Contract strict(std::string order) {
+  return make(ContractKind::strict, std::move(order), 0, Evidence::sampled,
+              "bit-identical to reference/Strict: tests/fast FastStrictAgreement");
+}
+Contract measured(double ulps) {
+  return make(ContractKind::ulp, "", ulps, Evidence::sampled, "bench/ulp_survey: 10^7 samples + specials vs MPFR");
+}
+Contract unmeasured() {
+  return make(ContractKind::empirical, "", 0, Evidence::none,
+              "composite op: bound not derived or measured yet (issue 5 derives it)");
+}
+
+struct UlpRow { double f32, f64; };
+
+// Forward ulp bounds per function (measured maxima rounded up to 0.5; see reports/ulp-survey.md).
+UlpRow forward_ulps(OpId op) {
+  switch (op) {
+    case OpId::exp: return {1.0, 1.0};
+    case OpId::log: return {1.0, 1.0};
+    case OpId::sin: return {1.0, 1.0};
+    case OpId::cos: return {1.0, 1.0};
+    case OpId::tanh: return {1.0, 1.0};
+    case OpId::sigmoid: return {1.0, 1.0};
+    case OpId::gelu: return {1.0, 1.0};
+    case OpId::softplus: return {1.0, 1.0};
+    case OpId::safe_log: return {1.0, 1.0};
+    case OpId::rsqrt: return {1.0, 1.0};
+    default: break;  // not a measured function: callers only ask for the ones listed
+  }
+  throw_internal("no forward ulp measurement for " + std::string(op_name(op)));
+}
+
+// Derivative ulp bounds f'(x) (before the product with g).
+UlpRow derivative_ulps(OpId op) {
+  switch (op) {
+    case OpId::sqrt: return {1.0, 1.0};
+    case OpId::rsqrt: return {1.0, 1.0};
+    case OpId::reciprocal: return {1.0, 1.0};
+    case OpId::sin: return {1.0, 1.0};
+    case OpId::cos: return {1.0, 1.0};
+    case OpId::tanh: return {1.0, 1.0};
+    case OpId::sigmoid: return {1.0, 1.0};
+    case OpId::gelu: return {1.0, 1.0};
+    case OpId::softplus: return {1.0, 1.0};
+    case OpId::safe_log: return {1.0, 1.0};
+    default: break;
+  }
+  throw_internal("no derivative ulp measurement for " + std::string(op_name(op)));
+}
+
+double pick(UlpRow r, DType d) { return d == DType::f32 ? r.f32 : r.f64; }
+
+Contract forward_contract(OpId op, DType d) {
+  switch (op) {
+    case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
+    case OpId::rand_uniform: case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp:
+    case OpId::maximum: case OpId::minimum: case OpId::reduce_max: case OpId::max_pool2d:
+    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
+    case OpId::broadcast_to: case OpId::concat: case OpId::slice: case OpId::gather_rows:
+      return exact();
+    case OpId::square: case OpId::sqrt: case OpId::reciprocal: case OpId::scale: case OpId::add:
+    case OpId::sub: case OpId::mul: case OpId::div:
+      return rounded_once();
+    case OpId::exp: case OpId::log: case OpId::sin: case OpId::cos: case OpId::tanh: case OpId::sigmoid:
+    case OpId::gelu: case OpId::softplus: case OpId::safe_log: case OpId::rsqrt:
+      return measured(pick(forward_ulps(op), d));
+    case OpId::sum: case OpId::reduce_sum: return strict("left fold from +0 in index order");
+    case OpId::reduce_mean: return strict("left fold from +0, then one division by n");
+    case OpId::matmul: return strict("FMA chain over k from +0, ascending");
+    case OpId::linear: return strict("FMA chain over k from +0, ascending, then + bias");
+    case OpId::conv2d: return strict("FMA chain over (c, kh, kw) from +0, out-of-bounds cells skipped, then + bias");
+    case OpId::avg_pool2d: return strict("left fold over in-bounds window cells, then one division by kh*kw");
+    case OpId::scatter_add_rows: return strict("left fold from +0 in index order");
+    case OpId::mse_loss: return strict("left fold of (p-t)*(p-t) from +0, then one division for mean");
+    case OpId::nll: return strict("left fold of -lp[i, y_i] from +0, then one division for mean");
+    case OpId::softmax: case OpId::log_softmax: case OpId::logsumexp: case OpId::layer_norm:
+    case OpId::batch_norm: case OpId::cross_entropy: case OpId::bce_with_logits:
+      return unmeasured();
+  }
+  throw_internal("bad OpId value");
+}
+
+Contract vjp_contract(OpId op, DType d) {
+  switch (op) {
+    case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
+    case OpId::rand_uniform:
+      return make(ContractKind::unsupported, "", 0, Evidence::none, "no gradient flows through this op");
+    case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp: case OpId::add: case OpId::sub:
+    case OpId::sum: case OpId::reduce_sum: case OpId::reshape: case OpId::flatten: case OpId::permute:
+    case OpId::transpose: case OpId::concat: case OpId::slice: case OpId::scatter_add_rows:
+      return exact();
+    case OpId::square: case OpId::scale: case OpId::mul: case OpId::exp: case OpId::maximum:
+    case OpId::minimum: case OpId::reduce_mean:
+      return rounded_once();
+    case OpId::log: return strict("g * (1/x)");
+    case OpId::div: return strict("da = g/b; db = ((-g)*a)/(b*b)");
+    case OpId::reduce_max: return strict("g / (number of tied maxima) to each maximum");
+    case OpId::matmul: return strict("da = FMA chain over j, db = FMA chain over i, from +0");
+    case OpId::linear: return strict("dx = FMA chain over o, dW = FMA chain over m, from +0; db = left fold over m");
+    case OpId::conv2d: return strict("FMA chains from +0: dx over (o, kh, kw), dw over (n, i, j); db left fold");
+    case OpId::max_pool2d: return strict("g to the first maximal cell, windows added in order from +0");
+    case OpId::avg_pool2d: return strict("g/(kh*kw) added window by window from +0");
+    case OpId::broadcast_to: case OpId::gather_rows: return strict("left fold from +0 in output order");
+    case OpId::softmax: return strict("y * (g - FMA chain over k of g*y from +0)");
+    case OpId::mse_loss: return strict("s = g/n (mean); dp = s*(d+d); dt = -dp");
+    case OpId::nll: return strict("s = g/N (mean); -s at the label, +0 elsewhere");
+    case OpId::sqrt: case OpId::rsqrt: case OpId::reciprocal: case OpId::sin: case OpId::cos:
+    case OpId::tanh: case OpId::sigmoid: case OpId::gelu: case OpId::softplus: case OpId::safe_log:
+      return make(ContractKind::ulp, "", pick(derivative_ulps(op), d) + 0.5, Evidence::sampled,
+                  "g*f'(x): f' measured by bench/ulp_survey (10^6 samples), plus one rounding");
+    case OpId::log_softmax: case OpId::logsumexp: case OpId::layer_norm: case OpId::batch_norm:
+    case OpId::cross_entropy: case OpId::bce_with_logits:
+      return unmeasured();
+  }
+  throw_internal("bad OpId value");
+}
+
+}  // namespace
+
+const char* numerical_policy() {
+  return "IEEE 754 round to nearest even; subnormals kept; no implicit FMA contraction "
+         "(-ffp-contract=off, std::fma where declared); float transcendentals evaluated in double "
+         "through glibc and rounded once";
+}
+
+Contract contract(OpId op, DType dtype, Direction direction) {
+  if (!direction.forward()) {
+    if (!op_input_gets_grad(op, direction.input)) {
+      return make(ContractKind::unsupported, "", 0, Evidence::none, "this input receives no gradient");
+    }
+    return vjp_contract(op, dtype);
+  }
+  return forward_contract(op, dtype);
+}
+
+}  // namespace tl::fast

@@ -1,0 +1,147 @@
+// Packed GEMM with per-element FMA chains in ascending k (see gemm.h), AVX-512 / AVX2 / portable.
+#include "fast/kernels/gemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "fast/kernels/parallel.h"
+
+namespace tl::fast {
+namespace {
+
+enum class Path { portable, avx2, avx512 };
+
+Path detect_path() {
+  const char* force = std::getenv("TL_GEMM");
+  bool allow512 = !force || std::strcmp(force, "avx512") == 0;
+  bool allow2 = !force || std::strcmp(force, "portable") != 0;
+  __builtin_cpu_init();
+  if (allow512 && __builtin_cpu_supports("avx512f")) return Path::avx512;
+  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Path::avx2;
+  return Path::portable;
+}
+
+Path path() {
+  static const Path p = detect_path();
+  return p;
+}
+
+// Packs B into panels of W columns: panel p holds, for each k, columns [p*W, p*W + W) contiguously
+// (zero-padded past N; padded lanes are computed and discarded, never stored).
+template <class T>
+std::vector<T> pack_b(int64_t N, int64_t K, const T* B, int64_t b_col, int64_t b_k, int64_t W) {
+  int64_t panels = (N + W - 1) / W;
+  std::vector<T> packed(static_cast<std::size_t>(panels * K * W), T(0));
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t l = 0; l < W && p * W + l < N; ++l)
+        packed[static_cast<std::size_t>((p * K + k) * W + l)] = B[(p * W + l) * b_col + k * b_k];
+  return packed;
+}
+
+template <class T>
+void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k,
+                   const T* B, int64_t b_col, int64_t b_k, T* C, int64_t c_row) {
+  for (int64_t i = i0; i < i1; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      T acc = 0;
+      for (int64_t k = 0; k < K; ++k) acc = std::fma(A[i * a_row + k * a_k], B[j * b_col + k * b_k], acc);
+      C[i * c_row + j] = acc;
+    }
+}
+
+// One row of C against one packed panel of W lanes, for the vector width of each path. The rows
+// are blocked by 4 so that each loaded B vector feeds four chains.
+#define TL_PANEL_KERNEL(NAME, TARGET, T, VEC, SET1, LOAD, FMA, STORE, ZERO, W)                        \
+  __attribute__((target(TARGET))) void NAME(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, \
+                                            int64_t a_row, int64_t a_k, const T* packed, T* C,        \
+                                            int64_t c_row) {                                            \
+    int64_t panels = (N + W - 1) / W;                                                                   \
+    for (int64_t p = 0; p < panels; ++p) {                                                              \
+      const T* bp = packed + p * K * W;                                                                 \
+      int64_t width = std::min<int64_t>(W, N - p * W);                                                  \
+      int64_t i = i0;                                                                                   \
+      for (; i + 4 <= i1; i += 4) {                                                                     \
+        VEC c0 = ZERO(), c1 = ZERO(), c2 = ZERO(), c3 = ZERO();                                         \
+        for (int64_t k = 0; k < K; ++k) {                                                               \
+          VEC b = LOAD(bp + k * W);                                                                     \
+          c0 = FMA(SET1(A[(i + 0) * a_row + k * a_k]), b, c0);                                          \
+          c1 = FMA(SET1(A[(i + 1) * a_row + k * a_k]), b, c1);                                          \
+          c2 = FMA(SET1(A[(i + 2) * a_row + k * a_k]), b, c2);                                          \
+          c3 = FMA(SET1(A[(i + 3) * a_row + k * a_k]), b, c3);                                          \
+        }                                                                                               \
+        alignas(64) T out[4][W];                                                                        \
+        STORE(out[0], c0); STORE(out[1], c1); STORE(out[2], c2); STORE(out[3], c3);                     \
+        for (int r = 0; r < 4; ++r) std::memcpy(C + (i + r) * c_row + p * W, out[r], sizeof(T) * static_cast<std::size_t>(width)); \
+      }                                                                                                 \
+      for (; i < i1; ++i) {                                                                             \
+        VEC c0 = ZERO();                                                                                \
+        for (int64_t k = 0; k < K; ++k) c0 = FMA(SET1(A[i * a_row + k * a_k]), LOAD(bp + k * W), c0);   \
+        alignas(64) T out[W];                                                                           \
+        STORE(out, c0);                                                                                 \
+        std::memcpy(C + i * c_row + p * W, out, sizeof(T) * static_cast<std::size_t>(width));          \
+      }                                                                                                 \
+    }                                                                                                   \
+  }
+
+TL_PANEL_KERNEL(panel_avx512_f32, "avx512f", float, __m512, _mm512_set1_ps, _mm512_loadu_ps, _mm512_fmadd_ps, _mm512_store_ps, _mm512_setzero_ps, 16)
+TL_PANEL_KERNEL(panel_avx512_f64, "avx512f", double, __m512d, _mm512_set1_pd, _mm512_loadu_pd, _mm512_fmadd_pd, _mm512_store_pd, _mm512_setzero_pd, 8)
+TL_PANEL_KERNEL(panel_avx2_f32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_store_ps, _mm256_setzero_ps, 8)
+TL_PANEL_KERNEL(panel_avx2_f64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_store_pd, _mm256_setzero_pd, 4)
+#undef TL_PANEL_KERNEL
+
+template <class T> int64_t lanes(Path p) {
+  bool single = sizeof(T) == 4;
+  switch (p) {
+    case Path::avx512: return single ? 16 : 8;
+    case Path::avx2: return single ? 8 : 4;
+    case Path::portable: return 1;
+  }
+  return 1;
+}
+
+template <class T>
+void run_panels(Path p, int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k,
+                const T* packed, T* C, int64_t c_row) {
+  if constexpr (sizeof(T) == 4) {
+    if (p == Path::avx512) panel_avx512_f32(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+    else panel_avx2_f32(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+  } else {
+    if (p == Path::avx512) panel_avx512_f64(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+    else panel_avx2_f64(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+  }
+}
+
+}  // namespace
+
+template <class T>
+void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
+          int64_t b_col, int64_t b_k, T* C, int64_t c_row) {
+  if (M <= 0 || N <= 0) return;
+  Path p = path();
+  if (p == Path::portable || K == 0) {
+    parallel_for(M, 8, [&](int64_t i0, int64_t i1) { portable_rows(i0, i1, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row); });
+    return;
+  }
+  std::vector<T> packed = pack_b(N, K, B, b_col, b_k, lanes<T>(p));
+  parallel_for(M, 8, [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed.data(), C, c_row); });
+}
+
+std::string gemm_path() {
+  switch (path()) {
+    case Path::avx512: return "avx512";
+    case Path::avx2: return "avx2";
+    case Path::portable: return "portable";
+  }
+  return "?";
+}
+
+template void gemm<float>(int64_t, int64_t, int64_t, const float*, int64_t, int64_t, const float*, int64_t, int64_t, float*, int64_t);
+template void gemm<double>(int64_t, int64_t, int64_t, const double*, int64_t, int64_t, const double*, int64_t, int64_t, double*, int64_t);
+
+}  // namespace tl::fast

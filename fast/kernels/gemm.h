@@ -1,0 +1,23 @@
+// GEMM with a declared order: C[i, j] = FMA chain over k = 0, 1, ..., K-1 from +0 of
+// A[i, k] * B[k, j] — the strict meaning's order for matmul, linear and their VJPs. B is packed into
+// contiguous panels; the microkernels (AVX-512 or AVX2+FMA, chosen at run time by CPUID, or a
+// portable loop) keep one FMA chain per output element in vector lanes, so every path gives the same
+// bits. Threads split the rows of C.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tl::fast {
+
+// Element (i, k) of A is A[i * a_row + k * a_k]; element (k, j) of B is B[j * b_col + k * b_k];
+// C[i * c_row + j] is written.
+template <class T>
+void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
+          int64_t b_col, int64_t b_k, T* C, int64_t c_row);
+
+// "avx512", "avx2" or "portable": the microkernel this CPU uses (TL_GEMM=portable|avx2 forces a
+// narrower one, for tests).
+std::string gemm_path();
+
+}  // namespace tl::fast

@@ -1,0 +1,89 @@
+// The fast contract table: a row for every op × dtype × direction, and the ulp rows hold against
+// the real meaning (128-bit interval enclosures) on random inputs — forward values and VJPs of the
+// elementwise functions, with the same x and g given to both (local checking).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "../reference/op_inputs.h"
+#include "fast/contracts.h"
+#include "fast/kernels/kernels.h"
+#include "reference/eval.h"
+
+namespace tl {
+namespace {
+
+TEST(FastContracts, EveryOpDtypeAndDirectionHasARow) {
+  for (const OpInfo& info : kOpInfo) {
+    for (DType d : {DType::f32, DType::f64}) {
+      Contract f = fast::contract(info.id, d, {});
+      EXPECT_NE(f.kind, ContractKind::unsupported) << info.name << " forward";
+      EXPECT_FALSE(f.policy.empty()) << info.name;
+      int inputs = info.max_arity == kVariadic ? 3 : info.max_arity;
+      for (int k = 0; k < inputs; ++k) {
+        Contract c = fast::contract(info.id, d, {k});
+        EXPECT_EQ(c.kind == ContractKind::unsupported, !op_input_gets_grad(info.id, k)) << info.name << " vjp " << k;
+      }
+    }
+  }
+}
+
+// Error of v in ulps of T at the real value enclosed by e (its midpoint; e is far narrower).
+template <class T>
+double ulp_error(T v, const ref::Interval& e) {
+  if (e.has_nan()) return v != v ? 0.0 : INFINITY;
+  mpfr_t mid, d;
+  mpfr_inits2(256, mid, d, static_cast<mpfr_ptr>(nullptr));
+  mpfr_add(mid, &e.raw()->left, &e.raw()->right, MPFR_RNDN);
+  mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
+  const int precision = std::is_same_v<T, float> ? 24 : 53;
+  const long min_exp = std::is_same_v<T, float> ? -149 : -1074;
+  long ex = mpfr_zero_p(mid) ? min_exp : std::max<long>(mpfr_get_exp(mid) - precision, min_exp);
+  mpfr_set_d(d, static_cast<double>(v), MPFR_RNDN);
+  mpfr_sub(d, d, mid, MPFR_RNDN);
+  mpfr_abs(d, d, MPFR_RNDN);
+  mpfr_div_2si(d, d, ex, MPFR_RNDN);
+  double out = mpfr_get_d(d, MPFR_RNDN);
+  mpfr_clears(mid, d, static_cast<mpfr_ptr>(nullptr));
+  return out;
+}
+
+template <class T>
+void check_ulp_rows(uint64_t seed) {
+  SplitMix64 rng(seed);
+  for (const OpInfo& info : kOpInfo) {
+    if (!op_has(info.id, kElementwise) || info.min_arity != 1) continue;
+    Contract fwd = fast::contract(info.id, dtype_of<T>(), {});
+    Contract bwd = fast::contract(info.id, dtype_of<T>(), {0});
+    SCOPED_TRACE(std::string(info.name) + " " + std::string(dtype_name(dtype_of<T>())) + " seed " + std::to_string(seed));
+    for (int round = 0; round < 40; ++round) {
+      testing::OpCase c = testing::make_op_case(info.id, dtype_of<T>(), rng, 22);
+      const Node& node = c.graph.node(c.graph.outputs[0].node);
+      const HostTensor& x = c.inputs.at("p0");
+      HostTensor y = fast::forward(node, {&x}, "fast");
+      HostTensor g(dtype_of<T>(), node.shape);
+      for (auto& v : g.values<T>()) v = static_cast<T>(rng.uniform() * 2 - 1);
+      fast::HostGrads dx = fast::backward(node, {&x}, y, g, "fast");
+      ref::RefTensor<ref::Interval> xi = ref::from_host<ref::Interval>(x), gi = ref::from_host<ref::Interval>(g);
+      ref::RefTensor<ref::Interval> yi = ref::forward_op<ref::Interval>(node, {&xi}, "ref");
+      for (int64_t e = 0; e < x.numel(); ++e) {
+        std::size_t k = static_cast<std::size_t>(e);
+        if (fwd.kind == ContractKind::ulp) {
+          EXPECT_LE(ulp_error(y.values<T>()[k], yi[e]), fwd.ulps) << "forward at " << hex_float(x.values<T>()[k]);
+        }
+      }
+      if (bwd.kind != ContractKind::ulp || !dx[0]) continue;
+      ref::Grads<ref::Interval> di = ref::vjp_op<ref::Interval>(node, {&xi}, yi, gi, "ref");
+      for (int64_t e = 0; e < x.numel(); ++e) {
+        std::size_t k = static_cast<std::size_t>(e);
+        EXPECT_LE(ulp_error(dx[0]->values<T>()[k], (*di[0])[e]), bwd.ulps) << "vjp at " << hex_float(x.values<T>()[k]);
+      }
+    }
+  }
+}
+
+TEST(FastContracts, UlpRowsHoldAgainstTheRealMeaningInFloat32) { check_ulp_rows<float>(20261125); }
+TEST(FastContracts, UlpRowsHoldAgainstTheRealMeaningInFloat64) { check_ulp_rows<double>(20261125); }
+
+}  // namespace
+}  // namespace tl
