@@ -22,12 +22,12 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# spec/ and reference/ tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang), incl. the malformed corpus.
+# spec/, reference/ and fast/ tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang), incl. the malformed corpus.
 sanitize: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then cmake -S . -B build-asan $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_COMPILER=clang++ -DTL_SANITIZE=ON; fi
 	cmake --build build-asan -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L "spec|reference"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L "spec|reference|fast"
 
 clean:
 	rm -rf $(BUILD) build-asan

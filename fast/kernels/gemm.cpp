@@ -55,35 +55,56 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
     }
 }
 
-// One row of C against one packed panel of W lanes, for the vector width of each path. The rows
-// are blocked by 4 so that each loaded B vector feeds four chains.
-#define TL_PANEL_KERNEL(NAME, TARGET, T, VEC, SET1, LOAD, FMA, STORE, ZERO, W)                        \
+// Rows of C against packed panels of 2*L columns (two vectors of L lanes). Rows are blocked by 6, so
+// each k step loads two B vectors and feeds twelve independent chains (more than the FMA latency
+// times two ports needs); every lane is one output's chain over k in ascending order.
+#define TL_PANEL_KERNEL(NAME, TARGET, T, VEC, SET1, LOAD, FMA, STORE, ZERO, L)                        \
   __attribute__((target(TARGET))) void NAME(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, \
                                             int64_t a_row, int64_t a_k, const T* packed, T* C,        \
                                             int64_t c_row) {                                            \
+    constexpr int64_t W = 2 * L;                                                                        \
     int64_t panels = (N + W - 1) / W;                                                                   \
     for (int64_t p = 0; p < panels; ++p) {                                                              \
       const T* bp = packed + p * K * W;                                                                 \
       int64_t width = std::min<int64_t>(W, N - p * W);                                                  \
       int64_t i = i0;                                                                                   \
-      for (; i + 4 <= i1; i += 4) {                                                                     \
-        VEC c0 = ZERO(), c1 = ZERO(), c2 = ZERO(), c3 = ZERO();                                         \
+      for (; i + 6 <= i1; i += 6) {                                                                     \
+        VEC c00 = ZERO(), c01 = ZERO(), c10 = ZERO(), c11 = ZERO(), c20 = ZERO(), c21 = ZERO();         \
+        VEC c30 = ZERO(), c31 = ZERO(), c40 = ZERO(), c41 = ZERO(), c50 = ZERO(), c51 = ZERO();         \
+        const T* a0 = A + i * a_row;                                                                    \
         for (int64_t k = 0; k < K; ++k) {                                                               \
-          VEC b = LOAD(bp + k * W);                                                                     \
-          c0 = FMA(SET1(A[(i + 0) * a_row + k * a_k]), b, c0);                                          \
-          c1 = FMA(SET1(A[(i + 1) * a_row + k * a_k]), b, c1);                                          \
-          c2 = FMA(SET1(A[(i + 2) * a_row + k * a_k]), b, c2);                                          \
-          c3 = FMA(SET1(A[(i + 3) * a_row + k * a_k]), b, c3);                                          \
+          VEC b0 = LOAD(bp + k * W), b1 = LOAD(bp + k * W + L);                                         \
+          const T* ak = a0 + k * a_k;                                                                   \
+          VEC x = SET1(ak[0]);                                                                          \
+          c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                                 \
+          x = SET1(ak[a_row]);                                                                          \
+          c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                                 \
+          x = SET1(ak[2 * a_row]);                                                                      \
+          c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                                 \
+          x = SET1(ak[3 * a_row]);                                                                      \
+          c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                                 \
+          x = SET1(ak[4 * a_row]);                                                                      \
+          c40 = FMA(x, b0, c40); c41 = FMA(x, b1, c41);                                                 \
+          x = SET1(ak[5 * a_row]);                                                                      \
+          c50 = FMA(x, b0, c50); c51 = FMA(x, b1, c51);                                                 \
         }                                                                                               \
-        alignas(64) T out[4][W];                                                                        \
-        STORE(out[0], c0); STORE(out[1], c1); STORE(out[2], c2); STORE(out[3], c3);                     \
-        for (int r = 0; r < 4; ++r) std::memcpy(C + (i + r) * c_row + p * W, out[r], sizeof(T) * static_cast<std::size_t>(width)); \
+        alignas(64) T out[6][W];                                                                        \
+        STORE(out[0], c00); STORE(out[0] + L, c01); STORE(out[1], c10); STORE(out[1] + L, c11);         \
+        STORE(out[2], c20); STORE(out[2] + L, c21); STORE(out[3], c30); STORE(out[3] + L, c31);         \
+        STORE(out[4], c40); STORE(out[4] + L, c41); STORE(out[5], c50); STORE(out[5] + L, c51);         \
+        for (int r = 0; r < 6; ++r)                                                                     \
+          std::memcpy(C + (i + r) * c_row + p * W, out[r], sizeof(T) * static_cast<std::size_t>(width)); \
       }                                                                                                 \
       for (; i < i1; ++i) {                                                                             \
-        VEC c0 = ZERO();                                                                                \
-        for (int64_t k = 0; k < K; ++k) c0 = FMA(SET1(A[i * a_row + k * a_k]), LOAD(bp + k * W), c0);   \
+        VEC c0 = ZERO(), c1 = ZERO();                                                                   \
+        for (int64_t k = 0; k < K; ++k) {                                                               \
+          VEC x = SET1(A[i * a_row + k * a_k]);                                                         \
+          c0 = FMA(x, LOAD(bp + k * W), c0);                                                            \
+          c1 = FMA(x, LOAD(bp + k * W + L), c1);                                                        \
+        }                                                                                               \
         alignas(64) T out[W];                                                                           \
         STORE(out, c0);                                                                                 \
+        STORE(out + L, c1);                                                                             \
         std::memcpy(C + i * c_row + p * W, out, sizeof(T) * static_cast<std::size_t>(width));          \
       }                                                                                                 \
     }                                                                                                   \
@@ -95,11 +116,12 @@ TL_PANEL_KERNEL(panel_avx2_f32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm25
 TL_PANEL_KERNEL(panel_avx2_f64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_store_pd, _mm256_setzero_pd, 4)
 #undef TL_PANEL_KERNEL
 
-template <class T> int64_t lanes(Path p) {
+// Columns per packed panel: two vectors.
+template <class T> int64_t panel_width(Path p) {
   bool single = sizeof(T) == 4;
   switch (p) {
-    case Path::avx512: return single ? 16 : 8;
-    case Path::avx2: return single ? 8 : 4;
+    case Path::avx512: return single ? 32 : 16;
+    case Path::avx2: return single ? 16 : 8;
     case Path::portable: return 1;
   }
   return 1;
@@ -128,7 +150,7 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
     parallel_for(M, 8, [&](int64_t i0, int64_t i1) { portable_rows(i0, i1, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row); });
     return;
   }
-  std::vector<T> packed = pack_b(N, K, B, b_col, b_k, lanes<T>(p));
+  std::vector<T> packed = pack_b(N, K, B, b_col, b_k, panel_width<T>(p));
   parallel_for(M, 8, [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed.data(), C, c_row); });
 }
 
