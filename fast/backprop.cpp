@@ -50,8 +50,9 @@ std::map<NodeId, HostTensor> backprop(const Graph& g, const std::function<const 
   }
   std::map<NodeId, HostTensor> out;
   for (NodeId id : wrt) {
-    const auto& gi = grad[static_cast<std::size_t>(id)];
-    out.emplace(id, gi ? *gi : HostTensor(g.node(id).dtype, g.node(id).shape));
+    if (out.count(id)) continue;  // asked twice
+    auto& gi = grad[static_cast<std::size_t>(id)];
+    out.emplace(id, gi ? std::move(*gi) : HostTensor(g.node(id).dtype, g.node(id).shape));
   }
   return out;
 }

@@ -58,6 +58,7 @@ Plan Plan::compile(const Graph& g, PlanOptions options) {
   auto consumers = consumers_of(g);
   auto is_output = output_mask(g);
   p.steps_ = schedule(g, consumers, is_output);
+  for (NodeId i = 0; i < g.size(); ++i) p.labels_.push_back(node_label(i, g.node(i).op));
   p.buffer_of_.assign(static_cast<std::size_t>(g.size()), -1);
   // Last step that reads each node (outputs live to the end).
   std::vector<int> step_of(static_cast<std::size_t>(g.size()), -1), last_read(static_cast<std::size_t>(g.size()), -1);

@@ -51,6 +51,7 @@ class Plan {
   std::vector<int> buffer_of_;  // node -> buffer (-1 for inputs and unmaterialised intermediates)
   std::vector<HostTensor> buffers_;
   std::vector<const HostTensor*> bound_;  // node -> where its value lives during a run
+  std::vector<std::string> labels_;       // node -> "node 7 (linear)", built once for messages
 };
 
 // Plans cached by graph (its canonical JSON text) and options: compiling happens once per shape set.

@@ -33,7 +33,7 @@ std::map<std::string, HostTensor> Plan::run(const std::map<std::string, HostTens
     if (step.nodes.size() == 1) {
       HostTensor& out = buffers_[static_cast<std::size_t>(step.buffers[0])];
       if (!(out.shape() == first.shape)) out.reshape(first.shape);  // reused: same element count
-      fast::forward_into(first, in, out, node_label(step.nodes[0], first.op));
+      fast::forward_into(first, in, out, labels_[static_cast<std::size_t>(step.nodes[0])]);
       bound_[static_cast<std::size_t>(step.nodes[0])] = &out;
       continue;
     }
