@@ -150,6 +150,20 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
     parallel_for(M, 8, [&](int64_t i0, int64_t i1) { portable_rows(i0, i1, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row); });
     return;
   }
+  // Packing gathers B; when A is much smaller, compute C^T = B^T A^T instead (packing A) and
+  // transpose the result. Each element is still the same chain: fma(b, a, acc) = fma(a, b, acc).
+  if (M * K + M * N < N * K) {
+    std::vector<T> packed = pack_b(M, K, A, a_row, a_k, panel_width<T>(p));
+    std::vector<T> ct(static_cast<std::size_t>(N * M));
+    parallel_for(N, 8, [&](int64_t j0, int64_t j1) {
+      run_panels(p, j0, j1, M, K, B, b_col, b_k, packed.data(), ct.data(), M);
+    });
+    parallel_for(M, 8, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i)
+        for (int64_t j = 0; j < N; ++j) C[i * c_row + j] = ct[static_cast<std::size_t>(j * M + i)];
+    });
+    return;
+  }
   std::vector<T> packed = pack_b(N, K, B, b_col, b_k, panel_width<T>(p));
   parallel_for(M, 8, [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed.data(), C, c_row); });
 }
