@@ -141,13 +141,16 @@ void run_panels(Path p, int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A
 
 }  // namespace
 
+// Rows per parallel chunk: at least ~256k multiply-adds each, so waking the pool pays for itself.
+int64_t row_grain(int64_t n, int64_t k) { return std::max<int64_t>(8, (int64_t{1} << 18) / std::max<int64_t>(1, n * k)); }
+
 template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
           int64_t b_col, int64_t b_k, T* C, int64_t c_row) {
   if (M <= 0 || N <= 0) return;
   Path p = path();
   if (p == Path::portable || K == 0) {
-    parallel_for(M, 8, [&](int64_t i0, int64_t i1) { portable_rows(i0, i1, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row); });
+    parallel_for(M, row_grain(N, K), [&](int64_t i0, int64_t i1) { portable_rows(i0, i1, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row); });
     return;
   }
   // Packing gathers B; when A is much smaller, compute C^T = B^T A^T instead (packing A) and
@@ -155,17 +158,17 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
   if (M * K + M * N < N * K) {
     std::vector<T> packed = pack_b(M, K, A, a_row, a_k, panel_width<T>(p));
     std::vector<T> ct(static_cast<std::size_t>(N * M));
-    parallel_for(N, 8, [&](int64_t j0, int64_t j1) {
+    parallel_for(N, row_grain(M, K), [&](int64_t j0, int64_t j1) {
       run_panels(p, j0, j1, M, K, B, b_col, b_k, packed.data(), ct.data(), M);
     });
-    parallel_for(M, 8, [&](int64_t i0, int64_t i1) {
+    parallel_for(M, row_grain(N, 1), [&](int64_t i0, int64_t i1) {
       for (int64_t i = i0; i < i1; ++i)
         for (int64_t j = 0; j < N; ++j) C[i * c_row + j] = ct[static_cast<std::size_t>(j * M + i)];
     });
     return;
   }
   std::vector<T> packed = pack_b(N, K, B, b_col, b_k, panel_width<T>(p));
-  parallel_for(M, 8, [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed.data(), C, c_row); });
+  parallel_for(M, row_grain(N, K), [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed.data(), C, c_row); });
 }
 
 std::string gemm_path() {
