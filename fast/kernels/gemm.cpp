@@ -55,57 +55,69 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
     }
 }
 
-// Rows of C against packed panels of 2*L columns (two vectors of L lanes). Rows are blocked by 6, so
-// each k step loads two B vectors and feeds twelve independent chains (more than the FMA latency
-// times two ports needs); every lane is one output's chain over k in ascending order.
+// Rows of C against packed panels of 2*L columns (two vectors of L lanes). Blocking: rows in groups
+// of MB; for each panel, k in blocks of KC, so one block of the panel (KC x 2L) stays in L1 while
+// every 6-row block of the group uses it. Within a k block, 6 rows x 2 vectors = 12 independent
+// chains. Between k blocks the chains are parked in a small tile at full precision and resumed, so
+// each lane is exactly one output's FMA chain over k = 0, 1, ..., K-1 from +0.
 #define TL_PANEL_KERNEL(NAME, TARGET, T, VEC, SET1, LOAD, FMA, STORE, ZERO, L)                        \
   __attribute__((target(TARGET))) void NAME(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, \
                                             int64_t a_row, int64_t a_k, const T* packed, T* C,        \
                                             int64_t c_row) {                                            \
-    constexpr int64_t W = 2 * L;                                                                        \
+    constexpr int64_t W = 2 * L, MB = 96, KC = 256;                                                     \
+    alignas(64) T tile[MB * W];                                                                         \
     int64_t panels = (N + W - 1) / W;                                                                   \
-    for (int64_t p = 0; p < panels; ++p) {                                                              \
-      const T* bp = packed + p * K * W;                                                                 \
-      int64_t width = std::min<int64_t>(W, N - p * W);                                                  \
-      int64_t i = i0;                                                                                   \
-      for (; i + 6 <= i1; i += 6) {                                                                     \
-        VEC c00 = ZERO(), c01 = ZERO(), c10 = ZERO(), c11 = ZERO(), c20 = ZERO(), c21 = ZERO();         \
-        VEC c30 = ZERO(), c31 = ZERO(), c40 = ZERO(), c41 = ZERO(), c50 = ZERO(), c51 = ZERO();         \
-        const T* a0 = A + i * a_row;                                                                    \
-        for (int64_t k = 0; k < K; ++k) {                                                               \
-          VEC b0 = LOAD(bp + k * W), b1 = LOAD(bp + k * W + L);                                         \
-          const T* ak = a0 + k * a_k;                                                                   \
-          VEC x = SET1(ak[0]);                                                                          \
-          c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                                 \
-          x = SET1(ak[a_row]);                                                                          \
-          c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                                 \
-          x = SET1(ak[2 * a_row]);                                                                      \
-          c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                                 \
-          x = SET1(ak[3 * a_row]);                                                                      \
-          c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                                 \
-          x = SET1(ak[4 * a_row]);                                                                      \
-          c40 = FMA(x, b0, c40); c41 = FMA(x, b1, c41);                                                 \
-          x = SET1(ak[5 * a_row]);                                                                      \
-          c50 = FMA(x, b0, c50); c51 = FMA(x, b1, c51);                                                 \
+    for (int64_t g0 = i0; g0 < i1; g0 += MB) {                                                          \
+      int64_t rows = std::min(i1 - g0, MB);                                                             \
+      for (int64_t p = 0; p < panels; ++p) {                                                            \
+        const T* bp = packed + p * K * W;                                                               \
+        std::fill(tile, tile + rows * W, T(0));                                                         \
+        for (int64_t k0 = 0; k0 < K; k0 += KC) {                                                        \
+          int64_t k1 = std::min(K, k0 + KC);                                                            \
+          int64_t r = 0;                                                                                \
+          for (; r + 6 <= rows; r += 6) {                                                               \
+            T* t = tile + r * W;                                                                        \
+            VEC c00 = LOAD(t), c01 = LOAD(t + L), c10 = LOAD(t + W), c11 = LOAD(t + W + L);             \
+            VEC c20 = LOAD(t + 2 * W), c21 = LOAD(t + 2 * W + L), c30 = LOAD(t + 3 * W);                \
+            VEC c31 = LOAD(t + 3 * W + L), c40 = LOAD(t + 4 * W), c41 = LOAD(t + 4 * W + L);            \
+            VEC c50 = LOAD(t + 5 * W), c51 = LOAD(t + 5 * W + L);                                       \
+            const T* a0 = A + (g0 + r) * a_row;                                                         \
+            for (int64_t k = k0; k < k1; ++k) {                                                         \
+              VEC b0 = LOAD(bp + k * W), b1 = LOAD(bp + k * W + L);                                     \
+              const T* ak = a0 + k * a_k;                                                               \
+              VEC x = SET1(ak[0]);                                                                      \
+              c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                             \
+              x = SET1(ak[a_row]);                                                                      \
+              c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                             \
+              x = SET1(ak[2 * a_row]);                                                                  \
+              c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                             \
+              x = SET1(ak[3 * a_row]);                                                                  \
+              c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                             \
+              x = SET1(ak[4 * a_row]);                                                                  \
+              c40 = FMA(x, b0, c40); c41 = FMA(x, b1, c41);                                             \
+              x = SET1(ak[5 * a_row]);                                                                  \
+              c50 = FMA(x, b0, c50); c51 = FMA(x, b1, c51);                                             \
+            }                                                                                           \
+            STORE(t, c00); STORE(t + L, c01); STORE(t + W, c10); STORE(t + W + L, c11);                 \
+            STORE(t + 2 * W, c20); STORE(t + 2 * W + L, c21); STORE(t + 3 * W, c30);                    \
+            STORE(t + 3 * W + L, c31); STORE(t + 4 * W, c40); STORE(t + 4 * W + L, c41);                \
+            STORE(t + 5 * W, c50); STORE(t + 5 * W + L, c51);                                           \
+          }                                                                                             \
+          for (; r < rows; ++r) {                                                                       \
+            T* t = tile + r * W;                                                                        \
+            VEC c0 = LOAD(t), c1 = LOAD(t + L);                                                         \
+            for (int64_t k = k0; k < k1; ++k) {                                                         \
+              VEC x = SET1(A[(g0 + r) * a_row + k * a_k]);                                              \
+              c0 = FMA(x, LOAD(bp + k * W), c0);                                                        \
+              c1 = FMA(x, LOAD(bp + k * W + L), c1);                                                    \
+            }                                                                                           \
+            STORE(t, c0);                                                                               \
+            STORE(t + L, c1);                                                                           \
+          }                                                                                             \
         }                                                                                               \
-        alignas(64) T out[6][W];                                                                        \
-        STORE(out[0], c00); STORE(out[0] + L, c01); STORE(out[1], c10); STORE(out[1] + L, c11);         \
-        STORE(out[2], c20); STORE(out[2] + L, c21); STORE(out[3], c30); STORE(out[3] + L, c31);         \
-        STORE(out[4], c40); STORE(out[4] + L, c41); STORE(out[5], c50); STORE(out[5] + L, c51);         \
-        for (int r = 0; r < 6; ++r)                                                                     \
-          std::memcpy(C + (i + r) * c_row + p * W, out[r], sizeof(T) * static_cast<std::size_t>(width)); \
-      }                                                                                                 \
-      for (; i < i1; ++i) {                                                                             \
-        VEC c0 = ZERO(), c1 = ZERO();                                                                   \
-        for (int64_t k = 0; k < K; ++k) {                                                               \
-          VEC x = SET1(A[i * a_row + k * a_k]);                                                         \
-          c0 = FMA(x, LOAD(bp + k * W), c0);                                                            \
-          c1 = FMA(x, LOAD(bp + k * W + L), c1);                                                        \
-        }                                                                                               \
-        alignas(64) T out[W];                                                                           \
-        STORE(out, c0);                                                                                 \
-        STORE(out + L, c1);                                                                             \
-        std::memcpy(C + i * c_row + p * W, out, sizeof(T) * static_cast<std::size_t>(width));          \
+        int64_t width = std::min<int64_t>(W, N - p * W);                                                \
+        for (int64_t r = 0; r < rows; ++r)                                                              \
+          std::memcpy(C + (g0 + r) * c_row + p * W, tile + r * W, sizeof(T) * static_cast<std::size_t>(width)); \
       }                                                                                                 \
     }                                                                                                   \
   }
