@@ -4,7 +4,7 @@
 // the exact value (MPFI enclosure at 192 bits, whose width is far below an ulp). Prints one Markdown
 // row per function: samples, max ulp error, the worst input, and special-value disagreements with
 // the reference's table. The maxima become the ulp(k) contracts in fast/contracts.cpp.
-// Usage: ulp_survey float32|float64 N_forward N_backward [seed]
+// Usage: ulp_survey float32|float64 N_forward N_backward [seed [function]]
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -151,8 +151,10 @@ int main(int argc, char** argv) {
   DType dtype = parse_dtype(argv[1], "dtype");
   long n_fwd = std::atol(argv[2]), n_bwd = std::atol(argv[3]);
   uint64_t seed = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 20261125;
+  std::string only = argc > 5 ? argv[5] : "";  // optional: one function name, e.g. tanh or tanh'
   std::printf("| function | dtype | samples | max ulp | worst input | special-value disagreements |\n|---|---|---|---|---|---|\n");
   for (const Fn& f : kFns) {
+    if (!only.empty() && only != f.name) continue;
     long n = f.backward ? n_bwd : n_fwd;
     if (dtype == DType::f32) survey<float>(f, n, seed);
     else survey<double>(f, n, seed);

@@ -19,6 +19,9 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
   T* out = data<T>(d);
   UnaryParams<T> p = unary_params<T>(n);
   parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (op == Unary::tanh) return tanh_grad_f32_array(x + b, gv + b, out + b, e - b);  // = scalar
+    }
     for (int64_t i = b; i < e; ++i) out[i] = unary_backward(op, x[i], yv[i], gv[i], p);
   });
   dx[0] = std::move(d);

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "fast/kernels/vmath.h"
 #include "spec/attrs.h"
 
 namespace tl::fast {
@@ -97,7 +98,9 @@ T unary_forward(Unary op, T x, const UnaryParams<T>& p) {
     case Unary::log: return static_cast<T>(std::log(static_cast<Wide<T>>(x)));
     case Unary::sin: return static_cast<T>(std::sin(static_cast<Wide<T>>(x)));
     case Unary::cos: return static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
-    case Unary::tanh: return static_cast<T>(std::tanh(static_cast<Wide<T>>(x)));
+    case Unary::tanh:
+      if constexpr (std::is_same_v<T, float>) return tanh_f32(x);  // vectorisable (vmath.h)
+      else return static_cast<T>(std::tanh(static_cast<Wide<T>>(x)));
     case Unary::sigmoid: return static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? x : (x == x ? T(0) : x);
     case Unary::gelu: return static_cast<T>(gelu(static_cast<Wide<T>>(x)));
@@ -138,6 +141,7 @@ T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
     case Unary::sin: return g * static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
     case Unary::cos: return g * static_cast<T>(-std::sin(static_cast<Wide<T>>(x)));
     case Unary::tanh: {
+      if constexpr (std::is_same_v<T, float>) return g * tanh_grad_f32(x);
       Wide<T> sech = Wide<T>(1) / std::cosh(static_cast<Wide<T>>(x));
       return g * static_cast<T>(sech * sech);
     }

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
+
+#include "../common/seed.h"
 
 #include "../reference/op_inputs.h"
 #include "fast/contracts.h"
@@ -84,6 +87,33 @@ void check_ulp_rows(uint64_t seed) {
 
 TEST(FastContracts, UlpRowsHoldAgainstTheRealMeaningInFloat32) { check_ulp_rows<float>(20261125); }
 TEST(FastContracts, UlpRowsHoldAgainstTheRealMeaningInFloat64) { check_ulp_rows<double>(20261125); }
+
+}  // namespace
+}  // namespace tl
+
+#include "fast/kernels/vmath.h"
+
+namespace tl {
+namespace {
+
+TEST(FastVectorMath, Float32TanhArrayAndScalarPathsGiveTheSameBits) {
+  SplitMix64 rng(testing::test_seed());
+  std::vector<float> x(4099), g(x.size()), y(x.size()), dx(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    uint32_t u = static_cast<uint32_t>(rng.next());
+    float bits;
+    std::memcpy(&bits, &u, 4);
+    x[i] = i % 3 == 0 ? bits : static_cast<float>(rng.uniform() * 40 - 20);  // NaN, inf, subnormals too
+    g[i] = static_cast<float>(rng.uniform() * 2 - 1);
+  }
+  fast::tanh_f32_array(x.data(), y.data(), static_cast<int64_t>(x.size()));
+  fast::tanh_grad_f32_array(x.data(), g.data(), dx.data(), static_cast<int64_t>(x.size()));
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    float ys = fast::tanh_f32(x[i]), ds = g[i] * fast::tanh_grad_f32(x[i]);
+    ASSERT_EQ(std::memcmp(&ys, &y[i], 4), 0) << "tanh at " << hex_float(x[i]);
+    ASSERT_EQ(std::memcmp(&ds, &dx[i], 4), 0) << "tanh' at " << hex_float(x[i]);
+  }
+}
 
 }  // namespace
 }  // namespace tl
