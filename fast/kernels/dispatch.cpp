@@ -19,11 +19,14 @@ template <class T> void unary_kernel(const Node& n, Unary op, const HostInputs& 
   const T* x = data<T>(in[0]);
   T* out = data<T>(y);
   UnaryParams<T> p = unary_params<T>(n);
-  parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (op == Unary::tanh) return tanh_f32_array(x + b, out + b, e - b);  // same bits as tanh_f32
-    }
-    for (int64_t i = b; i < e; ++i) out[i] = unary_forward(op, x[i], p);
+  for_unary(op, [&](auto c) {
+    parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) {
+      if constexpr (std::is_same_v<T, float> && decltype(c)::value == Unary::tanh) {
+        tanh_f32_array(x + b, out + b, e - b);  // same bits as tanh_f32
+      } else {
+        for (int64_t i = b; i < e; ++i) out[i] = unary_forward(decltype(c)::value, x[i], p);
+      }
+    });
   });
 }
 
@@ -31,8 +34,10 @@ template <class T> void binary_kernel(Binary op, const HostInputs& in, HostTenso
   const T* a = data<T>(in[0]);
   const T* b = data<T>(in[1]);
   T* out = data<T>(y);
-  parallel_for(y.numel(), 4096, [&](int64_t s, int64_t e) {
-    for (int64_t i = s; i < e; ++i) out[i] = binary_forward(op, a[i], b[i]);
+  for_binary(op, [&](auto c) {
+    parallel_for(y.numel(), 4096, [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) out[i] = binary_forward(decltype(c)::value, a[i], b[i]);
+    });
   });
 }
 

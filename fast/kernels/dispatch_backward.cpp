@@ -18,11 +18,14 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
   const T* gv = data<T>(&g);
   T* out = data<T>(d);
   UnaryParams<T> p = unary_params<T>(n);
-  parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (op == Unary::tanh) return tanh_grad_f32_array(x + b, gv + b, out + b, e - b);  // = scalar
-    }
-    for (int64_t i = b; i < e; ++i) out[i] = unary_backward(op, x[i], yv[i], gv[i], p);
+  for_unary(op, [&](auto c) {
+    parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) {
+      if constexpr (std::is_same_v<T, float> && decltype(c)::value == Unary::tanh) {
+        tanh_grad_f32_array(x + b, gv + b, out + b, e - b);  // same bits as the scalar path
+      } else {
+        for (int64_t i = b; i < e; ++i) out[i] = unary_backward(decltype(c)::value, x[i], yv[i], gv[i], p);
+      }
+    });
   });
   dx[0] = std::move(d);
 }
@@ -34,8 +37,10 @@ template <class T> void binary_grad(Binary op, const HostInputs& in, const HostT
   const T* gv = data<T>(&g);
   T* pa = data<T>(da);
   T* pb = data<T>(db);
-  parallel_for(g.numel(), 4096, [&](int64_t s, int64_t e) {
-    for (int64_t i = s; i < e; ++i) binary_backward(op, a[i], b[i], gv[i], pa[i], pb[i]);
+  for_binary(op, [&](auto c) {
+    parallel_for(g.numel(), 4096, [&](int64_t s, int64_t e) {
+      for (int64_t i = s; i < e; ++i) binary_backward(decltype(c)::value, a[i], b[i], gv[i], pa[i], pb[i]);
+    });
   });
   dx[0] = std::move(da);
   dx[1] = std::move(db);

@@ -84,8 +84,10 @@ template <class T> T gelu_grad(T x) {
   return sigmoid(z) + T(2) * x * (c * (T(1) + T(3) * a * x * x)) * sigmoid_grad(z);
 }
 
+// Forced inline: kernels call these with a constant op (for_unary below), so the switch folds
+// away and simple ops vectorise.
 template <class T>
-T unary_forward(Unary op, T x, const UnaryParams<T>& p) {
+[[gnu::always_inline]] inline T unary_forward(Unary op, T x, const UnaryParams<T>& p) {
   switch (op) {
     case Unary::detach: return x;
     case Unary::neg: return -x;
@@ -121,7 +123,7 @@ T unary_forward(Unary op, T x, const UnaryParams<T>& p) {
 
 // dx for one element: g times the derivative at x (y: the forward output).
 template <class T>
-T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
+[[gnu::always_inline]] inline T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
   switch (op) {
     case Unary::detach: return T(0);
     case Unary::neg: return -g;
@@ -161,7 +163,7 @@ T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
 }
 
 template <class T>
-T binary_forward(Binary op, T a, T b) {
+[[gnu::always_inline]] inline T binary_forward(Binary op, T a, T b) {
   switch (op) {
     case Binary::add: return a + b;
     case Binary::sub: return a - b;
@@ -175,7 +177,7 @@ T binary_forward(Binary op, T a, T b) {
 
 // (da, db) for one element.
 template <class T>
-void binary_backward(Binary op, T a, T b, T g, T& da, T& db) {
+[[gnu::always_inline]] inline void binary_backward(Binary op, T a, T b, T g, T& da, T& db) {
   const T half_g = g * T(0.5);
   switch (op) {
     case Binary::add: da = g; db = g; return;
@@ -190,6 +192,33 @@ void binary_backward(Binary op, T a, T b, T g, T& da, T& db) {
       db = b_wins ? g : (a_wins ? T(0) : half_g);
       return;
     }
+  }
+}
+
+// Calls body(std::integral_constant<Unary, op>{}) so the op is a compile-time constant inside.
+template <class Body>
+void for_unary(Unary op, Body body) {
+  switch (op) {
+#define TL_UNARY_CASE(name) \
+  case Unary::name: return body(std::integral_constant<Unary, Unary::name>{});
+    TL_UNARY_CASE(detach) TL_UNARY_CASE(neg) TL_UNARY_CASE(abs) TL_UNARY_CASE(square)
+    TL_UNARY_CASE(sqrt) TL_UNARY_CASE(rsqrt) TL_UNARY_CASE(reciprocal) TL_UNARY_CASE(exp)
+    TL_UNARY_CASE(log) TL_UNARY_CASE(sin) TL_UNARY_CASE(cos) TL_UNARY_CASE(tanh)
+    TL_UNARY_CASE(sigmoid) TL_UNARY_CASE(relu) TL_UNARY_CASE(gelu) TL_UNARY_CASE(softplus)
+    TL_UNARY_CASE(scale) TL_UNARY_CASE(clamp) TL_UNARY_CASE(safe_log)
+#undef TL_UNARY_CASE
+  }
+}
+
+template <class Body>
+void for_binary(Binary op, Body body) {
+  switch (op) {
+    case Binary::add: return body(std::integral_constant<Binary, Binary::add>{});
+    case Binary::sub: return body(std::integral_constant<Binary, Binary::sub>{});
+    case Binary::mul: return body(std::integral_constant<Binary, Binary::mul>{});
+    case Binary::div: return body(std::integral_constant<Binary, Binary::div>{});
+    case Binary::maximum: return body(std::integral_constant<Binary, Binary::maximum>{});
+    case Binary::minimum: return body(std::integral_constant<Binary, Binary::minimum>{});
   }
 }
 
