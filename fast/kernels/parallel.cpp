@@ -1,6 +1,10 @@
 // A small fixed thread pool behind parallel_for. Each call hands out contiguous ranges of items;
-// which thread computes an item never changes its value.
+// which thread computes an item never changes its value. Workers spin briefly on the job counter
+// before sleeping, because kernels call parallel_for many times per training step and a condition
+// variable wake-up costs tens of microseconds.
 #include "fast/kernels/parallel.h"
+
+#include <immintrin.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +16,8 @@
 namespace tl::fast {
 namespace {
 
+constexpr int kSpins = 20000;  // about 50-100 microseconds of pause instructions
+
 class Pool {
  public:
   ~Pool() { resize(0); }
@@ -19,33 +25,40 @@ class Pool {
   void resize(int workers) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-      ++generation_;
+      stop_.store(true);
+      generation_.fetch_add(1);
     }
     cv_.notify_all();
     for (auto& t : threads_) t.join();
     threads_.clear();
-    stop_ = false;
+    stop_.store(false);
     // Each worker starts from the current generation, so it waits for the next run.
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, g = generation_] { work(g); });
+    uint64_t g = generation_.load();
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, g] { work(g); });
   }
 
   int workers() const { return static_cast<int>(threads_.size()); }
 
   // Runs job(chunk) for chunk in [0, chunks) on the workers and the caller; returns when done.
   void run(int64_t chunks, const std::function<void(int64_t)>& job) {
+    job_ = &job;
+    chunks_ = chunks;
+    next_.store(0);
+    pending_.store(workers());
     {
       std::lock_guard<std::mutex> lock(mu_);
-      job_ = &job;
-      chunks_ = chunks;
-      next_.store(0);
-      pending_ = workers();
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
     drain();
-    std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [this] { return pending_ == 0; });
+    for (int spin = 0; pending_.load(std::memory_order_acquire) != 0; ++spin) {
+      if (spin < kSpins) {
+        _mm_pause();
+        continue;
+      }
+      std::unique_lock<std::mutex> lock(mu_);
+      done_cv_.wait(lock, [this] { return pending_.load() == 0; });
+    }
     job_ = nullptr;
   }
 
@@ -56,18 +69,22 @@ class Pool {
 
   void work(uint64_t seen) {
     for (;;) {
-      {
+      int spin = 0;
+      while (generation_.load(std::memory_order_acquire) == seen && !stop_.load() && spin < kSpins) {
+        _mm_pause();
+        ++spin;
+      }
+      if (generation_.load(std::memory_order_acquire) == seen && !stop_.load()) {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_) return;
-        seen = generation_;
+        cv_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
       }
+      if (stop_.load()) return;
+      seen = generation_.load(std::memory_order_acquire);
       drain();
-      {
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         std::lock_guard<std::mutex> lock(mu_);
-        --pending_;
+        done_cv_.notify_all();
       }
-      done_cv_.notify_all();
     }
   }
 
@@ -77,9 +94,9 @@ class Pool {
   const std::function<void(int64_t)>* job_ = nullptr;
   int64_t chunks_ = 0;
   std::atomic<int64_t> next_{0};
-  int pending_ = 0;
-  uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stop_{false};
 };
 
 Pool& pool() {
@@ -88,7 +105,7 @@ Pool& pool() {
 }
 
 int g_threads = 1;
-std::mutex g_run_mu;                 // one parallel region at a time
+std::mutex g_run_mu;                    // one parallel region at a time
 thread_local bool t_in_region = false;  // nested parallel_for runs serially
 
 }  // namespace
