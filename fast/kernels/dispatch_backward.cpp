@@ -18,13 +18,16 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
   const T* gv = data<T>(&g);
   T* out = data<T>(d);
   UnaryParams<T> p = unary_params<T>(n);
+  if constexpr (std::is_same_v<T, float>) {
+    if (op == Unary::tanh) {  // vectorised; the same bits as the scalar path
+      parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) { tanh_grad_f32_array(x + b, gv + b, out + b, e - b); });
+      dx[0] = std::move(d);
+      return;
+    }
+  }
   for_unary(op, [&](auto c) {
     parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) {
-      if constexpr (std::is_same_v<T, float> && decltype(c)::value == Unary::tanh) {
-        tanh_grad_f32_array(x + b, gv + b, out + b, e - b);  // same bits as the scalar path
-      } else {
-        for (int64_t i = b; i < e; ++i) out[i] = unary_backward(decltype(c)::value, x[i], yv[i], gv[i], p);
-      }
+      for (int64_t i = b; i < e; ++i) out[i] = unary_backward(decltype(c)::value, x[i], yv[i], gv[i], p);
     });
   });
   dx[0] = std::move(d);
