@@ -35,42 +35,45 @@ Contract unmeasured() {
               "composite op: bound not derived or measured yet (issue 5 derives it)");
 }
 
-struct UlpRow { double f32, f64; };
+struct UlpRow {
+  OpId op;
+  double f32, f64;
+};
 
-// Forward ulp bounds per function (measured maxima rounded up to 0.5; see reports/ulp-survey.md).
-UlpRow forward_ulps(OpId op) {
-  switch (op) {
-    case OpId::exp: return {1, 1};
-    case OpId::log: return {1, 1};
-    case OpId::sin: return {1, 1};
-    case OpId::cos: return {1, 1};
-    case OpId::tanh: return {1, 1};
-    case OpId::sigmoid: return {1, 1};
-    case OpId::gelu: return {1, 1.5};
-    case OpId::softplus: return {1, 1};
-    case OpId::safe_log: return {1, 476.5};
-    case OpId::rsqrt: return {1, 1};
-    default: break;  // not a measured function: callers only ask for the ones listed
-  }
-  throw_internal("no forward ulp measurement for " + std::string(op_name(op)));
-}
+// Forward ulp bounds per function (measured maxima rounded up to 0.5; reports/ulp-survey.md).
+constexpr UlpRow kForwardUlps[] = {
+    {OpId::exp, 1, 1},
+    {OpId::log, 1, 1},
+    {OpId::sin, 1, 1},
+    {OpId::cos, 1, 1},
+    {OpId::tanh, 1, 1},
+    {OpId::sigmoid, 1, 1},
+    {OpId::gelu, 1, 1.5},
+    {OpId::softplus, 1, 1},
+    {OpId::safe_log, 1, 476.5},
+    {OpId::rsqrt, 1, 1},
+};
 
-// Derivative ulp bounds f'(x) (before the product with g).
-UlpRow derivative_ulps(OpId op) {
-  switch (op) {
-    case OpId::sqrt: return {1, 1};
-    case OpId::rsqrt: return {1, 1};
-    case OpId::reciprocal: return {1, 1};
-    case OpId::sin: return {1, 1};
-    case OpId::cos: return {1, 1};
-    case OpId::tanh: return {1, 1};
-    case OpId::sigmoid: return {1, 1};
-    case OpId::gelu: return {1, 34.5};
-    case OpId::softplus: return {1, 1};
-    case OpId::safe_log: return {1, 1};
-    default: break;
+// Derivative ulp bounds f'(x), before the product with g.
+constexpr UlpRow kDerivativeUlps[] = {
+    {OpId::sqrt, 1, 1},
+    {OpId::rsqrt, 1, 1},
+    {OpId::reciprocal, 1, 1},
+    {OpId::sin, 1, 1},
+    {OpId::cos, 1, 1},
+    {OpId::tanh, 1, 1},
+    {OpId::sigmoid, 1, 1},
+    {OpId::gelu, 1, 34.5},
+    {OpId::softplus, 1, 1},
+    {OpId::safe_log, 1, 1},
+};
+
+template <std::size_t N>
+UlpRow lookup(const UlpRow (&rows)[N], OpId op) {
+  for (const UlpRow& r : rows) {
+    if (r.op == op) return r;
   }
-  throw_internal("no derivative ulp measurement for " + std::string(op_name(op)));
+  throw_internal("no ulp measurement for " + std::string(op_name(op)));
 }
 
 double pick(UlpRow r, DType d) { return d == DType::f32 ? r.f32 : r.f64; }
@@ -88,7 +91,7 @@ Contract forward_contract(OpId op, DType d) {
       return rounded_once();
     case OpId::exp: case OpId::log: case OpId::sin: case OpId::cos: case OpId::tanh: case OpId::sigmoid:
     case OpId::gelu: case OpId::softplus: case OpId::safe_log: case OpId::rsqrt:
-      return measured(pick(forward_ulps(op), d));
+      return measured(pick(lookup(kForwardUlps, op), d));
     case OpId::sum: case OpId::reduce_sum: return strict("left fold from +0 in index order");
     case OpId::reduce_mean: return strict("left fold from +0, then one division by n");
     case OpId::matmul: return strict("FMA chain over k from +0, ascending");
@@ -131,7 +134,7 @@ Contract vjp_contract(OpId op, DType d) {
     case OpId::nll: return strict("s = g/N (mean); -s at the label, +0 elsewhere");
     case OpId::sqrt: case OpId::rsqrt: case OpId::reciprocal: case OpId::sin: case OpId::cos:
     case OpId::tanh: case OpId::sigmoid: case OpId::gelu: case OpId::softplus: case OpId::safe_log:
-      return make(ContractKind::ulp, "", pick(derivative_ulps(op), d) + 0.5, Evidence::sampled,
+      return make(ContractKind::ulp, "", pick(lookup(kDerivativeUlps, op), d) + 0.5, Evidence::sampled,
                   "g*f'(x): f' measured by bench/ulp_survey (10^6 samples), plus one rounding");
     case OpId::log_softmax: case OpId::logsumexp: case OpId::layer_norm: case OpId::batch_norm:
     case OpId::cross_entropy: case OpId::bce_with_logits:

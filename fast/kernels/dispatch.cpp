@@ -113,29 +113,22 @@ template <class T> void forward_t(const Node& n, const HostInputs& in, HostTenso
   throw_internal("bad OpId value");
 }
 
+// The elementwise unary ops and their scalar functions.
+constexpr std::pair<OpId, Unary> kUnaryOps[] = {
+    {OpId::detach, Unary::detach}, {OpId::neg, Unary::neg}, {OpId::abs, Unary::abs},
+    {OpId::square, Unary::square}, {OpId::sqrt, Unary::sqrt}, {OpId::rsqrt, Unary::rsqrt},
+    {OpId::reciprocal, Unary::reciprocal}, {OpId::exp, Unary::exp}, {OpId::log, Unary::log},
+    {OpId::sin, Unary::sin}, {OpId::cos, Unary::cos}, {OpId::tanh, Unary::tanh},
+    {OpId::sigmoid, Unary::sigmoid}, {OpId::relu, Unary::relu}, {OpId::gelu, Unary::gelu},
+    {OpId::softplus, Unary::softplus}, {OpId::scale, Unary::scale}, {OpId::clamp, Unary::clamp},
+    {OpId::safe_log, Unary::safe_log},
+};
+
 std::optional<Unary> unary_of(OpId op) {
-  switch (op) {
-    case OpId::detach: return Unary::detach;
-    case OpId::neg: return Unary::neg;
-    case OpId::abs: return Unary::abs;
-    case OpId::square: return Unary::square;
-    case OpId::sqrt: return Unary::sqrt;
-    case OpId::rsqrt: return Unary::rsqrt;
-    case OpId::reciprocal: return Unary::reciprocal;
-    case OpId::exp: return Unary::exp;
-    case OpId::log: return Unary::log;
-    case OpId::sin: return Unary::sin;
-    case OpId::cos: return Unary::cos;
-    case OpId::tanh: return Unary::tanh;
-    case OpId::sigmoid: return Unary::sigmoid;
-    case OpId::relu: return Unary::relu;
-    case OpId::gelu: return Unary::gelu;
-    case OpId::softplus: return Unary::softplus;
-    case OpId::scale: return Unary::scale;
-    case OpId::clamp: return Unary::clamp;
-    case OpId::safe_log: return Unary::safe_log;
-    default: return std::nullopt;  // every other op is not an elementwise unary op
+  for (const auto& [id, unary] : kUnaryOps) {
+    if (id == op) return unary;
   }
+  return std::nullopt;
 }
 
 template <class T>
