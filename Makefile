@@ -15,9 +15,10 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Main job (until tl-check exists): validate and print the example graphs.
+# Main job (until tl-check exists): validate and print the example graphs, then the reference tour.
 run: build
 	$(BUILD)/examples/torchlean graph show examples/graphs/*.json
+	$(BUILD)/examples/torchlean reference_tour
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
