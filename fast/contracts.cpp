@@ -148,7 +148,7 @@ Contract vjp_contract(OpId op, DType d) {
 const char* numerical_policy() {
   return "IEEE 754 round to nearest even; subnormals kept; no implicit FMA contraction "
          "(-ffp-contract=off, std::fma where declared); float transcendentals evaluated in double "
-         "(glibc, or the vectorised exp of fast/kernels/vmath.cpp for tanh) and rounded once";
+         "(glibc, or the vectorised exp of fast/kernels/vmath.cpp for exp, sigmoid and tanh) and rounded once";
 }
 
 Contract contract(OpId op, DType dtype, Direction direction) {

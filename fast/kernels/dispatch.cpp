@@ -20,8 +20,12 @@ template <class T> void unary_kernel(const Node& n, Unary op, const HostInputs& 
   T* out = data<T>(y);
   UnaryParams<T> p = unary_params<T>(n);
   if constexpr (std::is_same_v<T, float>) {
-    if (op == Unary::tanh) {  // vectorised; the same bits as the scalar tanh_f32 of fused loops
-      parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) { tanh_f32_array(x + b, out + b, e - b); });
+    // Vectorised; the same bits as the scalar functions that fused loops apply.
+    void (*array)(const float*, float*, int64_t) = op == Unary::tanh ? tanh_f32_array
+                                                 : op == Unary::exp ? exp_f32_array
+                                                 : op == Unary::sigmoid ? sigmoid_f32_array : nullptr;
+    if (array) {
+      parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, out + b, e - b); });
       return;
     }
   }

@@ -19,8 +19,11 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
   T* out = data<T>(d);
   UnaryParams<T> p = unary_params<T>(n);
   if constexpr (std::is_same_v<T, float>) {
-    if (op == Unary::tanh) {  // vectorised; the same bits as the scalar path
-      parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) { tanh_grad_f32_array(x + b, gv + b, out + b, e - b); });
+    // Vectorised; the same bits as the scalar path.
+    void (*array)(const float*, const float*, float*, int64_t) =
+        op == Unary::tanh ? tanh_grad_f32_array : op == Unary::sigmoid ? sigmoid_grad_f32_array : nullptr;
+    if (array) {
+      parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, gv + b, out + b, e - b); });
       dx[0] = std::move(d);
       return;
     }

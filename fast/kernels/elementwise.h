@@ -96,14 +96,18 @@ template <class T>
     case Unary::sqrt: return std::sqrt(x);
     case Unary::rsqrt: return static_cast<T>(Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x)));
     case Unary::reciprocal: return T(1) / x;
-    case Unary::exp: return static_cast<T>(std::exp(static_cast<Wide<T>>(x)));
+    case Unary::exp:
+      if constexpr (std::is_same_v<T, float>) return exp_f32(x);  // vectorisable (vmath.h)
+      else return static_cast<T>(std::exp(static_cast<Wide<T>>(x)));
     case Unary::log: return static_cast<T>(std::log(static_cast<Wide<T>>(x)));
     case Unary::sin: return static_cast<T>(std::sin(static_cast<Wide<T>>(x)));
     case Unary::cos: return static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
     case Unary::tanh:
       if constexpr (std::is_same_v<T, float>) return tanh_f32(x);  // vectorisable (vmath.h)
       else return static_cast<T>(std::tanh(static_cast<Wide<T>>(x)));
-    case Unary::sigmoid: return static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
+    case Unary::sigmoid:
+      if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);
+      else return static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? x : (x == x ? T(0) : x);
     case Unary::gelu: return static_cast<T>(gelu(static_cast<Wide<T>>(x)));
     case Unary::softplus: return static_cast<T>(softplus(static_cast<Wide<T>>(x)));
@@ -147,7 +151,9 @@ template <class T>
       Wide<T> sech = Wide<T>(1) / std::cosh(static_cast<Wide<T>>(x));
       return g * static_cast<T>(sech * sech);
     }
-    case Unary::sigmoid: return g * static_cast<T>(sigmoid_grad(static_cast<Wide<T>>(x)));
+    case Unary::sigmoid:
+      if constexpr (std::is_same_v<T, float>) return g * sigmoid_grad_f32(x);
+      else return g * static_cast<T>(sigmoid_grad(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? g : (x == x ? T(0) : x);
     case Unary::gelu: return g * static_cast<T>(gelu_grad(static_cast<Wide<T>>(x)));
     case Unary::softplus: return g * static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));

@@ -66,6 +66,27 @@ float tanh_grad_f32(float x) {
   return static_cast<float>(4.0 * u / ((1.0 + u) * (1.0 + u)));
 }
 
+// exp: arguments clamped to [-110, 100], where the double result already rounds to 0 or inf in
+// float, so the conversion produces the right limits.
+float exp_f32(float x) {
+  if (x != x) return quiet(x);
+  return static_cast<float>(exp_poly(std::fmax(std::fmin(static_cast<double>(x), 100.0), -110.0)));
+}
+
+// sigmoid: e = exp(-|x|) (|x| clamped to 110: beyond, the float result is 0 or 1 anyway);
+// x >= 0: 1/(1+e), x < 0: e/(1+e).
+float sigmoid_f32(float x) {
+  if (x != x) return quiet(x);
+  double e = exp_poly(-std::fmin(std::fabs(static_cast<double>(x)), 110.0));
+  return static_cast<float>((x >= 0 ? 1.0 : e) / (1.0 + e));
+}
+
+float sigmoid_grad_f32(float x) {
+  if (x != x) return quiet(x);
+  double e = exp_poly(-std::fmin(std::fabs(static_cast<double>(x)), 110.0));
+  return static_cast<float>(e / ((1.0 + e) * (1.0 + e)));
+}
+
 namespace {
 
 __attribute__((target("avx512f,avx512dq"))) __m512d exp_poly_v(__m512d x) {
@@ -102,7 +123,52 @@ __attribute__((target("avx512f,avx512dq"))) void tanh_block(const float* x, cons
   _mm256_storeu_ps(out, f);
 }
 
+enum class ExpKind { exp, sigmoid, sigmoid_grad };
+
+// Eight floats at a time, in double, with the operations of exp_f32 / sigmoid_f32 /
+// sigmoid_grad_f32; for sigmoid_grad the result is multiplied by g in float.
+__attribute__((target("avx512f,avx512dq"))) void exp_block(ExpKind kind, const float* x, const float* g, float* out) {
+  __m512d xd = _mm512_cvtps_pd(_mm256_loadu_ps(x));
+  __mmask8 nan = _mm512_cmp_pd_mask(xd, xd, _CMP_UNORD_Q);
+  __m512d one = _mm512_set1_pd(1.0), res;
+  if (kind == ExpKind::exp) {
+    res = exp_poly_v(_mm512_max_pd(_mm512_min_pd(xd, _mm512_set1_pd(100.0)), _mm512_set1_pd(-110.0)));
+  } else {
+    __m512d ax = _mm512_min_pd(_mm512_abs_pd(xd), _mm512_set1_pd(110.0));
+    __m512d e = exp_poly_v(_mm512_sub_pd(_mm512_setzero_pd(), ax));
+    __m512d d = _mm512_add_pd(one, e);
+    if (kind == ExpKind::sigmoid) {
+      __mmask8 nonneg = _mm512_cmp_pd_mask(xd, _mm512_setzero_pd(), _CMP_GE_OQ);
+      res = _mm512_div_pd(_mm512_mask_blend_pd(nonneg, e, one), d);
+    } else {
+      res = _mm512_div_pd(e, _mm512_mul_pd(d, d));
+    }
+  }
+  res = _mm512_mask_blend_pd(nan, res, xd);
+  __m256 f = _mm512_cvtpd_ps(res);
+  if (kind == ExpKind::sigmoid_grad) f = _mm256_mul_ps(_mm256_loadu_ps(g), f);
+  _mm256_storeu_ps(out, f);
+}
+
 }  // namespace
+
+void exp_f32_array(const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+  if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::exp, x + i, nullptr, y + i);
+  for (; i < n; ++i) y[i] = exp_f32(x[i]);
+}
+
+void sigmoid_f32_array(const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+  if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::sigmoid, x + i, nullptr, y + i);
+  for (; i < n; ++i) y[i] = sigmoid_f32(x[i]);
+}
+
+void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
+  int64_t i = 0;
+  if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::sigmoid_grad, x + i, g + i, dx + i);
+  for (; i < n; ++i) dx[i] = g[i] * sigmoid_grad_f32(x[i]);
+}
 
 void tanh_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;

@@ -15,6 +15,17 @@ double exp_poly(double x);
 float tanh_f32(float x);
 float tanh_grad_f32(float x);
 
+// float exp, sigmoid and sigmoid' (s(1-s) = e/(1+e)^2, e = exp(-|x|)), in double on exp_poly.
+float exp_f32(float x);
+float sigmoid_f32(float x);
+float sigmoid_grad_f32(float x);
+
+// Array forms — AVX-512 when available, the same bits as the scalar forms:
+// y[i] = f(x[i]) and dx[i] = g[i] * f'(x[i]).
+void exp_f32_array(const float* x, float* y, int64_t n);
+void sigmoid_f32_array(const float* x, float* y, int64_t n);
+void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n);
+
 // y[i] = tanh_f32(x[i]); dx[i] = g[i] * tanh_grad_f32(x[i]) — AVX-512 when available.
 void tanh_f32_array(const float* x, float* y, int64_t n);
 void tanh_grad_f32_array(const float* x, const float* g, float* dx, int64_t n);

@@ -96,7 +96,7 @@ TEST(FastContracts, UlpRowsHoldAgainstTheRealMeaningInFloat64) { check_ulp_rows<
 namespace tl {
 namespace {
 
-TEST(FastVectorMath, Float32TanhArrayAndScalarPathsGiveTheSameBits) {
+TEST(FastVectorMath, Float32ArrayAndScalarPathsGiveTheSameBits) {
   SplitMix64 rng(testing::test_seed());
   std::vector<float> x(4099), g(x.size()), y(x.size()), dx(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -106,12 +106,32 @@ TEST(FastVectorMath, Float32TanhArrayAndScalarPathsGiveTheSameBits) {
     x[i] = i % 3 == 0 ? bits : static_cast<float>(rng.uniform() * 40 - 20);  // NaN, inf, subnormals too
     g[i] = static_cast<float>(rng.uniform() * 2 - 1);
   }
-  fast::tanh_f32_array(x.data(), y.data(), static_cast<int64_t>(x.size()));
-  fast::tanh_grad_f32_array(x.data(), g.data(), dx.data(), static_cast<int64_t>(x.size()));
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    float ys = fast::tanh_f32(x[i]), ds = g[i] * fast::tanh_grad_f32(x[i]);
-    ASSERT_EQ(std::memcmp(&ys, &y[i], 4), 0) << "tanh at " << hex_float(x[i]);
-    ASSERT_EQ(std::memcmp(&ds, &dx[i], 4), 0) << "tanh' at " << hex_float(x[i]);
+  int64_t n = static_cast<int64_t>(x.size());
+  struct Pair {
+    const char* name;
+    void (*array)(const float*, float*, int64_t);
+    float (*scalar)(float);
+  };
+  for (Pair f : {Pair{"tanh", fast::tanh_f32_array, fast::tanh_f32}, Pair{"exp", fast::exp_f32_array, fast::exp_f32},
+                 Pair{"sigmoid", fast::sigmoid_f32_array, fast::sigmoid_f32}}) {
+    f.array(x.data(), y.data(), n);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      float ys = f.scalar(x[i]);
+      ASSERT_EQ(std::memcmp(&ys, &y[i], 4), 0) << f.name << " at " << hex_float(x[i]);
+    }
+  }
+  struct GradPair {
+    const char* name;
+    void (*array)(const float*, const float*, float*, int64_t);
+    float (*scalar)(float);
+  };
+  for (GradPair f : {GradPair{"tanh'", fast::tanh_grad_f32_array, fast::tanh_grad_f32},
+                     GradPair{"sigmoid'", fast::sigmoid_grad_f32_array, fast::sigmoid_grad_f32}}) {
+    f.array(x.data(), g.data(), dx.data(), n);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      float ds = g[i] * f.scalar(x[i]);
+      ASSERT_EQ(std::memcmp(&ds, &dx[i], 4), 0) << f.name << " at " << hex_float(x[i]);
+    }
   }
 }
 
