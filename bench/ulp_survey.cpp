@@ -130,7 +130,7 @@ template <class T> void survey(const Fn& f, long n, uint64_t seed) {
     // Classes must agree (NaN, infinity of a sign, zero of a sign); finite nonzero values are the
     // ulp measurement's business.
     auto cls = [](T t) { return t != t ? 0 : std::isinf(t) ? (t > 0 ? 1 : 2) : t == 0 ? (std::signbit(t) ? 3 : 4) : 5; };
-    bool same = cls(v) == cls(want) && (cls(v) != 5 || true);
+    bool same = cls(v) == cls(want);
     if (!same) {
       ++special_mismatch;
       std::fprintf(stderr, "special %s(%s): fast %s, reference %s\n", f.name, hex_float(x).c_str(), hex_float(v).c_str(), hex_float(want).c_str());

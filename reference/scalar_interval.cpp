@@ -165,12 +165,6 @@ Interval operator-(const Interval& a) { Interval r; mpfi_neg(r.raw(), a.raw()); 
 
 Interval fma(const Interval& a, const Interval& b, const Interval& c) { return a * b + c; }
 
-void add_product(Interval& acc, const Interval& a, const Interval& b) {
-  IntervalDot dot;
-  dot.add(a, b);
-  acc = acc + dot.result();
-}
-
 IntervalDot::IntervalDot() {
   mpfr_inits2(g_precision, lo_, hi_, tmp_, product_, static_cast<mpfr_ptr>(nullptr));
   mpfr_set_zero(lo_, 1);

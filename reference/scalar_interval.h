@@ -54,9 +54,8 @@ class IntervalPrecision {
 };
 
 Interval fma(const Interval& a, const Interval& b, const Interval& c);  // a*b + c
-// In-place accumulation without allocating (the hot loops of matmul, linear and sums).
-void add_product(Interval& acc, const Interval& a, const Interval& b);  // acc += a*b
-void add_to(Interval& acc, const Interval& x);                           // acc += x
+// In-place accumulation without allocating (the hot loop of sums). Dot products use IntervalDot.
+void add_to(Interval& acc, const Interval& x);  // acc += x
 // Sum of products a_k * b_k as an enclosure (the FMA chain of the real meaning). While every product
 // and partial sum is exact in the working precision it keeps one exact number (one multiply and
 // one add per term); from the first inexact step on it keeps outward-rounded bounds.

@@ -23,10 +23,13 @@ template <class T> void row_log_softmax(const T* x, int64_t i, int64_t C, T* ls)
   for (int64_t k = 0; k < C; ++k) ls[k] = (x[i * C + k] - m) - log_s;
 }
 
+// The elementwise pieces are the unary ops' own definitions (evaluated in a wider type for float,
+// as their contracts say), so a loss is never less accurate than the ops it is made of.
 template <class T> T bce_term(T x, T t) {
-  T relu = unary_forward(Unary::relu, x, UnaryParams<T>{});
-  T abs = unary_forward(Unary::abs, x, UnaryParams<T>{});
-  return (relu - x * t) + softplus(-abs);
+  const UnaryParams<T> none{};
+  T relu = unary_forward(Unary::relu, x, none);
+  T abs = unary_forward(Unary::abs, x, none);
+  return (relu - x * t) + unary_forward(Unary::softplus, -abs, none);
 }
 
 template <class T> void loss_forward(const Node& node, const HostInputs& in, HostTensor& y, const std::string& where) {
@@ -74,7 +77,7 @@ template <class T> void loss_backward(const Node& node, const HostInputs& in, co
         dav[i] = s * (d + d);
         dbv[i] = -dav[i];
       } else {
-        dav[i] = (sigmoid(a[i]) - b[i]) * s;
+        dav[i] = (unary_forward(Unary::sigmoid, a[i], UnaryParams<T>{}) - b[i]) * s;
         dbv[i] = (-a[i]) * s;
       }
     }

@@ -107,10 +107,13 @@ Pool& pool() {
 int g_threads = 1;
 std::mutex g_run_mu;                    // one parallel region at a time
 thread_local bool t_in_region = false;  // nested parallel_for runs serially
+std::atomic<int64_t> g_pool_regions{0};
 
 }  // namespace
 
 int threads() { return g_threads; }
+
+int64_t pool_regions() { return g_pool_regions.load(); }
 
 void set_threads(int n) {
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -129,6 +132,7 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
   }
   int64_t size = (n + chunks - 1) / chunks;
   std::lock_guard<std::mutex> lock(g_run_mu);
+  g_pool_regions.fetch_add(1);
   pool().run(chunks, [&](int64_t c) {
     int64_t begin = c * size, end = std::min(n, begin + size);
     t_in_region = true;

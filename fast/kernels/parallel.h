@@ -14,6 +14,10 @@ void set_threads(int n);
 
 // Calls body(begin, end) on disjoint ranges covering [0, n). Ranges hold at least `grain` items,
 // so small loops stay on the calling thread.
+// Number of parallel_for calls so far that were split across the pool (tests use it to show that a
+// thread-count comparison really ran in parallel).
+int64_t pool_regions();
+
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& body);
 
 }  // namespace tl::fast

@@ -58,20 +58,41 @@ TEST(FastBackends, EagerAndCompiledAreBitIdenticalOnRandomGraphs) {
   }
 }
 
+// Big enough that the kernels really split work across the pool (checked with pool_regions()):
+// linear, elementwise chains, layer_norm, softmax, conv2d, pooling, forward and backward.
 TEST(FastBackends, ResultsAreBitIdenticalWithOneAndTwoThreads) {
-  uint64_t seed = testing::test_seed();
-  SplitMix64 rng(seed + 1);
-  for (int i = 0; i < 20; ++i) {
-    testing::RandomGraph r = testing::random_graph(rng, DType::f32);
-    compiled::Plan p = compiled::Plan::compile(r.graph, {true});
-    HostTensor s = ones_like(r.graph.node(r.loss));
-    fast::set_threads(1);
-    auto one = p.gradients(r.inputs, r.loss, s, r.params);
-    fast::set_threads(2);
-    auto two = p.gradients(r.inputs, r.loss, s, r.params);
-    fast::set_threads(1);
-    for (NodeId q : r.params) ASSERT_TRUE(one.at(q).bit_equal(two.at(q))) << "graph " << i;
-  }
+  SplitMix64 rng(testing::test_seed());
+  auto values = [&](const Dims& d, double scale) {
+    HostTensor t(DType::f32, Shape(d));
+    for (auto& v : t.values<float>()) v = static_cast<float>((rng.uniform() * 2 - 1) * scale);
+    return t;
+  };
+  GraphBuilder b(DType::f32, "parallel");
+  Ref img = b.input("img", {8, 4, 20, 20});
+  Ref conv = b.unary(OpId::relu, b.conv2d(img, b.param("cw", {8, 4, 3, 3}), b.param("cb", {8}), Conv2dAttrs{1, 1, 1, 1}));
+  Ref pooled = b.flatten(b.pool2d(OpId::max_pool2d, conv, Pool2dAttrs{}), 1);  // [8, 800]
+  Ref h = b.unary(OpId::tanh, b.linear(pooled, b.param("w1", {600, 800}), b.param("b1", {600})));
+  h = b.layer_norm(h, b.param("g", {600}), b.param("beta", {600}), 1);
+  Ref loss = b.sum(b.reduce(OpId::softmax, b.unary(OpId::gelu, h), -1));
+  b.output("loss", loss);
+  Graph g = b.finish();
+  std::map<std::string, HostTensor> in;
+  for (NodeId id : g.inputs()) in.emplace(std::string(node_name(g.node(id))), values(g.node(id).shape.dims(), 0.5));
+  std::vector<NodeId> params;
+  for (NodeId id : g.inputs()) if (std::get<InputAttrs>(g.node(id).attrs).role == InputRole::param) params.push_back(id);
+  compiled::Plan p = compiled::Plan::compile(g, {true});
+  HostTensor seed = ones_like(g.node(loss.id));
+  fast::set_threads(1);
+  auto one = p.gradients(in, loss.id, seed, params);
+  std::vector<HostTensor> one_values;
+  for (NodeId i = 0; i < g.size(); ++i) one_values.push_back(p.value(i));
+  fast::set_threads(2);
+  int64_t regions = fast::pool_regions();
+  auto two = p.gradients(in, loss.id, seed, params);
+  EXPECT_GT(fast::pool_regions() - regions, 5) << "the 2-thread run did not split work";
+  for (NodeId i = 0; i < g.size(); ++i) EXPECT_TRUE(one_values[static_cast<std::size_t>(i)].bit_equal(p.value(i))) << "node " << i;
+  fast::set_threads(1);
+  for (NodeId q : params) EXPECT_TRUE(one.at(q).bit_equal(two.at(q))) << "gradient of node " << q;
 }
 
 TEST(FastBackends, ElementwiseChainsAreFusedAndBuffersReused) {

@@ -12,7 +12,6 @@
 
 #include "fast/contracts.h"
 #include "fast/kernels/kernels.h"
-#include "fast/kernels/parallel.h"
 #include "reference/eval.h"
 #include "../reference/op_inputs.h"
 
@@ -93,26 +92,6 @@ TEST(FastStrictAgreement, StrictOpsMatchTheStrictReferenceBitForBitInFloat32) {
 
 TEST(FastStrictAgreement, StrictOpsMatchTheStrictReferenceBitForBitInFloat64) {
   check_all_ops<double>(testing::test_seed(), 5);
-}
-
-TEST(FastStrictAgreement, ResultsDoNotDependOnTheThreadCount) {
-  SplitMix64 rng(testing::test_seed());
-  for (const OpInfo& info : kOpInfo) {
-    if (info.id == OpId::input) continue;
-    SCOPED_TRACE(std::string(info.name));
-    testing::OpCase c = testing::make_op_case(info.id, DType::f32, rng, 22);
-    const Node& node = c.graph.node(c.graph.outputs[0].node);
-    std::vector<HostTensor> host;
-    for (NodeId id : c.input_ids) host.push_back(c.inputs.at(std::string(node_name(c.graph.node(id)))));
-    fast::HostInputs hin;
-    for (const auto& t : host) hin.push_back(&t);
-    fast::set_threads(1);
-    HostTensor one = fast::forward(node, hin, "t1");
-    fast::set_threads(2);
-    HostTensor two = fast::forward(node, hin, "t2");
-    fast::set_threads(1);
-    EXPECT_TRUE(one.bit_equal(two));
-  }
 }
 
 }  // namespace
