@@ -43,6 +43,14 @@ std::map<NodeId, RefTensor<S>> gradients(const Graph& g, const std::vector<RefTe
                                          NodeId output, const RefTensor<S>& seed,
                                          const std::vector<NodeId>& wrt);
 
+// The strict meaning's tensor as a host tensor of its dtype.
+template <class T>
+HostTensor to_host(const RefTensor<Strict<T>>& t) {
+  HostTensor h(dtype_of<T>(), t.shape);
+  for (int64_t i = 0; i < t.numel(); ++i) h.values<T>()[static_cast<std::size_t>(i)] = t[i].v;
+  return h;
+}
+
 // Name of a scalar type in messages and reports.
 template <class S> constexpr const char* scalar_name();
 template <> constexpr const char* scalar_name<Interval>() { return "interval"; }

@@ -33,15 +33,31 @@ std::string_view evidence_name(Evidence e) {
   throw_internal("bad Evidence value");
 }
 
+namespace {
+
+std::string budget_text(const Contract& c) {
+  char buf[96];
+  if (c.ulps_per_term != 0) std::snprintf(buf, sizeof buf, "%g + %gn", c.ulps, c.ulps_per_term);
+  else std::snprintf(buf, sizeof buf, "%g", c.ulps);
+  std::string text = buf;
+  if (c.magnitude_floor != 0 || c.data_scale) {
+    std::snprintf(buf, sizeof buf, "%g", c.magnitude_floor);
+    text += std::string(" ulp at max(|y|") + (c.magnitude_floor != 0 ? std::string(",") + buf : "") +
+            (c.data_scale ? ",S" : "") + ")";
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string contract_text(const Contract& c) {
   std::string name(contract_kind_name(c.kind));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", c.ulps);
   switch (c.kind) {
     case ContractKind::strict: return name + "(" + c.order + ")";
-    case ContractKind::ulp: case ContractKind::empirical: return name + "(" + buf + ")";
-    case ContractKind::exact: case ContractKind::correctly_rounded: case ContractKind::sum_bound:
-    case ContractKind::dot_bound: case ContractKind::derived: case ContractKind::unsupported:
+    case ContractKind::ulp: case ContractKind::empirical: case ContractKind::derived:
+      return c.ulps == 0 && c.ulps_per_term == 0 ? name : name + "(" + budget_text(c) + ")";
+    case ContractKind::sum_bound: case ContractKind::dot_bound: return name + "(gamma_n)";
+    case ContractKind::exact: case ContractKind::correctly_rounded: case ContractKind::unsupported:
       return name;
   }
   throw_internal("bad ContractKind value");

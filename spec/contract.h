@@ -31,7 +31,15 @@ struct Direction {
 
 struct Contract {
   ContractKind kind = ContractKind::unsupported;
-  double ulps = 0;        // for ulp / empirical
+  // The ulp budget (ulp, derived, empirical): ulps + ulps_per_term * n, where n is the op's
+  // reduction length (oracle/terms.h), measured in ulps of the dtype at max(|y|, magnitude_floor)
+  // (floor 0: plain ulps at the real value y). sum_bound/dot_bound use gamma_n instead.
+  // data_scale: also at least the op's data-dependent scale S (oracle/scales.h), so the budget is
+  // measured at max(|y|, magnitude_floor, S).
+  double ulps = 0;
+  double ulps_per_term = 0;
+  double magnitude_floor = 0;
+  bool data_scale = false;
   std::string order;      // for strict: the declared order, e.g. "FMA chain over k from +0"
   std::string policy;     // rounding, subnormals, contraction
   Evidence evidence = Evidence::none;
@@ -40,7 +48,7 @@ struct Contract {
 
 std::string_view contract_kind_name(ContractKind k);
 std::string_view evidence_name(Evidence e);
-// "strict(FMA chain over k from +0)", "ulp(2)", "empirical(4)", ...
+// "strict(FMA chain over k from +0)", "ulp(2)", "derived(3 + 0.75n ulp at max(|y|,1))", ...
 std::string contract_text(const Contract& c);
 
 }  // namespace tl

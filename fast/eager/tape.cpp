@@ -39,7 +39,7 @@ Var Tape::constant(std::string name, HostTensor value) {
   return Var{graph_.size() - 1};
 }
 
-Var Tape::apply(OpId op, const std::vector<Var>& inputs, Attrs attrs) {
+Var Tape::apply(OpId op, const std::vector<Var>& inputs, Attrs attrs, Shape declared) {
   NodeId id = graph_.size();
   std::string where = node_label(id, op);
   TL_CHECK_USER(op != OpId::input && op != OpId::constant, where + ": use Tape::input or Tape::constant");
@@ -48,6 +48,7 @@ Var Tape::apply(OpId op, const std::vector<Var>& inputs, Attrs attrs) {
   n.op = op;
   n.attrs = std::move(attrs);
   n.dtype = dtype_;
+  n.shape = std::move(declared);
   std::vector<Shape> shapes;
   fast::HostInputs in;
   for (Var v : inputs) {
@@ -108,7 +109,7 @@ Tape run_graph(const Graph& g, const std::map<std::string, HostTensor>& inputs) 
     } else {
       std::vector<Var> in;
       for (NodeId p : n.parents) in.push_back(Var{p});
-      tape.apply(n.op, in, n.attrs);
+      tape.apply(n.op, in, n.attrs, n.shape);
     }
   }
   return tape;

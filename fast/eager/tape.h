@@ -22,8 +22,9 @@ class Tape {
 
   Var input(std::string name, HostTensor value, InputRole role = InputRole::data);
   Var param(std::string name, HostTensor value) { return input(std::move(name), std::move(value), InputRole::param); }
-  // Any op of spec/ops.def: shape inference, then the kernel, then the record.
-  Var apply(OpId op, const std::vector<Var>& inputs, Attrs attrs);
+  // Any op of spec/ops.def: shape inference, then the kernel, then the record. Source ops
+  // (rand_uniform, bernoulli_mask) take their shape from `declared`.
+  Var apply(OpId op, const std::vector<Var>& inputs, Attrs attrs, Shape declared = {});
   Var constant(std::string name, HostTensor value);
 
   const HostTensor& value(Var v) const { return values_.at(static_cast<std::size_t>(v.id)); }

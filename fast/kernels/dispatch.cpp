@@ -24,6 +24,7 @@ template <class T> void unary_kernel(const Node& n, Unary op, const HostInputs& 
     void (*array)(const float*, float*, int64_t) = op == Unary::tanh ? tanh_f32_array
                                                  : op == Unary::exp ? exp_f32_array
                                                  : op == Unary::sigmoid ? sigmoid_f32_array : nullptr;
+    if (TL_PLANTED("fast_math_exp") && op == Unary::exp) array = nullptr;
     if (array) {
       parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, out + b, e - b); });
       return;
@@ -106,7 +107,12 @@ template <class T> void forward_t(const Node& n, const HostInputs& in, HostTenso
     case OpId::avg_pool2d: return pool_forward<T>(n, false, in, y);
     case OpId::reshape: case OpId::flatten: return move_forward<T>(n, Move::reshape, in, y);
     case OpId::permute: return move_forward<T>(n, Move::permute, in, y);
-    case OpId::transpose: return move_forward<T>(n, Move::transpose, in, y);
+    case OpId::transpose:
+      if (TL_PLANTED("transpose_stride")) {  // strength-check build only: a plain copy
+        std::copy(in[0]->values<T>().begin(), in[0]->values<T>().end(), data<T>(y));
+        return;
+      }
+      return move_forward<T>(n, Move::transpose, in, y);
     case OpId::broadcast_to: return move_forward<T>(n, Move::broadcast_to, in, y);
     case OpId::concat: return move_forward<T>(n, Move::concat, in, y);
     case OpId::slice: return move_forward<T>(n, Move::slice, in, y);

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "fast/kernels/vmath.h"
+#include "fast/planted.h"
 #include "spec/attrs.h"
 
 namespace tl::fast {
@@ -97,6 +98,7 @@ template <class T>
     case Unary::rsqrt: return static_cast<T>(Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x)));
     case Unary::reciprocal: return T(1) / x;
     case Unary::exp:
+      if (TL_PLANTED("fast_math_exp")) return std::exp2(static_cast<T>(x * static_cast<T>(1.4426950408889634)));
       if constexpr (std::is_same_v<T, float>) return exp_f32(x);  // vectorisable (vmath.h)
       else return static_cast<T>(std::exp(static_cast<Wide<T>>(x)));
     case Unary::log: return static_cast<T>(std::log(static_cast<Wide<T>>(x)));
@@ -134,7 +136,8 @@ template <class T>
     case Unary::abs: return x != x ? nan_of<T>() : g * (x < 0 ? T(-1) : (x > 0 ? T(1) : T(0)));
     case Unary::square: return g * (x + x);
     case Unary::sqrt: return x > 0 ? g * static_cast<T>(Wide<T>(0.5) / std::sqrt(static_cast<Wide<T>>(x))) : (x != x ? x : T(0) * g);
-    case Unary::rsqrt: {
+    case Unary::rsqrt: {  // rsqrt'(±0) = -inf (docs/special-values.md; the formula gives +inf at -0)
+      if (x == 0) return g * -std::numeric_limits<T>::infinity();
       Wide<T> r = Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x));
       return g * static_cast<T>(Wide<T>(-0.5) * r * r * r);
     }
@@ -147,6 +150,7 @@ template <class T>
     case Unary::sin: return g * static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
     case Unary::cos: return g * static_cast<T>(-std::sin(static_cast<Wide<T>>(x)));
     case Unary::tanh: {
+      if (TL_PLANTED("tanh_grad_sign")) return -(g * static_cast<T>(1 / (std::cosh(static_cast<double>(x)) * std::cosh(static_cast<double>(x)))));
       if constexpr (std::is_same_v<T, float>) return g * tanh_grad_f32(x);
       Wide<T> sech = Wide<T>(1) / std::cosh(static_cast<Wide<T>>(x));
       return g * static_cast<T>(sech * sech);

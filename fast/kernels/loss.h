@@ -37,7 +37,11 @@ template <class T> void loss_forward(const Node& node, const HostInputs& in, Hos
   const T* b = data<T>(in[1]);
   T total = 0;
   int64_t count = in[0]->numel();
-  if (node.op == OpId::mse_loss || node.op == OpId::bce_with_logits) {
+  if (node.op == OpId::mse_loss && TL_PLANTED("mse_missing_rounding")) {
+    Wide<T> wide = 0;
+    for (int64_t i = 0; i < count; ++i) wide += static_cast<Wide<T>>(a[i] - b[i]) * static_cast<Wide<T>>(a[i] - b[i]);
+    total = static_cast<T>(wide);
+  } else if (node.op == OpId::mse_loss || node.op == OpId::bce_with_logits) {
     for (int64_t i = 0; i < count; ++i) {
       T d = a[i] - b[i];
       total += node.op == OpId::mse_loss ? d * d : bce_term(a[i], b[i]);

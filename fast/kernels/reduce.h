@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fast/kernels/common.h"
+#include "fast/planted.h"
 
 namespace tl::fast {
 
@@ -20,7 +21,15 @@ template <class T> T slice_max(const T* x, const AxisSplit& sp, int64_t o, int64
 
 template <class T> void sum_forward(const HostInputs& in, HostTensor& y) {
   T acc = 0;
-  for (T v : in[0]->values<T>()) acc += v;
+  const auto& v = in[0]->values<T>();
+  if (TL_PLANTED("sum_split_across_threads") && v.size() >= 2) {
+    T second = 0;
+    for (std::size_t k = 0; k < v.size() / 2; ++k) acc += v[k];
+    for (std::size_t k = v.size() / 2; k < v.size(); ++k) second += v[k];
+    data<T>(y)[0] = acc + second;
+    return;
+  }
+  for (T x : v) acc += x;
   data<T>(y)[0] = acc;
 }
 
@@ -34,7 +43,8 @@ template <class T> void axis_reduce_forward(AxisReduce kind, int64_t axis, const
       T acc = 0;
       switch (kind) {
         case AxisReduce::sum: case AxisReduce::mean:
-          for (int64_t k = 0; k < sp.n; ++k) acc += x[sp.at(o, k, i)];
+          for (int64_t k = 0; k < sp.n - (kind == AxisReduce::sum && TL_PLANTED("reduce_sum_off_by_one")); ++k)
+            acc += x[sp.at(o, k, i)];
           out[r] = kind == AxisReduce::sum ? acc : acc / static_cast<T>(sp.n);
           break;
         case AxisReduce::max: out[r] = slice_max(x, sp, o, i); break;

@@ -8,7 +8,7 @@
 
 #include "../common/seed.h"
 
-#include "../reference/op_inputs.h"
+#include "oracle/op_cases.h"
 #include "fast/contracts.h"
 #include "fast/kernels/kernels.h"
 #include "reference/eval.h"
@@ -60,7 +60,7 @@ void check_ulp_rows(uint64_t seed) {
     Contract bwd = fast::contract(info.id, dtype_of<T>(), {0});
     SCOPED_TRACE(std::string(info.name) + " " + std::string(dtype_name(dtype_of<T>())) + " seed " + std::to_string(seed));
     for (int round = 0; round < 40; ++round) {
-      testing::OpCase c = testing::make_op_case(info.id, dtype_of<T>(), rng, 22);
+      oracle::OpCase c = oracle::make_op_case(info.id, dtype_of<T>(), rng, 22);
       const Node& node = c.graph.node(c.graph.outputs[0].node);
       const HostTensor& x = c.inputs.at("p0");
       HostTensor y = fast::forward(node, {&x}, "fast");

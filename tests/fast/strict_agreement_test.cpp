@@ -13,7 +13,7 @@
 #include "fast/contracts.h"
 #include "fast/kernels/kernels.h"
 #include "reference/eval.h"
-#include "../reference/op_inputs.h"
+#include "oracle/op_cases.h"
 
 namespace tl {
 namespace {
@@ -27,12 +27,7 @@ bool bit_exact_kind(const Contract& c) {
 bool forward_is_strict(OpId op, DType d) { return op != OpId::input && bit_exact_kind(fast::contract(op, d, {})); }
 bool backward_is_strict(OpId op, DType d, int input) { return bit_exact_kind(fast::contract(op, d, {input})); }
 
-template <class T>
-HostTensor to_host(const ref::RefTensor<ref::Strict<T>>& t) {
-  HostTensor h(dtype_of<T>(), t.shape);
-  for (int64_t i = 0; i < t.numel(); ++i) h.values<T>()[static_cast<std::size_t>(i)] = t[i].v;
-  return h;
-}
+using ref::to_host;
 
 template <class T>
 bool same_bits(const HostTensor& a, const HostTensor& b, std::string& where) {
@@ -55,7 +50,7 @@ void check_all_ops(uint64_t seed, int rounds) {
       if (info.id == OpId::input) continue;
       SCOPED_TRACE(std::string(info.name) + " " + std::string(dtype_name(dtype_of<T>())) +
                    " seed " + std::to_string(seed) + " round " + std::to_string(round));
-      testing::OpCase c = testing::make_op_case(info.id, dtype_of<T>(), rng, 22);
+      oracle::OpCase c = oracle::make_op_case(info.id, dtype_of<T>(), rng, 22);
       const Node& node = c.graph.node(c.graph.outputs[0].node);
       std::vector<HostTensor> host;
       for (NodeId id : c.input_ids) host.push_back(c.inputs.at(std::string(node_name(c.graph.node(id)))));
@@ -68,7 +63,9 @@ void check_all_ops(uint64_t seed, int rounds) {
       HostTensor y = fast::forward(node, hin, "fast");
       ref::RefTensor<S> ry = ref::forward_op<S>(node, rptr, "ref");
       std::string where;
-      if (forward_is_strict(info.id, dtype_of<T>())) EXPECT_TRUE(same_bits<T>(y, to_host(ry), where)) << "forward " << where;
+      if (forward_is_strict(info.id, dtype_of<T>())) {
+        EXPECT_TRUE(same_bits<T>(y, to_host(ry), where)) << "forward " << where;
+      }
       if (!op_differentiable(info.id)) continue;
       // Same y (the fast one) and g for both: local checking of the VJP.
       HostTensor g(dtype_of<T>(), node.shape);

@@ -4,7 +4,7 @@
 // rejects the others with a UserError naming the node.
 #include <gtest/gtest.h>
 
-#include "op_inputs.h"
+#include "oracle/op_cases.h"
 #include "reference/eval.h"
 
 namespace tl::ref {
@@ -15,7 +15,7 @@ void check_every_op(DType dtype) {
   SplitMix64 rng(20261125);
   for (const OpInfo& info : kOpInfo) {
     SCOPED_TRACE(std::string(scalar_name<S>()) + " " + std::string(info.name));
-    testing::OpCase c = testing::make_op_case(info.id, dtype, rng);
+    oracle::OpCase c = oracle::make_op_case(info.id, dtype, rng);
     NodeId out = c.graph.outputs[0].node;
     if (std::is_same_v<S, Rational> && !op_has(info.id, kRational)) {
       try {
@@ -52,7 +52,7 @@ TEST(ReferenceCoverage, EveryOpHasForwardAndVjpInStrictFloat64) { check_every_op
 
 TEST(ReferenceGraphs, MissingOrMismatchedInputsAreUserErrors) {
   SplitMix64 rng(1);
-  testing::OpCase c = testing::make_op_case(OpId::add, DType::f64, rng);
+  oracle::OpCase c = oracle::make_op_case(OpId::add, DType::f64, rng);
   auto inputs = c.inputs;
   inputs.erase("p1");
   EXPECT_THROW(evaluate<Interval>(c.graph, inputs), UserError);
@@ -66,7 +66,7 @@ TEST(ReferenceGraphs, MissingOrMismatchedInputsAreUserErrors) {
 
 TEST(ReferenceGraphs, OutOfRangeLabelsAreUserErrorsNamingTheNode) {
   SplitMix64 rng(2);
-  testing::OpCase c = testing::make_op_case(OpId::cross_entropy, DType::f64, rng);
+  oracle::OpCase c = oracle::make_op_case(OpId::cross_entropy, DType::f64, rng);
   c.inputs.at("p1").values<double>()[0] = 10;  // 10 classes: labels must be < 10
   try {
     evaluate<Strict<double>>(c.graph, c.inputs);
@@ -81,7 +81,7 @@ TEST(ReferenceGraphs, OutOfRangeLabelsAreUserErrorsNamingTheNode) {
 
 TEST(ReferenceGraphs, RationalRejectsNonFiniteInputs) {
   SplitMix64 rng(3);
-  testing::OpCase c = testing::make_op_case(OpId::add, DType::f64, rng);
+  oracle::OpCase c = oracle::make_op_case(OpId::add, DType::f64, rng);
   c.inputs.at("p0").values<double>()[0] = INFINITY;
   EXPECT_THROW(evaluate<Rational>(c.graph, c.inputs), UserError);
 }

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "op_inputs.h"
+#include "oracle/op_cases.h"
 #include "reference/eval.h"
 #include "reference/rounding.h"
 
@@ -19,7 +19,7 @@ namespace tl::ref {
 namespace {
 
 template <class S>
-std::vector<RefTensor<S>> to_scalar(const testing::OpCase& c) {
+std::vector<RefTensor<S>> to_scalar(const oracle::OpCase& c) {
   std::vector<RefTensor<S>> out;
   for (NodeId id : c.input_ids) out.push_back(from_host<S>(c.inputs.at(std::string(node_name(c.graph.node(id))))));
   return out;
@@ -52,7 +52,7 @@ TEST(ReferenceSelfCheck, EveryVjpMatchesCentralDifferencesAt256Bits) {
   for (const OpInfo& info : kOpInfo) {
     if (!op_differentiable(info.id)) continue;
     SCOPED_TRACE(std::string(info.name) + " seed " + std::to_string(seed));
-    testing::OpCase c = testing::make_op_case(info.id, DType::f64, rng, 40);
+    oracle::OpCase c = oracle::make_op_case(info.id, DType::f64, rng, 40);
     const Node& node = c.graph.node(c.graph.outputs[0].node);
     std::vector<RefTensor<Interval>> x = to_scalar<Interval>(c), plus = x, minus = x, dir = x;
     for (std::size_t k = 0; k < x.size(); ++k) {
@@ -126,7 +126,7 @@ TEST(ReferenceSelfCheck, IntervalContainsRationalAndRoundsLikeItForEveryRational
   for (const OpInfo& info : kOpInfo) {
     if (!op_has(info.id, kRational) || info.id == OpId::input) continue;
     SCOPED_TRACE(std::string(info.name) + " seed " + std::to_string(seed));
-    testing::OpCase c = testing::make_op_case(info.id, DType::f64, rng, 30);
+    oracle::OpCase c = oracle::make_op_case(info.id, DType::f64, rng, 30);
     const Node& node = c.graph.node(c.graph.outputs[0].node);
     std::vector<RefTensor<Rational>> xq = to_scalar<Rational>(c);
     Inputs<Rational> pq;

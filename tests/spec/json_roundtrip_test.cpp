@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "op_examples.h"
+#include "oracle/op_examples.h"
 #include "spec/json_io.h"
 
 namespace tl {
@@ -13,7 +13,7 @@ namespace {
 
 // A graph with named inputs for the op's parents, then the op itself as the output.
 Graph single_op_graph(OpId op, DType dtype) {
-  auto ex = testing::valid_example(op);
+  auto ex = oracle::valid_example(op);
   Graph g;
   g.name = "single_" + std::string(op_name(op));
   for (std::size_t i = 0; i < ex.inputs.size(); ++i) {

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "op_examples.h"
+#include "oracle/op_examples.h"
 #include "spec/infer.h"
 
 namespace tl {
@@ -35,7 +35,7 @@ TEST(OpsTable, EveryRowHasAUniqueJsonNameThatMapsBack) {
 
 TEST(OpsTable, EveryRowHasAShapeRule) {
   for (const OpInfo& info : kOpInfo) {
-    auto ex = testing::valid_example(info.id);
+    auto ex = oracle::valid_example(info.id);
     EXPECT_NO_THROW(infer_shape(info.id, ex.attrs, ex.inputs, ex.declared, "node 0"))
         << info.name << " has no working shape rule";
     EXPECT_TRUE(attrs_match_op(info.id, ex.attrs)) << info.name;

@@ -2,14 +2,14 @@
 // wrong arity; op-specific invalid cases are UserErrors naming the op, the node and the problem.
 #include <gtest/gtest.h>
 
-#include "op_examples.h"
+#include "oracle/op_examples.h"
 #include "spec/error.h"
 #include "spec/infer.h"
 
 namespace tl {
 namespace {
 
-using testing::valid_example;
+using oracle::valid_example;
 
 std::string where_of(OpId op) { return "node 3 (" + std::string(op_json_name(op)) + ")"; }
 
@@ -50,7 +50,7 @@ TEST(ShapeInference, EveryOpRejectsAttributesOfAnotherOp) {
 }
 
 TEST(ShapeInference, InvalidCasesAreUserErrorsNamingTheProblem) {
-  for (const auto& bad : testing::invalid_examples()) {
+  for (const auto& bad : oracle::invalid_examples()) {
     SCOPED_TRACE(std::string(op_name(bad.op)) + " expecting '" + bad.message_part + "'");
     try {
       infer_shape(bad.op, bad.attrs, bad.inputs, Shape{2, 2}, where_of(bad.op));
@@ -65,7 +65,7 @@ TEST(ShapeInference, InvalidCasesAreUserErrorsNamingTheProblem) {
 
 TEST(ShapeInference, InvalidCasesCoverEveryOpWithAttributesOrSeveralInputs) {
   std::vector<bool> covered(kNumOps, false);
-  for (const auto& bad : testing::invalid_examples()) covered[static_cast<int>(bad.op)] = true;
+  for (const auto& bad : oracle::invalid_examples()) covered[static_cast<int>(bad.op)] = true;
   for (const OpInfo& info : kOpInfo) {
     bool needs_case = info.min_arity >= 2 || !std::holds_alternative<NoAttrs>(default_attrs(info.id));
     bool exempt = info.id == OpId::input || info.id == OpId::constant ||

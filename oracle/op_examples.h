@@ -8,7 +8,7 @@
 
 #include "spec/op.h"
 
-namespace tl::testing {
+namespace tl::oracle {
 
 struct OpExample {
   std::vector<Shape> inputs;
@@ -27,4 +27,4 @@ struct InvalidOpExample {
 OpExample valid_example(OpId op);
 std::vector<InvalidOpExample> invalid_examples();
 
-}  // namespace tl::testing
+}  // namespace tl::oracle

@@ -10,7 +10,7 @@
 #include "spec/builder.h"
 #include "spec/splitmix.h"
 
-namespace tl::testing {
+namespace tl::oracle {
 
 struct RandomGraph {
   Graph graph;
@@ -21,4 +21,4 @@ struct RandomGraph {
 
 RandomGraph random_graph(SplitMix64& rng, DType dtype);
 
-}  // namespace tl::testing
+}  // namespace tl::oracle

@@ -1,10 +1,10 @@
 // Shape examples for every op. Expected shapes are worked out by hand from each op's definition in
 // spec/ops.def and spec/attrs.h, not produced by infer_shape.
-#include "op_examples.h"
+#include "oracle/op_examples.h"
 
 #include <cmath>
 
-namespace tl::testing {
+namespace tl::oracle {
 namespace {
 
 OpExample ex(std::vector<Shape> in, Attrs attrs, Shape expected) {
@@ -121,4 +121,4 @@ std::vector<InvalidOpExample> invalid_examples() {
   };
 }
 
-}  // namespace tl::testing
+}  // namespace tl::oracle

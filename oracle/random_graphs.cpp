@@ -1,7 +1,7 @@
 // Random graph generator for the fast backend tests.
-#include "random_graphs.h"
+#include "oracle/random_graphs.h"
 
-namespace tl::testing {
+namespace tl::oracle {
 namespace {
 
 struct Gen {
@@ -73,4 +73,4 @@ RandomGraph random_graph(SplitMix64& rng, DType dtype) {
   return std::move(g.out);
 }
 
-}  // namespace tl::testing
+}  // namespace tl::oracle

@@ -1,0 +1,37 @@
+// The planted-bug switch (strength-check build only).
+#include "fast/planted.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace tl::fast {
+
+const std::vector<PlantedBug>& planted_bugs() {
+  static const std::vector<PlantedBug> bugs = {
+      {"reduce_sum_off_by_one", "reduce_sum", "the axis fold stops one term early"},
+      {"tanh_grad_sign", "tanh", "the VJP of tanh has the wrong sign"},
+      {"mse_missing_rounding", "mse_loss", "the loss accumulates in a wider type and rounds once, skipping the declared per-step roundings"},
+      {"fast_math_exp", "exp", "exp(x) as exp2(x * log2(e)) with the product rounded first, as -ffast-math style code does"},
+      {"transpose_stride", "transpose", "transpose copies with the input's strides (a plain reshape)"},
+      {"sum_split_across_threads", "sum", "the full sum is split in two halves folded separately, as two threads would"},
+  };
+  return bugs;
+}
+
+bool planted(const char* name) {
+  static const char* chosen = std::getenv("TL_PLANT");
+  return chosen && std::strcmp(chosen, name) == 0;
+}
+
+std::string planted_bug_error() {
+  const char* chosen = std::getenv("TL_PLANT");
+  if (!chosen || !*chosen) return "";
+  for (const PlantedBug& b : planted_bugs()) {
+    if (std::strcmp(b.name, chosen) == 0) return "";
+  }
+  std::string names;
+  for (const PlantedBug& b : planted_bugs()) names += std::string(names.empty() ? "" : ", ") + b.name;
+  return std::string("TL_PLANT='") + chosen + "' is not a planted bug (one of: " + names + ")";
+}
+
+}  // namespace tl::fast

@@ -1,0 +1,129 @@
+// The backends: eager (fast/eager), compiled (fast/compiled), reference (Strict<T>), cuda.
+#include "oracle/backend.h"
+
+#include "fast/compiled/plan.h"
+#include "fast/contracts.h"
+#include "fast/eager/tape.h"
+#include "oracle/backend_reference.h"
+#include "spec/error.h"
+
+#ifdef TL_HAVE_CUDA
+#include "cuda/device.h"
+#endif
+
+namespace tl::oracle {
+namespace {
+
+NodeId op_node(const Graph& g) { return g.outputs.at(0).node; }
+
+std::vector<NodeId> op_parents(const Graph& g) { return g.node(op_node(g)).parents; }
+
+// Collects gradients of the op's parents (in parent order) from a map by node id.
+MaybeTensors by_parent(const Graph& g, const std::map<NodeId, HostTensor>& grads) {
+  MaybeTensors out;
+  const Node& n = g.node(op_node(g));
+  for (std::size_t k = 0; k < n.parents.size(); ++k) {
+    if (!op_input_gets_grad(n.op, static_cast<int>(k))) { out.emplace_back(); continue; }
+    out.emplace_back(grads.at(n.parents[k]));
+  }
+  return out;
+}
+
+class EagerBackend : public Backend {
+ public:
+  std::string name() const override { return "eager"; }
+  Contract contract(OpId op, DType d, Direction dir) const override { return fast::contract(op, d, dir); }
+  std::string numerical_policy() const override { return fast::numerical_policy(); }
+  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    return eager::run_graph(g, in).value(eager::Var{op_node(g)});
+  }
+  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
+    return by_parent(g, gradients(g, in, op_node(g), seed, op_parents(g)));
+  }
+  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    eager::Tape tape = eager::run_graph(g, in);
+    Tensors out;
+    for (NodeId i = 0; i < g.size(); ++i) out.push_back(tape.value(eager::Var{i}));
+    return out;
+  }
+  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
+                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
+    eager::Tape tape = eager::run_graph(g, in);
+    std::vector<eager::Var> vars;
+    for (NodeId id : wrt) vars.push_back(eager::Var{id});
+    return tape.gradients(eager::Var{output}, seed, vars);
+  }
+};
+
+class CompiledBackend : public Backend {
+ public:
+  std::string name() const override { return "compiled"; }
+  Contract contract(OpId op, DType d, Direction dir) const override { return fast::contract(op, d, dir); }
+  std::string numerical_policy() const override { return fast::numerical_policy(); }
+  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    compiled::Plan plan = compiled::Plan::compile(g);
+    return plan.run(in).at(g.outputs.at(0).name);
+  }
+  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
+    return by_parent(g, gradients(g, in, op_node(g), seed, op_parents(g)));
+  }
+  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    compiled::Plan plan = compiled::Plan::compile(g, {.keep_values = true});
+    plan.run(in);
+    Tensors out;
+    for (NodeId i = 0; i < g.size(); ++i) out.push_back(plan.value(i));
+    return out;
+  }
+  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
+                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
+    compiled::Plan plan = compiled::Plan::compile(g, {.keep_values = true});
+    return plan.gradients(in, output, seed, wrt);
+  }
+};
+
+// No CUDA kernels exist yet (issue 7): when a GPU is usable every row is declared unsupported.
+class CudaBackend : public Backend {
+ public:
+  std::string name() const override { return "cuda"; }
+  std::string unavailable_reason() const override {
+#ifdef TL_HAVE_CUDA
+    cuda::DeviceStatus s = cuda::probe_devices();
+    return s.usable ? "" : "no usable CUDA device: " + s.message;
+#else
+    return "built without a CUDA compiler (nvcc not found at configure time)";
+#endif
+  }
+  Contract contract(OpId, DType, Direction) const override {
+    Contract c;
+    c.kind = ContractKind::unsupported;
+    c.evidence_detail = "no CUDA kernels yet (issue 7)";
+    return c;
+  }
+  std::string numerical_policy() const override { return "n/a (no kernels)"; }
+  HostTensor forward(const Graph&, const std::map<std::string, HostTensor>&) override { throw_internal("cuda: no kernels"); }
+  MaybeTensors backward(const Graph&, const std::map<std::string, HostTensor>&, const HostTensor&) override {
+    throw_internal("cuda: no kernels");
+  }
+  Tensors run_keep_values(const Graph&, const std::map<std::string, HostTensor>&) override { throw_internal("cuda: no kernels"); }
+  std::map<NodeId, HostTensor> gradients(const Graph&, const std::map<std::string, HostTensor>&, NodeId, const HostTensor&,
+                                         const std::vector<NodeId>&) override {
+    throw_internal("cuda: no kernels");
+  }
+};
+
+}  // namespace
+
+const std::vector<std::string>& backend_names() {
+  static const std::vector<std::string> names = {"eager", "compiled", "reference", "cuda"};
+  return names;
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name) {
+  if (name == "eager") return std::make_unique<EagerBackend>();
+  if (name == "compiled") return std::make_unique<CompiledBackend>();
+  if (name == "reference") return make_reference_backend();
+  if (name == "cuda") return std::make_unique<CudaBackend>();
+  throw UserError("unknown backend '" + name + "' (expected eager, compiled, reference, cuda or all)");
+}
+
+}  // namespace tl::oracle

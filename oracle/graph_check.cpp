@@ -1,0 +1,122 @@
+// Random whole graphs: per-node local checking plus end-to-end comparison with the real meaning.
+#include "oracle/graph_check.h"
+
+#include <cmath>
+
+#include "oracle/random_graphs.h"
+#include "oracle/terms.h"
+#include "oracle/ulp.h"
+#include "reference/eval.h"
+
+namespace tl::oracle {
+namespace {
+
+using ref::Interval;
+
+double e2e_ulp(const HostTensor& v, const ref::RefTensor<Interval>& real, DType d) {
+  double worst = 0;
+  for (int64_t i = 0; i < v.numel(); ++i) {
+    const Interval& x = real[i];
+    double u = x.has_nan() ? (std::isnan(v.value_as_double(i)) ? 0 : INFINITY)
+                           : ulp_error(v.value_as_double(i), &x.raw()->left, &x.raw()->right, d).hi;
+    worst = std::max(worst, u);
+  }
+  return worst;
+}
+
+// Checks every computed node locally; returns false at the first node that breaks its contract.
+bool check_nodes(Backend& b, const RandomGraph& rg, const std::vector<HostTensor>& values, uint64_t seed,
+                 const RunOptions& opt, GraphRow& row) {
+  const Graph& g = rg.graph;
+  for (NodeId id = 0; id < g.size(); ++id) {
+    if (g.node(id).op == OpId::input) continue;
+    OpCase c = node_case(g, id, values);
+    CaseOptions co{false, seed, "graph node", &values[static_cast<std::size_t>(id)]};
+    CaseResult res = check_case(b, c, co);
+    ++row.nodes_checked;
+    const DirectionResult& fwd = res.directions.at(0);
+    row.local = combine(row.local, fwd.verdict);
+    if (fwd.verdict == Verdict::pass) continue;
+    row.first_bad_node = node_label(id, g.node(id).op) + ": " + (fwd.discrepancy ? fwd.discrepancy->why : "");
+    if (fwd.discrepancy) {
+      std::string stem = b.name() + "-" + row.dtype + "-graph" + std::to_string(row.index) + "-node" + std::to_string(id);
+      auto files = write_discrepancies({*fwd.discrepancy}, opt.out_dir, stem);
+      if (!files.empty()) row.discrepancy_file = files[0];
+    }
+    if (fwd.verdict == Verdict::fail) return false;
+  }
+  return true;
+}
+
+void end_to_end(Backend& b, const RandomGraph& rg, const std::vector<HostTensor>& values, GraphRow& row) {
+  const Graph& g = rg.graph;
+  DType d = g.node(0).dtype;
+  auto real = ref::evaluate<Interval>(g, rg.inputs);
+  row.loss_ulp = e2e_ulp(values[static_cast<std::size_t>(rg.loss)], real[static_cast<std::size_t>(rg.loss)], d);
+  HostTensor one(d, Shape{});
+  if (d == DType::f32) one.values<float>()[0] = 1; else one.values<double>()[0] = 1;
+  auto grads = b.gradients(g, rg.inputs, rg.loss, one, rg.params);
+  auto real_grads = ref::gradients<Interval>(g, real, rg.loss, ref::from_host<Interval>(one), rg.params);
+  for (NodeId p : rg.params) row.grad_max_ulp = std::max(row.grad_max_ulp, e2e_ulp(grads.at(p), real_grads.at(p), d));
+  double terms = 0;
+  for (NodeId id = 0; id < g.size(); ++id) {
+    std::vector<Shape> shapes;
+    for (NodeId p : g.node(id).parents) shapes.push_back(g.node(p).shape);
+    terms += static_cast<double>(reduction_terms(g.node(id), shapes));
+  }
+  row.suspicion_threshold = kSuspicionLambda * std::sqrt(terms);
+  row.suspicious = row.loss_ulp > row.suspicion_threshold || row.grad_max_ulp > row.suspicion_threshold;
+}
+
+}  // namespace
+
+OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& values) {
+  const Node& n = g.node(id);
+  OpCase c;
+  c.graph.name = "node_" + std::to_string(id) + "_of_" + g.name;
+  Node op = n;
+  op.parents.clear();
+  for (std::size_t k = 0; k < n.parents.size(); ++k) {
+    const Node& p = g.node(n.parents[k]);
+    std::string name = "p" + std::to_string(k);
+    Node in;
+    in.op = OpId::input;
+    in.attrs = InputAttrs{name, InputRole::data};
+    in.dtype = p.dtype;
+    in.shape = p.shape;
+    c.graph.nodes.push_back(in);
+    c.input_ids.push_back(static_cast<NodeId>(k));
+    op.parents.push_back(static_cast<NodeId>(k));
+    c.inputs.emplace(name, values[static_cast<std::size_t>(n.parents[k])]);
+  }
+  c.graph.nodes.push_back(op);
+  c.graph.outputs.push_back({"out", static_cast<NodeId>(c.graph.nodes.size() - 1)});
+  validate(c.graph);
+  return c;
+}
+
+std::vector<GraphRow> run_graph_checks(const RunOptions& opt) {
+  std::vector<GraphRow> rows;
+  for (DType d : opt.dtypes) {
+    for (int64_t i = opt.shard; i < opt.graphs; i += opt.shards) {
+      uint64_t seed = case_seed(opt.seed, OpId::input, d, 1000000 + i);
+      SplitMix64 rng(seed);
+      RandomGraph rg = random_graph(rng, d);
+      for (const std::string& name : opt.backends) {
+        std::unique_ptr<Backend> b = make_backend(name);
+        GraphRow row;
+        row.backend = name;
+        row.dtype = std::string(dtype_name(d));
+        row.index = i;
+        row.seed = seed;
+        std::vector<HostTensor> values = b->run_keep_values(rg.graph, rg.inputs);
+        check_nodes(*b, rg, values, seed, opt, row);
+        end_to_end(*b, rg, values, row);
+        rows.push_back(std::move(row));
+      }
+    }
+  }
+  return rows;
+}
+
+}  // namespace tl::oracle

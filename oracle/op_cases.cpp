@@ -1,0 +1,194 @@
+// Single-op graphs with seeded inputs drawn by the value generators of op_cases.h.
+#include "oracle/op_cases.h"
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+
+#include "oracle/op_examples.h"
+#include "spec/error.h"
+
+namespace tl::oracle {
+namespace {
+
+bool needs_positive(OpId op, std::size_t input) {
+  switch (op) {
+    case OpId::sqrt: case OpId::rsqrt: case OpId::log: case OpId::reciprocal: return true;
+    case OpId::div: return input == 1;
+    case OpId::batch_norm: return input == 4;  // running variance
+    default: return false;
+  }
+}
+
+// Index bound of an index input (rows of the table, classes of the scores).
+int64_t index_bound(OpId op, const std::vector<Shape>& shapes) {
+  switch (op) {
+    case OpId::gather_rows: return shapes[0].dim(0);
+    case OpId::scatter_add_rows: return 10;  // ScatterAttrs{10} in op_examples
+    case OpId::cross_entropy: case OpId::nll: return shapes[0].dim(1);
+    default: return 1;
+  }
+}
+
+double dyadic_value(SplitMix64& rng, int bits, bool positive) {
+  // m / 2^(bits-2) with m in [2^(bits-6), 2^bits): magnitude in [2^-4, 4), `bits` significant bits.
+  int64_t lo = int64_t{1} << (bits - 6), hi = int64_t{1} << bits;
+  double mag = std::ldexp(static_cast<double>(lo + static_cast<int64_t>(rng.below(static_cast<uint64_t>(hi - lo)))), 2 - bits);
+  if (positive) return mag;
+  return rng.below(2) ? -mag : mag;
+}
+
+double signed_value(SplitMix64& rng, double mag, bool positive) { return positive || rng.below(2) ? mag : -mag; }
+
+template <class T> double special_value(SplitMix64& rng) {
+  using L = std::numeric_limits<T>;
+  const T one = 1;
+  const double table[] = {0.0, -0.0, L::infinity(), -L::infinity(), L::quiet_NaN(), L::denorm_min(),
+                          -L::denorm_min(), L::min() - L::denorm_min(), L::min(), -L::min(), L::max(),
+                          -L::max(), 1.0, -1.0, 0.5, std::nextafter(one, T(2)), std::nextafter(one, T(0))};
+  return table[rng.below(sizeof table / sizeof table[0])];
+}
+
+template <class T> double bits_value(SplitMix64& rng) {
+  for (;;) {
+    T x;
+    if constexpr (sizeof(T) == 4) { uint32_t u = static_cast<uint32_t>(rng.next()); std::memcpy(&x, &u, 4); }
+    else { uint64_t u = rng.next(); std::memcpy(&x, &u, 8); }
+    if (std::isfinite(x)) return static_cast<double>(x);
+  }
+}
+
+template <class T> double typed_value(SplitMix64& rng, ValueKind kind, bool positive) {
+  constexpr int p = std::numeric_limits<T>::digits;
+  switch (kind) {
+    case ValueKind::dyadic: return dyadic_value(rng, 12, positive);
+    case ValueKind::binade: {
+      int e = static_cast<int>(rng.below(49)) - 24;
+      double m = 1 + static_cast<double>(rng.next() >> (64 - (p - 1))) * std::ldexp(1.0, 1 - p);
+      return signed_value(rng, std::ldexp(m, e), positive);
+    }
+    case ValueKind::bits: {
+      double v = bits_value<T>(rng);
+      return positive ? std::fabs(v) : v;
+    }
+    case ValueKind::ties: {
+      int e = static_cast<int>(rng.below(7)) - 3;
+      double mag = rng.below(2) ? std::ldexp(1 + static_cast<double>(rng.below(8)) * std::ldexp(1.0, 1 - p), e)
+                                : std::ldexp(static_cast<double>(2 * rng.below(4) + 1), e - p);
+      return signed_value(rng, mag, positive);
+    }
+    case ValueKind::special: return rng.below(2) ? special_value<T>(rng) : dyadic_value(rng, 12, positive);
+  }
+  throw_internal("bad ValueKind value");
+}
+
+void fill_input(OpId op, std::size_t i, const std::vector<Shape>& shapes, HostTensor& t,
+                const std::function<double(bool positive)>& draw, SplitMix64& rng) {
+  for (int64_t k = 0; k < t.numel(); ++k) {
+    double v = is_index_input(op, i) ? static_cast<double>(rng.below(static_cast<uint64_t>(index_bound(op, shapes))))
+                                     : draw(needs_positive(op, i));
+    if (op == OpId::bce_with_logits && i == 1) v = std::ldexp(static_cast<double>(rng.below(9)), -3);
+    if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(k)] = static_cast<float>(v);
+    else t.values<double>()[static_cast<std::size_t>(k)] = v;
+  }
+}
+
+OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const std::function<double(bool positive)>& draw) {
+  OpExample ex = valid_example(op);
+  OpCase c;
+  c.graph.name = "case_" + std::string(op_name(op));
+  Node n;
+  n.op = op;
+  n.attrs = ex.attrs;
+  round_float_attrs(op, n.attrs, dtype);
+  n.dtype = dtype;
+  n.shape = ex.expected;
+  for (std::size_t i = 0; i < ex.inputs.size(); ++i) {
+    std::string name = "p" + std::to_string(i);
+    Node in;
+    in.op = OpId::input;
+    in.attrs = InputAttrs{name, InputRole::data};
+    in.dtype = dtype;
+    in.shape = ex.inputs[i];
+    c.graph.nodes.push_back(in);
+    c.input_ids.push_back(static_cast<NodeId>(i));
+    n.parents.push_back(static_cast<NodeId>(i));
+    HostTensor t(dtype, ex.inputs[i]);
+    fill_input(op, i, ex.inputs, t, draw, rng);
+    c.inputs.emplace(name, std::move(t));
+  }
+  if (op == OpId::constant) {
+    auto value = std::make_shared<HostTensor>(dtype, ex.expected);
+    fill_input(op, 0, {}, *value, draw, rng);
+    n.value = value;
+  }
+  if (op == OpId::input) {
+    // The op itself is an input: the graph is that one node.
+    n.attrs = InputAttrs{"only", InputRole::data};
+    n.shape = ex.declared;
+    c.inputs.emplace("only", HostTensor(dtype, ex.declared));
+  }
+  if (ex.inputs.empty()) n.shape = ex.declared;
+  c.graph.nodes.push_back(n);
+  c.graph.outputs.push_back({"out", static_cast<NodeId>(c.graph.nodes.size() - 1)});
+  validate(c.graph);
+  return c;
+}
+
+}  // namespace
+
+std::string_view value_kind_name(ValueKind k) {
+  switch (k) {
+    case ValueKind::dyadic: return "dyadic";
+    case ValueKind::binade: return "binade";
+    case ValueKind::bits: return "bits";
+    case ValueKind::ties: return "ties";
+    case ValueKind::special: return "special";
+  }
+  throw_internal("bad ValueKind value");
+}
+
+double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {
+  return dtype == DType::f32 ? typed_value<float>(rng, kind, positive) : typed_value<double>(rng, kind, positive);
+}
+
+bool is_index_input(OpId op, std::size_t input) {
+  switch (op) {
+    case OpId::gather_rows: case OpId::scatter_add_rows: case OpId::cross_entropy: case OpId::nll:
+      return input == 1;
+    default: return false;
+  }
+}
+
+OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits) {
+  return build_case(op, dtype, rng, [&](bool positive) { return dyadic_value(rng, bits, positive); });
+}
+
+OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind) {
+  return build_case(op, dtype, rng, [&](bool positive) { return draw_value(rng, dtype, kind, positive); });
+}
+
+bool is_unary_elementwise(OpId op) {
+  const OpInfo& info = op_info(op);
+  return (info.traits & kElementwise) && info.min_arity == 1 && info.max_arity == 1;
+}
+
+OpCase make_bit_sweep_case(OpId op, uint32_t first, uint32_t count) {
+  TL_CHECK_INTERNAL(is_unary_elementwise(op), "bit sweeps are for unary elementwise ops");
+  SplitMix64 rng(first);
+  OpCase c = build_case(op, DType::f32, rng, [](bool) { return 0.0; });
+  Shape s{static_cast<int64_t>(count)};
+  c.graph.nodes[0].shape = s;
+  c.graph.nodes[1].shape = s;
+  HostTensor t(DType::f32, s);
+  for (uint32_t k = 0; k < count; ++k) {
+    uint32_t u = first + k;
+    std::memcpy(&t.values<float>()[k], &u, 4);
+  }
+  c.inputs.at("p0") = std::move(t);
+  validate(c.graph);
+  return c;
+}
+
+}  // namespace tl::oracle

@@ -1,0 +1,54 @@
+// Inputs for exercising one op: the shapes of oracle/op_examples.cpp filled with seeded values, and a
+// graph holding just that op (inputs p0, p1, ... then the op, output "out").
+//
+// Value generators (DESIGN §10; RapidCheck's own float generator never yields NaN, inf, subnormals
+// or tiny values, so these are our own):
+//   dyadic   small dyadics m·2^-k with few significant bits: every meaning agrees on the inputs and
+//            sums of them are often exact (exactness-forcing);
+//   binade   a random exponent in [-24, 24], then a random significand: stratified over binades;
+//   bits     random bit patterns of the dtype (finite), so every binade incl. subnormals appears;
+//   ties     values 2^e·(1 + j·2^(1-p)) mixed with 2^(e-p)·odd: sums and products land on or next to
+//            rounding ties;
+//   special  ±0, ±inf, NaN, ±smallest subnormal, ±largest subnormal, ±smallest normal, ±largest
+//            finite, ±1, ±0.5, 1 ± ulp, mixed with dyadics.
+// Domain constraints hold except under `special`: positive inputs where the op needs them (sqrt,
+// rsqrt, log, reciprocal, div's divisor, running variances), integer indices in range, bce targets
+// in [0, 1]. Index inputs are always valid (a bad index is a UserError, not a numeric case).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "spec/graph.h"
+#include "spec/splitmix.h"
+
+namespace tl::oracle {
+
+struct OpCase {
+  Graph graph;                                // inputs p0, p1, ... then the op (output "out")
+  std::map<std::string, HostTensor> inputs;   // values by input name, float64 or float32
+  std::vector<NodeId> input_ids;
+};
+
+enum class ValueKind { dyadic, binade, bits, ties, special };
+std::string_view value_kind_name(ValueKind k);
+
+// `bits` random significant bits per dyadic value (small: exact in float32, so all meanings agree
+// on the inputs). Dyadic values stay away from 0 by at least 2^-4 so that kinks are far from them.
+OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits = 20);
+OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind);
+
+// One value of the given kind (already representable in dtype), honouring `positive` except for
+// `special`.
+double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive);
+
+// True for inputs that carry indices or labels (no gradient, integer values).
+bool is_index_input(OpId op, std::size_t input);
+
+// Elementwise ops with one input: the exhaustive tier sweeps every float32 bit pattern through them.
+bool is_unary_elementwise(OpId op);
+// A case of a unary elementwise op over the float32 bit patterns [first, first + count).
+OpCase make_bit_sweep_case(OpId op, uint32_t first, uint32_t count);
+
+}  // namespace tl::oracle

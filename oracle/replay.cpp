@@ -1,0 +1,58 @@
+// Parses discrepancy records for replay.
+#include "oracle/replay.h"
+
+#include <nlohmann/json.hpp>
+
+#include "spec/error.h"
+#include "spec/file_io.h"
+#include "spec/json_io.h"
+
+namespace tl::oracle {
+namespace {
+
+using json = nlohmann::json;
+
+HostTensor tensor_from(const json& j, DType dtype, const std::string& what) {
+  Dims dims = j.at("shape").get<Dims>();
+  HostTensor t(dtype, Shape(dims));
+  const json& hex = j.at("hex");
+  TL_CHECK_USER(hex.is_array() && static_cast<int64_t>(hex.size()) == t.numel(),
+                what + ": expected " + std::to_string(t.numel()) + " hex values");
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    double v = parse_exact_float(hex[static_cast<std::size_t>(i)].get<std::string>(), dtype, what);
+    if (dtype == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
+    else t.values<double>()[static_cast<std::size_t>(i)] = v;
+  }
+  return t;
+}
+
+}  // namespace
+
+ReplayCase read_replay(const std::string& path) {
+  std::string text = read_file(path);
+  try {
+    json j = json::parse(text);
+    TL_CHECK_USER(j.is_object() && j.value("format", "") == "tl.discrepancy.v1",
+                  path + ": not a tl.discrepancy.v1 record");
+    ReplayCase r;
+    r.backend = j.at("backend").get<std::string>();
+    r.direction = j.at("direction").get<std::string>();
+    r.case_seed = j.at("case_seed").get<uint64_t>();
+    r.op_case.graph = graph_from_json(j.at("graph").dump(), path);
+    const Graph& g = r.op_case.graph;
+    TL_CHECK_USER(!g.outputs.empty(), path + ": the graph has no output");
+    DType dtype = g.node(g.outputs[0].node).dtype;
+    for (NodeId id : g.inputs()) {
+      std::string name(node_name(g.node(id)));
+      TL_CHECK_USER(j.at("inputs").contains(name), path + ": no value for input '" + name + "'");
+      r.op_case.inputs.emplace(name, tensor_from(j.at("inputs").at(name), dtype, path + ": input '" + name + "'"));
+      r.op_case.input_ids.push_back(id);
+    }
+    if (!j.at("upstream_gradient").is_null()) r.upstream = tensor_from(j.at("upstream_gradient"), dtype, path + ": upstream_gradient");
+    return r;
+  } catch (const json::exception& e) {
+    throw UserError(path + ": malformed discrepancy record: " + e.what());
+  }
+}
+
+}  // namespace tl::oracle

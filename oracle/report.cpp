@@ -1,0 +1,121 @@
+// Report bookkeeping: accumulating case results into rows, summaries, merging shards.
+#include "oracle/report.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "spec/error.h"
+
+namespace tl::oracle {
+
+void accumulate(Row& row, const DirectionResult& d) {
+  row.verdict = row.cases == 0 ? d.verdict : combine(row.verdict, d.verdict);
+  ++row.cases;
+  row.cases_failed += d.verdict == Verdict::fail;
+  row.cases_undecided += d.verdict == Verdict::undecided;
+  row.cases_outside += d.outside_precondition;
+  row.elements += d.elements;
+  row.correctly_rounded += d.correctly_rounded;
+  row.strict_bits += d.strict_bits;
+  if (d.max_ulp > row.max_ulp || row.worst.empty()) {
+    row.max_ulp = std::max(row.max_ulp, d.max_ulp);
+    row.worst = d.worst;
+  }
+  row.max_utilisation = std::max(row.max_utilisation, d.max_utilisation);
+  for (int b = 0; b < kHistBins; ++b) row.hist[static_cast<std::size_t>(b)] += d.hist[static_cast<std::size_t>(b)];
+  if (d.verdict == Verdict::fail && d.discrepancy && row.cases_failed == 1) row.note = d.discrepancy->why;
+}
+
+Summary summarize(const Report& r) {
+  Summary s;
+  auto count = [&](Verdict v) {
+    switch (v) {
+      case Verdict::pass: ++s.pass; return;
+      case Verdict::fail: ++s.fail; return;
+      case Verdict::unsupported: ++s.unsupported; return;
+      case Verdict::skipped: ++s.skipped; return;
+      case Verdict::undecided: ++s.undecided; return;
+    }
+    throw_internal("bad Verdict value");
+  };
+  for (const Row& row : r.rows) count(row.verdict);
+  for (const GraphRow& g : r.graphs) count(g.local);
+  return s;
+}
+
+std::string summary_line(const Summary& s) {
+  return "summary pass=" + std::to_string(s.pass) + " fail=" + std::to_string(s.fail) +
+         " unsupported=" + std::to_string(s.unsupported) + " skipped=" + std::to_string(s.skipped) +
+         " undecided=" + std::to_string(s.undecided);
+}
+
+namespace {
+
+auto row_key(const Row& r) { return std::tie(r.backend, r.dtype, r.op, r.direction); }
+
+void merge_row(Row& into, const Row& from) {
+  if (from.cases == 0) return;  // nothing run in that shard
+  if (into.cases == 0) {
+    std::vector<std::string> files = into.discrepancy_files;
+    into = from;
+    into.discrepancy_files.insert(into.discrepancy_files.begin(), files.begin(), files.end());
+    return;
+  }
+  into.verdict = combine(into.verdict, from.verdict);
+  into.cases += from.cases;
+  into.cases_failed += from.cases_failed;
+  into.cases_undecided += from.cases_undecided;
+  into.cases_outside += from.cases_outside;
+  into.elements += from.elements;
+  into.correctly_rounded += from.correctly_rounded;
+  into.strict_bits += from.strict_bits;
+  if (from.max_ulp > into.max_ulp) { into.max_ulp = from.max_ulp; into.worst = from.worst; }
+  into.max_utilisation = std::max(into.max_utilisation, from.max_utilisation);
+  for (int b = 0; b < kHistBins; ++b) into.hist[static_cast<std::size_t>(b)] += from.hist[static_cast<std::size_t>(b)];
+  into.seconds += from.seconds;
+  if (into.note.empty()) into.note = from.note;
+  into.discrepancy_files.insert(into.discrepancy_files.end(), from.discrepancy_files.begin(), from.discrepancy_files.end());
+}
+
+void check_compatible(const Settings& a, const Settings& b) {
+  TL_CHECK_USER(a.tier == b.tier && a.seed == b.seed && a.cases == b.cases && a.shards == b.shards &&
+                    a.gradients == b.gradients && a.graphs == b.graphs && a.backends == b.backends &&
+                    a.dtypes == b.dtypes,
+                "reports to merge must come from one run split by --shard (same tier, seed, cases, shards, "
+                "backends, dtypes, --no-grad and --graphs)");
+}
+
+}  // namespace
+
+Report merge_reports(const std::vector<Report>& parts) {
+  TL_CHECK_USER(!parts.empty(), "nothing to merge");
+  Report out = parts[0];
+  std::vector<bool> seen(static_cast<std::size_t>(parts[0].settings.shards), false);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Report& p = parts[i];
+    check_compatible(out.settings, p.settings);
+    TL_CHECK_USER(p.settings.shard >= 0 && p.settings.shard < p.settings.shards && !seen[static_cast<std::size_t>(p.settings.shard)],
+                  "shard " + std::to_string(p.settings.shard) + "/" + std::to_string(p.settings.shards) +
+                      " is given twice or out of range");
+    seen[static_cast<std::size_t>(p.settings.shard)] = true;
+    if (i == 0) continue;
+    TL_CHECK_USER(p.rows.size() == out.rows.size(), "reports to merge have different row sets");
+    for (std::size_t k = 0; k < p.rows.size(); ++k) {
+      TL_CHECK_USER(row_key(p.rows[k]) == row_key(out.rows[k]), "reports to merge have different row sets");
+      merge_row(out.rows[k], p.rows[k]);
+    }
+    out.graphs.insert(out.graphs.end(), p.graphs.begin(), p.graphs.end());
+    out.seconds += p.seconds;
+    out.cases_run += p.cases_run;
+  }
+  int64_t missing = std::count(seen.begin(), seen.end(), false);
+  out.settings.shard = 0;
+  out.settings.shards = parts[0].settings.shards;
+  if (missing > 0) out.settings.command += " [merged: " + std::to_string(missing) + " shard(s) missing]";
+  for (Row& r : out.rows) {
+    if (r.cases > 0 && r.note == "no cases in this shard") r.note.clear();
+  }
+  return out;
+}
+
+}  // namespace tl::oracle

@@ -1,0 +1,91 @@
+// The agreement report's data (DESIGN §9): one row per backend × dtype × op × direction, the graph
+// checks, the run's settings and the trust boundary. Writers for JSON, Markdown and HTML are in
+// report_*.cpp; rows from shards merge into one report.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "oracle/check_op.h"
+
+namespace tl::oracle {
+
+struct Row {
+  std::string backend, dtype, op, direction;  // direction: "forward" or "vjp[k]"
+  Contract contract;
+  Verdict verdict = Verdict::skipped;
+  std::string note;  // why skipped / unsupported; the first failure's reason
+  int64_t cases = 0, cases_failed = 0, cases_undecided = 0;
+  int64_t cases_outside = 0;  // outside the contract's precondition (e.g. intermediate overflow possible)
+  int64_t elements = 0, correctly_rounded = 0, strict_bits = 0;
+  double max_ulp = 0, max_utilisation = 0;
+  std::string worst;
+  std::array<int64_t, kHistBins> hist{};
+  double seconds = 0;
+  std::vector<std::string> discrepancy_files;
+};
+
+struct GraphRow {
+  std::string backend, dtype;
+  int64_t index = 0;
+  uint64_t seed = 0;
+  int64_t nodes_checked = 0;
+  Verdict local = Verdict::pass;       // per-node contracts
+  std::string first_bad_node;          // "node 7 (softmax): outside ..."
+  double loss_ulp = 0;                 // end-to-end, information only
+  double grad_max_ulp = 0;
+  double suspicion_threshold = 0;      // lambda * sqrt(total terms)
+  bool suspicious = false;
+  std::string discrepancy_file;
+};
+
+struct Settings {
+  std::string command;
+  std::string tier;
+  uint64_t seed = 0;
+  int64_t cases = 0;
+  int shard = 0, shards = 1;
+  bool gradients = true;
+  int64_t graphs = 0;
+  std::vector<std::string> backends, dtypes;
+  std::map<std::string, std::string> unavailable;  // backend -> reason
+};
+
+struct Trust {
+  std::vector<std::pair<std::string, std::string>> assumed;  // component -> version / flags
+  std::vector<std::string> empirical;                        // rows whose contract has no proof
+};
+
+struct Report {
+  Settings settings;
+  std::vector<Row> rows;
+  std::vector<GraphRow> graphs;
+  Trust trust;
+  double seconds = 0;
+  int64_t cases_run = 0;  // op cases × backends
+};
+
+struct Summary {
+  int64_t pass = 0, fail = 0, unsupported = 0, skipped = 0, undecided = 0;
+};
+Summary summarize(const Report& r);  // rows and graph rows by verdict
+std::string summary_line(const Summary& s);  // "summary pass=P fail=F unsupported=U skipped=S undecided=D"
+
+// Adds a case's direction result to a row.
+void accumulate(Row& row, const DirectionResult& d);
+// Merges shard reports: rows with the same key add up; settings must agree except the shard.
+Report merge_reports(const std::vector<Report>& parts);
+
+// Writers and the reader (report.json is the machine format; merge reads it back).
+std::string report_json(const Report& r);
+Report parse_report_json(const std::string& text, const std::string& where);
+std::string report_markdown(const Report& r);
+std::string report_html(const Report& r);
+std::string discrepancy_json(const Discrepancy& d, const std::string& replay_command);
+
+// The trust boundary of this build and machine: library versions, compiler and flags, libm, CPU.
+Trust collect_trust(const std::vector<Row>& rows);
+
+}  // namespace tl::oracle

@@ -1,0 +1,217 @@
+// report.json (tl.report.v1) and discrepancy records (tl.discrepancy.v1): writing and reading.
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "oracle/report.h"
+#include "spec/error.h"
+#include "spec/json_io.h"
+
+namespace tl::oracle {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// JSON has no infinity: non-finite numbers are written as strings.
+json number(double x) {
+  if (std::isfinite(x)) return x;
+  return std::isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf");
+}
+double read_number(const json& j) {
+  if (j.is_number()) return j.get<double>();
+  std::string s = j.get<std::string>();
+  if (s == "inf") return INFINITY;
+  if (s == "-inf") return -INFINITY;
+  if (s == "nan") return NAN;
+  throw UserError("expected a number, got '" + s + "'");
+}
+
+json contract_json(const Contract& c) {
+  return {{"text", contract_text(c)}, {"kind", contract_kind_name(c.kind)}, {"ulps", c.ulps},
+          {"ulps_per_term", c.ulps_per_term}, {"magnitude_floor", c.magnitude_floor}, {"order", c.order},
+          {"policy", c.policy}, {"evidence", evidence_name(c.evidence)}, {"evidence_detail", c.evidence_detail}};
+}
+
+template <class E, std::size_t N>
+E enum_from(const std::string& name, std::string_view (*namer)(E), const E (&all)[N], const char* what) {
+  for (E e : all) {
+    if (namer(e) == name) return e;
+  }
+  throw UserError(std::string("unknown ") + what + " '" + name + "'");
+}
+
+constexpr ContractKind kKinds[] = {ContractKind::exact, ContractKind::correctly_rounded, ContractKind::strict,
+                                   ContractKind::ulp, ContractKind::sum_bound, ContractKind::dot_bound,
+                                   ContractKind::derived, ContractKind::empirical, ContractKind::unsupported};
+constexpr Evidence kEvidence[] = {Evidence::proved, Evidence::exhaustive, Evidence::sampled, Evidence::assumed,
+                                  Evidence::none};
+constexpr Verdict kVerdicts[] = {Verdict::pass, Verdict::fail, Verdict::unsupported, Verdict::skipped,
+                                 Verdict::undecided};
+
+Contract contract_from(const json& j) {
+  Contract c;
+  c.kind = enum_from(j.at("kind").get<std::string>(), contract_kind_name, kKinds, "contract kind");
+  c.ulps = j.at("ulps").get<double>();
+  c.ulps_per_term = j.at("ulps_per_term").get<double>();
+  c.magnitude_floor = j.at("magnitude_floor").get<double>();
+  c.order = j.at("order").get<std::string>();
+  c.policy = j.at("policy").get<std::string>();
+  c.evidence = enum_from(j.at("evidence").get<std::string>(), evidence_name, kEvidence, "evidence");
+  c.evidence_detail = j.at("evidence_detail").get<std::string>();
+  return c;
+}
+
+json row_json(const Row& r) {
+  return {{"backend", r.backend}, {"dtype", r.dtype}, {"op", r.op}, {"direction", r.direction},
+          {"cases", r.cases}, {"max_ulp", number(r.max_ulp)}, {"contract", contract_text(r.contract)},
+          {"verdict", verdict_name(r.verdict)}, {"contract_detail", contract_json(r.contract)}, {"note", r.note},
+          {"cases_failed", r.cases_failed}, {"cases_undecided", r.cases_undecided}, {"cases_outside_precondition", r.cases_outside}, {"elements", r.elements},
+          {"correctly_rounded", r.correctly_rounded}, {"strict_bits", r.strict_bits},
+          {"max_utilisation", number(r.max_utilisation)}, {"worst", r.worst}, {"histogram", r.hist},
+          {"seconds", r.seconds}, {"discrepancies", r.discrepancy_files}};
+}
+
+Row row_from(const json& j) {
+  Row r;
+  r.backend = j.at("backend").get<std::string>();
+  r.dtype = j.at("dtype").get<std::string>();
+  r.op = j.at("op").get<std::string>();
+  r.direction = j.at("direction").get<std::string>();
+  r.cases = j.at("cases").get<int64_t>();
+  r.max_ulp = read_number(j.at("max_ulp"));
+  r.contract = contract_from(j.at("contract_detail"));
+  r.verdict = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
+  r.note = j.at("note").get<std::string>();
+  r.cases_failed = j.at("cases_failed").get<int64_t>();
+  r.cases_undecided = j.at("cases_undecided").get<int64_t>();
+  r.cases_outside = j.at("cases_outside_precondition").get<int64_t>();
+  r.elements = j.at("elements").get<int64_t>();
+  r.correctly_rounded = j.at("correctly_rounded").get<int64_t>();
+  r.strict_bits = j.at("strict_bits").get<int64_t>();
+  r.max_utilisation = read_number(j.at("max_utilisation"));
+  r.worst = j.at("worst").get<std::string>();
+  r.hist = j.at("histogram").get<std::array<int64_t, kHistBins>>();
+  r.seconds = j.at("seconds").get<double>();
+  r.discrepancy_files = j.at("discrepancies").get<std::vector<std::string>>();
+  return r;
+}
+
+json graph_json(const GraphRow& g) {
+  return {{"backend", g.backend}, {"dtype", g.dtype}, {"index", g.index}, {"seed", g.seed},
+          {"nodes_checked", g.nodes_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
+          {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)},
+          {"suspicion_threshold", g.suspicion_threshold}, {"suspicious", g.suspicious},
+          {"discrepancy", g.discrepancy_file}};
+}
+
+GraphRow graph_from(const json& j) {
+  GraphRow g;
+  g.backend = j.at("backend").get<std::string>();
+  g.dtype = j.at("dtype").get<std::string>();
+  g.index = j.at("index").get<int64_t>();
+  g.seed = j.at("seed").get<uint64_t>();
+  g.nodes_checked = j.at("nodes_checked").get<int64_t>();
+  g.local = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
+  g.first_bad_node = j.at("first_bad_node").get<std::string>();
+  g.loss_ulp = read_number(j.at("loss_ulp"));
+  g.grad_max_ulp = read_number(j.at("grad_max_ulp"));
+  g.suspicion_threshold = j.at("suspicion_threshold").get<double>();
+  g.suspicious = j.at("suspicious").get<bool>();
+  g.discrepancy_file = j.at("discrepancy").get<std::string>();
+  return g;
+}
+
+json settings_json(const Settings& s) {
+  return {{"command", s.command}, {"tier", s.tier}, {"seed", s.seed}, {"cases", s.cases}, {"shard", s.shard},
+          {"shards", s.shards}, {"gradients", s.gradients}, {"graphs", s.graphs}, {"backends", s.backends},
+          {"dtypes", s.dtypes}, {"unavailable", s.unavailable}};
+}
+
+Settings settings_from(const json& j) {
+  Settings s;
+  s.command = j.at("command").get<std::string>();
+  s.tier = j.at("tier").get<std::string>();
+  s.seed = j.at("seed").get<uint64_t>();
+  s.cases = j.at("cases").get<int64_t>();
+  s.shard = j.at("shard").get<int>();
+  s.shards = j.at("shards").get<int>();
+  s.gradients = j.at("gradients").get<bool>();
+  s.graphs = j.at("graphs").get<int64_t>();
+  s.backends = j.at("backends").get<std::vector<std::string>>();
+  s.dtypes = j.at("dtypes").get<std::vector<std::string>>();
+  s.unavailable = j.at("unavailable").get<std::map<std::string, std::string>>();
+  return s;
+}
+
+json tensor_json(const HostTensor& t) {
+  json hex = json::array();
+  for (int64_t i = 0; i < t.numel(); ++i) hex.push_back(hex_float(t.value_as_double(i)));
+  return {{"shape", t.shape().dims()}, {"hex", hex}};
+}
+
+}  // namespace
+
+std::string report_json(const Report& r) {
+  Summary s = summarize(r);
+  json j;
+  j["format"] = "tl.report.v1";
+  j["settings"] = settings_json(r.settings);
+  j["summary"] = {{"pass", s.pass}, {"fail", s.fail}, {"unsupported", s.unsupported}, {"skipped", s.skipped},
+                  {"undecided", s.undecided}, {"seconds", r.seconds}, {"cases_run", r.cases_run},
+                  {"cases_per_second", r.seconds > 0 ? static_cast<double>(r.cases_run) / r.seconds : 0.0}};
+  j["rows"] = json::array();
+  for (const Row& row : r.rows) j["rows"].push_back(row_json(row));
+  j["graphs"] = json::array();
+  for (const GraphRow& g : r.graphs) j["graphs"].push_back(graph_json(g));
+  json assumed = json::array();
+  for (const auto& [k, v] : r.trust.assumed) assumed.push_back({{"component", k}, {"version", v}});
+  j["trust"] = {{"assumed", assumed}, {"empirical", r.trust.empirical},
+                {"checked", "every backend value against MPFI enclosures of the real value and the strict IEEE meaning"}};
+  return j.dump(1) + "\n";
+}
+
+Report parse_report_json(const std::string& text, const std::string& where) {
+  try {
+    json j = json::parse(text);
+    TL_CHECK_USER(j.at("format") == "tl.report.v1", where + ": not a tl.report.v1 file");
+    Report r;
+    r.settings = settings_from(j.at("settings"));
+    for (const json& row : j.at("rows")) r.rows.push_back(row_from(row));
+    for (const json& g : j.at("graphs")) r.graphs.push_back(graph_from(g));
+    for (const json& a : j.at("trust").at("assumed")) r.trust.assumed.emplace_back(a.at("component"), a.at("version"));
+    r.trust.empirical = j.at("trust").at("empirical").get<std::vector<std::string>>();
+    r.seconds = j.at("summary").at("seconds").get<double>();
+    r.cases_run = j.at("summary").at("cases_run").get<int64_t>();
+    return r;
+  } catch (const json::exception& e) {
+    throw UserError(where + ": malformed report: " + e.what());
+  }
+}
+
+std::string discrepancy_json(const Discrepancy& d, const std::string& replay) {
+  const Node& node = d.op_case.graph.node(d.op_case.graph.outputs.at(0).node);
+  json j;
+  j["format"] = "tl.discrepancy.v1";
+  j["backend"] = d.backend;
+  j["op"] = op_name(node.op);
+  j["dtype"] = dtype_name(node.dtype);
+  j["direction"] = d.direction.forward() ? "forward" : "vjp[" + std::to_string(d.direction.input) + "]";
+  j["verdict"] = verdict_name(d.verdict);
+  j["why"] = d.why;
+  j["element"] = d.element;
+  j["backend_value"] = hex_float(d.value);
+  j["real_enclosure"] = d.enclosure;
+  j["strict_value"] = d.strict ? json(hex_float(*d.strict)) : json(nullptr);
+  j["ulp_error"] = number(d.ulp);
+  j["contract"] = contract_json(d.contract);
+  j["case_seed"] = d.case_seed;
+  j["value_kind"] = d.value_kind;
+  j["shrunk"] = d.shrunk;
+  j["replay"] = replay;
+  j["graph"] = json::parse(graph_to_json(d.op_case.graph));
+  j["inputs"] = json::object();
+  for (const auto& [name, t] : d.op_case.inputs) j["inputs"][name] = tensor_json(t);
+  j["upstream_gradient"] = d.seed ? tensor_json(*d.seed) : json(nullptr);
+  return j.dump(1) + "\n";
+}
+
+}  // namespace tl::oracle

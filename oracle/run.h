@@ -1,0 +1,46 @@
+// A tl-check run: every selected op × dtype × backend checked over seeded cases (and optionally
+// random whole graphs), rows aggregated into a Report, discrepancy records written to a directory.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "oracle/report.h"
+
+namespace tl::oracle {
+
+enum class Tier { smoke, unit, exhaustive };
+std::string_view tier_name(Tier t);
+
+struct RunOptions {
+  std::vector<std::string> backends;  // available ones only; unavailable ones go to `unavailable`
+  std::map<std::string, std::string> unavailable;
+  std::vector<DType> dtypes;
+  std::vector<OpId> ops;
+  Tier tier = Tier::unit;
+  int64_t cases = 0;     // per op × dtype (0: the tier's default)
+  uint64_t seed = 1;
+  bool gradients = true;
+  int64_t graphs = 0;    // random whole graphs per dtype
+  int shard = 0, shards = 1;
+  int threads = 2;
+  std::string out_dir;   // discrepancy files go to out_dir/discrepancies/
+  std::string command;   // recorded in the report and in replay lines
+  std::function<void(int64_t done, int64_t total)> progress;
+};
+
+int64_t default_cases(Tier t);
+
+// The case seed of case `index` of (op, dtype): independent of sharding and thread count.
+uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index);
+// The value generator used for case `index` in a tier.
+ValueKind case_kind(Tier t, int64_t index);
+
+Report run_checks(const RunOptions& options);
+
+// Writes one JSON file per discrepancy under dir; returns the paths relative to the report dir.
+std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds, const std::string& out_dir,
+                                             const std::string& stem);
+
+}  // namespace tl::oracle

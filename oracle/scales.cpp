@@ -1,0 +1,152 @@
+// Error scales per op and direction: one switch over OpId, no default.
+#include "oracle/scales.h"
+
+#include <cmath>
+#include <limits>
+
+#include "fast/kernels/norm.h"
+#include "spec/error.h"
+
+namespace tl::oracle {
+namespace {
+
+constexpr double kSlack = 1 + 0x1p-20;  // the scale is computed in double: round it up
+
+double sum_abs(const HostTensor& t) {
+  double s = 0;
+  for (int64_t i = 0; i < t.numel(); ++i) s += std::fabs(t.value_as_double(i));
+  return s;
+}
+
+// Largest finite magnitude (non-finite elements are judged through the strict meaning's specials).
+double max_abs(const HostTensor& t) {
+  double m = 0;
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    double v = std::fabs(t.value_as_double(i));
+    if (std::isfinite(v)) m = std::max(m, v);
+  }
+  return m;
+}
+
+bool loss_is_mean(const Node& n) { return std::get<LossAttrs>(n.attrs).reduction == Reduction::mean; }
+
+// |s| of a loss VJP: |g| / count for mean, |g| for sum.
+double loss_share(const Node& n, const HostTensor& g, int64_t count) {
+  double gv = std::fabs(g.value_as_double(0));
+  return loss_is_mean(n) ? gv / static_cast<double>(count) : gv;
+}
+
+struct NormStats {
+  double kappa = 0;     // max over groups of mean|x| / sqrt(var + eps)
+  double r_max = 0;     // max over groups of 1 / sqrt(var + eps)
+  int64_t count = 1;
+};
+
+NormStats norm_stats(const Node& n, const HostTensor& x) {
+  fast::NormLayout l = fast::norm_layout(n, x.shape());
+  double eps = fast::norm_eps(n);
+  NormStats s;
+  s.count = l.count;
+  for (int64_t grp = 0; grp < l.groups; ++grp) {
+    double sum = 0, abs = 0, sq = 0;
+    for (int64_t j = 0; j < l.count; ++j) sum += x.value_as_double(l.element(grp, j));
+    double mean = sum / static_cast<double>(l.count);
+    for (int64_t j = 0; j < l.count; ++j) {
+      double v = x.value_as_double(l.element(grp, j));
+      abs += std::fabs(v);
+      sq += (v - mean) * (v - mean);
+    }
+    double r = 1 / std::sqrt(sq / static_cast<double>(l.count) + eps);
+    s.kappa = std::max(s.kappa, abs / static_cast<double>(l.count) * r);
+    s.r_max = std::max(s.r_max, r);
+  }
+  return s;
+}
+
+// layer_norm / batch_norm (training) forward: |gamma| (n kappa (1 + sqrt n) + sqrt n (n/2 + 6)).
+double norm_forward_scale(const Node& n, const std::vector<const HostTensor*>& in) {
+  if (n.op == OpId::batch_norm && !std::get<BatchNormAttrs>(n.attrs).training) {
+    fast::NormLayout l = fast::norm_layout(n, in[0]->shape());
+    double eps = fast::norm_eps(n), worst = 0;
+    for (int64_t c = 0; c < l.groups; ++c) {
+      double r = 1 / std::sqrt(in[4]->value_as_double(c) + eps), gamma = std::fabs(in[1]->value_as_double(c));
+      for (int64_t j = 0; j < l.count; ++j)
+        worst = std::max(worst, std::fabs(in[0]->value_as_double(l.element(c, j)) - in[3]->value_as_double(c)) * r * gamma);
+    }
+    return 5.5 * worst;
+  }
+  NormStats s = norm_stats(n, *in[0]);
+  double cnt = static_cast<double>(s.count), root = std::sqrt(cnt);
+  return max_abs(*in[1]) * (cnt * s.kappa * (1 + root) + root * (cnt / 2 + 6));
+}
+
+// layer_norm / batch_norm VJPs (empirical; docs/contracts.md): dx: |gamma| r sum|g| (n + 4)(1 + kappa);
+// dgamma: sum|g| sqrt(n) (1 + n kappa); dbeta: sum|g|.
+double norm_vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor& g, int input) {
+  NormStats s = norm_stats(n, *in[0]);
+  double cnt = static_cast<double>(s.count), gsum = sum_abs(g);
+  if (input == 0) return max_abs(*in[1]) * s.r_max * gsum * (cnt + 4) * (1 + s.kappa);
+  if (input == 1) return gsum * std::sqrt(cnt) * (1 + cnt * s.kappa);
+  return gsum;
+}
+
+// Ops without a scale get 0 (if-chains, not switches: only these ops define one).
+double forward_scale(const Node& n, const std::vector<const HostTensor*>& in) {
+  if (n.op == OpId::bce_with_logits) {
+    double s = sum_abs(*in[0]);
+    return loss_is_mean(n) ? s / static_cast<double>(std::max<int64_t>(1, in[0]->numel())) : s;
+  }
+  if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) return norm_forward_scale(n, in);
+  return 0;
+}
+
+double vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor& g, int input) {
+  if (n.op == OpId::log_softmax) {
+    int64_t axis = std::get<AxisAttrs>(n.attrs).axis;
+    int64_t len = in[0]->shape().rank() ? in[0]->shape().dim(axis < 0 ? axis + in[0]->shape().rank() : axis) : 1;
+    return static_cast<double>(len + 2) * sum_abs(g);
+  }
+  if (n.op == OpId::logsumexp) return max_abs(g);
+  if (n.op == OpId::cross_entropy) return loss_share(n, g, in[0]->shape().dim(0));
+  if (n.op == OpId::bce_with_logits) return input == 0 ? loss_share(n, g, in[0]->numel()) : 0;
+  if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) return norm_vjp_scale(n, in, g, input);
+  return 0;
+}
+
+double max_finite(DType d) {
+  return d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
+}
+
+// The largest intermediate the op's formula can form, bounded from the data.
+double largest_intermediate(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor* g) {
+  double x = max_abs(*in[0]), count = static_cast<double>(std::max<int64_t>(1, in[0]->numel()));
+  double gmax = g ? max_abs(*g) : 1.0;
+  if (n.op == OpId::cross_entropy) {  // sum of N terms |x - m| + log C, and the VJP's products
+    double rows = static_cast<double>(in[0]->shape().dim(0)), classes = static_cast<double>(in[0]->shape().dim(1));
+    return std::max(rows * (2 * x + std::log(classes)), gmax);
+  }
+  if (n.op == OpId::bce_with_logits) return std::max(count * (x + 1), gmax * (x + 1));
+  if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) {
+    double cnt = static_cast<double>(fast::norm_layout(n, in[0]->shape()).count);
+    double gamma = max_abs(*in[1]), beta = max_abs(*in[2]);
+    double r = 1 / std::sqrt(fast::norm_eps(n));
+    double centred = 2 * x + (in.size() > 3 ? max_abs(*in[3]) : 0.0);
+    return std::max({4 * cnt * x * x, centred * r * gamma + beta, gmax * gamma * cnt * std::sqrt(cnt) * r * (1 + centred * r)});
+  }
+  return 0;  // softmax family: exp of non-positive arguments, sums of at most n terms in [0, 1]
+}
+
+}  // namespace
+
+bool derivation_applies(const Node& node, const std::vector<const HostTensor*>& in, const HostTensor* g,
+                        Direction direction) {
+  // Non-finite inputs are left out: elements they reach are judged by the strict meaning's specials.
+  return largest_intermediate(node, in, direction.forward() ? nullptr : g) <= max_finite(node.dtype) / 2;
+}
+
+double error_scale(const Node& node, const std::vector<const HostTensor*>& in, const HostTensor* g, Direction dir) {
+  double s = dir.forward() ? forward_scale(node, in) : vjp_scale(node, in, *g, dir.input);
+  return s * kSlack;
+}
+
+}  // namespace tl::oracle

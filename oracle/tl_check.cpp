@@ -1,0 +1,247 @@
+// tl-check's commands: run, merge, replay, list.
+#include "oracle/tl_check.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <unistd.h>
+
+#include "oracle/op_examples.h"
+#include "oracle/replay.h"
+#include "spec/error.h"
+#include "spec/file_io.h"
+
+namespace tl::oracle {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+std::vector<std::string> parse_backends(const std::string& text) {
+  if (text == "all") return backend_names();
+  std::vector<std::string> out = split_list(text);
+  TL_CHECK_USER(!out.empty(), "--backend: empty list");
+  for (const std::string& b : out) make_backend(b);  // UserError for unknown names
+  return out;
+}
+
+std::vector<DType> parse_dtypes(const std::string& text) {
+  if (text == "all") return {DType::f32, DType::f64};
+  std::vector<DType> out;
+  for (const std::string& d : split_list(text)) out.push_back(parse_dtype(d, "--dtype"));
+  TL_CHECK_USER(!out.empty(), "--dtype: empty list");
+  return out;
+}
+
+OpId parse_op(const std::string& name) {
+  for (const OpInfo& info : kOpInfo) {
+    if (info.name == name || info.json_name == name) return info.id;
+  }
+  throw UserError("--ops: unknown op '" + name + "' (tl-check --list-ops lists them)");
+}
+
+std::vector<OpId> parse_ops(const std::string& text) {
+  std::vector<OpId> out;
+  if (text.empty()) {
+    for (const OpInfo& info : kOpInfo) out.push_back(info.id);
+    return out;
+  }
+  for (const std::string& name : split_list(text)) out.push_back(parse_op(name));
+  TL_CHECK_USER(!out.empty(), "--ops: empty list");
+  return out;
+}
+
+Tier parse_tier(const std::string& text) {
+  for (Tier t : {Tier::smoke, Tier::unit, Tier::exhaustive}) {
+    if (tier_name(t) == text) return t;
+  }
+  throw UserError("--tier: expected smoke, unit or exhaustive, got '" + text + "'");
+}
+
+void parse_shard(const std::string& text, RunOptions& o) {
+  if (text.empty()) return;
+  std::size_t slash = text.find('/');
+  TL_CHECK_USER(slash != std::string::npos, "--shard: expected K/N, got '" + text + "'");
+  try {
+    std::size_t used = 0;
+    o.shard = std::stoi(text.substr(0, slash), &used);
+    TL_CHECK_USER(used == slash, "--shard: expected K/N, got '" + text + "'");
+    o.shards = std::stoi(text.substr(slash + 1), &used);
+    TL_CHECK_USER(used == text.size() - slash - 1, "--shard: expected K/N, got '" + text + "'");
+  } catch (const std::logic_error&) {
+    throw UserError("--shard: expected K/N with integers, got '" + text + "'");
+  }
+  TL_CHECK_USER(o.shards >= 1 && o.shard >= 0 && o.shard < o.shards, "--shard: need 0 <= K < N, got '" + text + "'");
+}
+
+void progress_bar(int64_t done, int64_t total) {
+  int width = 40, filled = static_cast<int>(width * done / std::max<int64_t>(1, total));
+  std::fprintf(stderr, "\r[%s%s] %lld/%lld op x dtype", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+               std::string(static_cast<std::size_t>(width - filled), '.').c_str(), static_cast<long long>(done),
+               static_cast<long long>(total));
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
+void write_report_files(const Report& r, const std::string& dir) {
+  fs::create_directories(dir);
+  write_file_atomic((fs::path(dir) / "report.json").string(), report_json(r));
+  write_file_atomic((fs::path(dir) / "report.md").string(), report_markdown(r));
+  write_file_atomic((fs::path(dir) / "report.html").string(), report_html(r));
+}
+
+// Failing rows and graphs with their replay commands, then the summary line (last).
+int print_outcome(const Report& r, const std::string& dir) {
+  for (const Row& row : r.rows) {
+    if (row.verdict != Verdict::fail && row.verdict != Verdict::undecided) continue;
+    std::printf("%s %s %s %s %s: %s (%s)\n", std::string(verdict_name(row.verdict)).c_str(), row.backend.c_str(),
+                row.dtype.c_str(), row.op.c_str(), row.direction.c_str(), contract_text(row.contract).c_str(),
+                row.note.c_str());
+    for (const std::string& f : row.discrepancy_files)
+      std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / f).string().c_str());
+  }
+  for (const GraphRow& g : r.graphs) {
+    if (g.local == Verdict::pass) continue;
+    std::printf("%s graph %lld (%s %s, seed %llu): %s\n", std::string(verdict_name(g.local)).c_str(),
+                static_cast<long long>(g.index), g.backend.c_str(), g.dtype.c_str(),
+                static_cast<unsigned long long>(g.seed), g.first_bad_node.c_str());
+    if (!g.discrepancy_file.empty())
+      std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / g.discrepancy_file).string().c_str());
+  }
+  for (const auto& [name, reason] : r.settings.unavailable) std::printf("backend %s not run: %s\n", name.c_str(), reason.c_str());
+  std::printf("report: %s/report.md, report.html, report.json (%.1f s, %.0f cases/s)\n", dir.c_str(), r.seconds,
+              r.seconds > 0 ? static_cast<double>(r.cases_run) / r.seconds : 0.0);
+  Summary s = summarize(r);
+  std::printf("%s\n", summary_line(s).c_str());
+  return s.fail > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int run_check_command(const CheckCommand& c) {
+  RunOptions o;
+  std::vector<std::string> wanted = parse_backends(c.backend);
+  o.dtypes = parse_dtypes(c.dtype);
+  o.ops = parse_ops(c.ops);
+  o.tier = parse_tier(c.tier);
+  parse_shard(c.shard, o);
+  o.cases = c.cases;
+  o.seed = c.seed;
+  o.gradients = !c.no_grad;
+  o.graphs = c.graphs;
+  o.threads = c.threads;
+  o.out_dir = c.out;
+  o.command = c.command_line;
+  for (const std::string& b : wanted) {
+    std::string why = make_backend(b)->unavailable_reason();
+    if (why.empty()) o.backends.push_back(b);
+    else o.unavailable[b] = why;
+  }
+  if (c.backend != "all" && !o.unavailable.empty()) {
+    for (const auto& [b, why] : o.unavailable) std::fprintf(stderr, "tl-check: backend %s unavailable: %s\n", b.c_str(), why.c_str());
+    return 3;
+  }
+  fs::remove_all(fs::path(c.out) / "discrepancies");
+  if (c.progress && isatty(2)) o.progress = progress_bar;
+  std::printf("tl-check seed=%llu tier=%s (replay the run: %s)\n", static_cast<unsigned long long>(c.seed),
+              c.tier.c_str(), c.command_line.c_str());
+  std::fflush(stdout);
+  Report r = run_checks(o);
+  write_report_files(r, c.out);
+  return print_outcome(r, c.out);
+}
+
+int run_merge_command(const std::vector<std::string>& dirs, const std::string& out) {
+  std::vector<Report> parts;
+  fs::create_directories(fs::path(out) / "discrepancies");
+  for (const std::string& dir : dirs) {
+    std::string path = (fs::path(dir) / "report.json").string();
+    Report r = parse_report_json(read_file(path), path);
+    std::string prefix = "shard" + std::to_string(r.settings.shard) + "-";
+    auto adopt = [&](std::string& rel) {
+      std::string renamed = "discrepancies/" + prefix + fs::path(rel).filename().string();
+      fs::copy_file(fs::path(dir) / rel, fs::path(out) / renamed, fs::copy_options::overwrite_existing);
+      rel = renamed;
+    };
+    for (Row& row : r.rows) {
+      for (std::string& f : row.discrepancy_files) adopt(f);
+    }
+    for (GraphRow& g : r.graphs) {
+      if (!g.discrepancy_file.empty()) adopt(g.discrepancy_file);
+    }
+    parts.push_back(std::move(r));
+  }
+  Report merged = merge_reports(parts);
+  merged.trust = collect_trust(merged.rows);
+  write_report_files(merged, out);
+  return print_outcome(merged, out);
+}
+
+int run_replay_command(const std::string& path) {
+  ReplayCase rc = read_replay(path);
+  std::unique_ptr<Backend> b = make_backend(rc.backend);
+  std::string why = b->unavailable_reason();
+  if (!why.empty()) {
+    std::fprintf(stderr, "tl-check: backend %s unavailable: %s\n", rc.backend.c_str(), why.c_str());
+    return 3;
+  }
+  CaseOptions co{rc.direction != "forward", rc.case_seed, "replay", nullptr, rc.upstream ? &*rc.upstream : nullptr};
+  CaseResult res = check_case(*b, rc.op_case, co);
+  for (const DirectionResult& d : res.directions) {
+    std::string name = d.direction.forward() ? "forward" : "vjp[" + std::to_string(d.direction.input) + "]";
+    if (name != rc.direction) continue;
+    std::printf("%s %s %s %s: %s, max ulp %.3g\n", std::string(verdict_name(d.verdict)).c_str(), rc.backend.c_str(),
+                std::string(op_name(rc.op_case.graph.node(rc.op_case.graph.outputs[0].node).op)).c_str(), name.c_str(),
+                contract_text(d.contract).c_str(), d.max_ulp);
+    if (d.discrepancy) {
+      const Discrepancy& x = *d.discrepancy;
+      std::printf("  element %lld: backend %s, real %s, strict %s: %s\n", static_cast<long long>(x.element),
+                  hex_float(x.value).c_str(), x.enclosure.c_str(), x.strict ? hex_float(*x.strict).c_str() : "undecided",
+                  x.why.c_str());
+    }
+    return d.verdict == Verdict::fail ? 1 : 0;
+  }
+  throw UserError(path + ": direction '" + rc.direction + "' does not exist for this op");
+}
+
+int list_ops() {
+  std::printf("%-18s %-18s %-7s %s\n", "op", "json", "arity", "gradient inputs");
+  for (const OpInfo& info : kOpInfo) {
+    std::string grads;
+    for (int k = 0; k < 8 && k < std::max(info.min_arity, 3); ++k) {
+      if (op_input_gets_grad(info.id, k)) grads += (grads.empty() ? "" : ",") + std::to_string(k);
+    }
+    std::string arity = std::to_string(info.min_arity) + ".." +
+                        (info.max_arity == kVariadic ? std::string("n") : std::to_string(info.max_arity));
+    std::printf("%-18s %-18s %-7s %s\n", std::string(info.name).c_str(), std::string(info.json_name).c_str(),
+                arity.c_str(), grads.empty() ? "-" : grads.c_str());
+  }
+  return 0;
+}
+
+int list_contracts(const std::string& backend, const std::string& dtype) {
+  for (const std::string& name : parse_backends(backend)) {
+    std::unique_ptr<Backend> b = make_backend(name);
+    for (DType d : parse_dtypes(dtype)) {
+      for (const OpInfo& info : kOpInfo) {
+        for (int k = -1; k < static_cast<int>(valid_example(info.id).inputs.size()); ++k) {
+          if (k >= 0 && !op_input_gets_grad(info.id, k)) continue;
+          Contract c = b->contract(info.id, d, {k});
+          std::printf("%-9s %-7s %-17s %-8s %-45s %s: %s\n", name.c_str(), std::string(dtype_name(d)).c_str(),
+                      std::string(info.name).c_str(), k < 0 ? "forward" : ("vjp[" + std::to_string(k) + "]").c_str(),
+                      contract_text(c).c_str(), std::string(evidence_name(c.evidence)).c_str(), c.evidence_detail.c_str());
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace tl::oracle

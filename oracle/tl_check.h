@@ -1,0 +1,35 @@
+// The tl-check program's commands, separated from flag parsing (tl_check_main.cpp) so tests can
+// drive them. Exit statuses (DESIGN §9): 0 every contract holds, 1 a contract failed, 2 usage or
+// input error, 3 the backend is unavailable.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "oracle/run.h"
+
+namespace tl::oracle {
+
+struct CheckCommand {
+  std::string backend = "all";
+  std::string dtype = "all";
+  std::string ops;        // comma-separated op names; empty: all
+  int64_t cases = 0;
+  uint64_t seed = 20261125;
+  std::string tier = "unit";
+  bool no_grad = false;
+  int64_t graphs = 0;
+  std::string shard;      // "K/N"
+  std::string out = "tl-check-out";
+  int threads = 2;
+  bool progress = true;
+  std::string command_line;
+};
+
+int run_check_command(const CheckCommand& c);
+int run_merge_command(const std::vector<std::string>& dirs, const std::string& out);
+int run_replay_command(const std::string& path);
+int list_ops();
+int list_contracts(const std::string& backend, const std::string& dtype);
+
+}  // namespace tl::oracle

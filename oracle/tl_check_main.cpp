@@ -1,0 +1,80 @@
+// tl-check: checks backends against the reference and writes agreement reports (issue 5).
+//   tl-check [--backend B] [--dtype D] [--ops LIST] [--cases N] [--seed S] [--tier T] [--no-grad]
+//            [--graphs N] [--shard K/N] [--out DIR] [--threads N]
+//   tl-check --replay FILE | --list-ops | --list-contracts
+//   tl-check merge DIR... [--out DIR]
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+#include "fast/planted.h"
+#include "oracle/tl_check.h"
+#include "spec/error.h"
+
+namespace {
+
+std::string joined_args(int argc, char** argv) {
+  std::string s = "tl-check";
+  for (int i = 1; i < argc; ++i) s += std::string(" ") + argv[i];
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tl::oracle;
+  CLI::App app{"tl-check: backends against the exact reference, with agreement reports"};
+  CheckCommand c;
+  c.command_line = joined_args(argc, argv);
+  std::string replay;
+  bool show_ops = false, show_contracts = false, quiet = false;
+  app.add_option("--backend", c.backend, "eager|compiled|cuda|reference|all")->capture_default_str();
+  app.add_option("--dtype", c.dtype, "float32|float|float64|all")->capture_default_str();
+  app.add_option("--ops", c.ops, "comma-separated op names (default: all ops)");
+  app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->check(CLI::PositiveNumber);
+  app.add_option("--seed", c.seed, "seed of every case (printed; replays use it)")->capture_default_str();
+  app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();
+  app.add_flag("--no-grad", c.no_grad, "forward directions only");
+  app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->check(CLI::NonNegativeNumber);
+  app.add_option("--shard", c.shard, "K/N: run the K-th of N disjoint slices of the cases (0 <= K < N)");
+  app.add_option("--out", c.out, "report directory")->capture_default_str();
+  app.add_option("--threads", c.threads, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+  app.add_option("--replay", replay, "re-run one discrepancy record");
+  app.add_flag("--list-ops", show_ops, "list the ops and exit");
+  app.add_flag("--list-contracts", show_contracts, "print the contract table of --backend and --dtype");
+  app.add_flag("--quiet", quiet, "no progress bar");
+  std::vector<std::string> merge_dirs;
+  std::string merge_out = "tl-check-merged";
+  auto* merge = app.add_subcommand("merge", "merge the report.json of shard runs into one report");
+  merge->add_option("dirs", merge_dirs, "report directories of the shards")->required()->check(CLI::ExistingDirectory);
+  merge->add_option("--out", merge_out, "merged report directory")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  c.progress = !quiet;
+#ifdef TL_PLANTED_BUGS
+  if (std::string why = tl::fast::planted_bug_error(); !why.empty()) {
+    std::fprintf(stderr, "tl-check: error: %s\n", why.c_str());
+    return 2;
+  }
+  if (const char* bug = std::getenv("TL_PLANT"); bug && *bug) std::fprintf(stderr, "tl-check: planted bug active: %s\n", bug);
+#endif
+  try {
+    if (merge->parsed()) return run_merge_command(merge_dirs, merge_out);
+    if (!replay.empty()) return run_replay_command(replay);
+    if (show_ops) return list_ops();
+    if (show_contracts) return list_contracts(c.backend, c.dtype);
+    return run_check_command(c);
+  } catch (const tl::UserError& e) {
+    std::fprintf(stderr, "tl-check: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tl-check: internal error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,150 @@
+// Contract evaluation per element: one switch over ContractKind, no default.
+#include "oracle/verdict.h"
+
+#include <cmath>
+#include <limits>
+
+#include "oracle/ulp.h"
+#include "reference/rounding.h"
+#include "spec/error.h"
+#include "spec/tensor.h"
+
+namespace tl::oracle {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double max_finite(DType d) {
+  return d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
+}
+
+bool enclosure_is_special(const ElementTruth& t) {
+  return mpfr_nan_p(t.lo) || mpfr_nan_p(t.hi) || mpfr_inf_p(t.lo) || mpfr_inf_p(t.hi);
+}
+
+// The real value is undefined or infinite: only the strict meaning's special value can judge.
+ElementOutcome check_special(const Contract& c, double v, const ElementTruth& t) {
+  ElementOutcome out;
+  if (!t.strict) {
+    out.verdict = Verdict::undecided;
+    out.why = "real value non-finite and strict value undecided";
+    return out;
+  }
+  out.strict_bits = same_bits(v, *t.strict);
+  bool ok = c.kind == ContractKind::strict ? out.strict_bits : special_match(v, *t.strict);
+  out.correctly_rounded = special_match(v, *t.strict);
+  out.ulp = ok ? 0 : kInf;
+  out.utilisation = ok ? 0 : kInf;
+  out.verdict = ok ? Verdict::pass : Verdict::fail;
+  if (!ok) out.why = "special value: backend " + hex_float(v) + ", strict meaning " + hex_float(*t.strict);
+  return out;
+}
+
+// Three-valued comparison of an error range with a budget.
+Verdict within(UlpError e, double budget, double& utilisation) {
+  utilisation = budget > 0 ? e.hi / budget : (e.hi > 0 ? kInf : 0);
+  if (e.hi <= budget) return Verdict::pass;
+  if (e.lo > budget) return Verdict::fail;
+  return Verdict::undecided;
+}
+
+Verdict check_rounded(double v, const ref::Rounding& r, UlpError e, double& utilisation) {
+  utilisation = e.hi / 0.5;
+  if (r.decided) return v == r.value ? Verdict::pass : Verdict::fail;  // ±0 are one real number
+  return e.lo > 0.5 ? Verdict::fail : Verdict::undecided;
+}
+
+double bound_budget(const Contract& c, const ElementTruth& t) {
+  return c.ulps + c.ulps_per_term * static_cast<double>(t.terms);
+}
+
+// Absolute bound gamma_n * condition + n * (smallest subnormal), rounded up.
+double sum_bound(DType d, const ElementTruth& t) {
+  double tiny = d == DType::f32 ? 0x1p-149 : 0x1p-1074;
+  double b = gamma_n(t.terms, d) * (*t.condition) * (1 + 0x1p-50) + static_cast<double>(t.terms) * tiny;
+  return std::nextafter(b, kInf);
+}
+
+}  // namespace
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "FAIL";
+    case Verdict::unsupported: return "unsupported";
+    case Verdict::skipped: return "skipped";
+    case Verdict::undecided: return "undecided";
+  }
+  throw_internal("bad Verdict value");
+}
+
+Verdict combine(Verdict a, Verdict b) {
+  auto rank = [](Verdict v) {
+    switch (v) {
+      case Verdict::fail: return 4;
+      case Verdict::undecided: return 3;
+      case Verdict::pass: return 2;
+      case Verdict::skipped: return 1;
+      case Verdict::unsupported: return 0;
+    }
+    throw_internal("bad Verdict value");
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+double gamma_n(int64_t n, DType d) {
+  double u = d == DType::f32 ? 0x1p-24 : 0x1p-53;
+  double nu = static_cast<double>(n) * u;
+  if (nu >= 1) return kInf;
+  return std::nextafter(std::nextafter(nu / (1 - nu), kInf), kInf);  // two roundings, each up
+}
+
+ElementOutcome check_element(const Contract& c, DType d, double v, const ElementTruth& t) {
+  if (c.kind == ContractKind::unsupported) return {Verdict::unsupported, 0, 0, false, false, ""};
+  // The real meaning says nothing useful where the strict meaning is NaN (NaN inputs, 0 * inf, ...):
+  // there, as where the real value is undefined or infinite, the strict special value judges.
+  if (enclosure_is_special(t) || (t.strict && std::isnan(*t.strict))) return check_special(c, v, t);
+  ElementOutcome out;
+  UlpError e = ulp_error(v, t.lo, t.hi, d);
+  ref::Rounding r = ref::round_enclosure(t.lo, t.hi, d);
+  out.ulp = e.hi;
+  out.correctly_rounded = r.decided && v == r.value && !std::isnan(v);
+  out.strict_bits = t.strict && same_bits(v, *t.strict);
+  switch (c.kind) {
+    case ContractKind::exact: case ContractKind::correctly_rounded:
+      out.verdict = check_rounded(v, r, e, out.utilisation);
+      break;
+    case ContractKind::strict:
+      out.verdict = !t.strict ? Verdict::undecided : (out.strict_bits ? Verdict::pass : Verdict::fail);
+      out.utilisation = out.strict_bits ? 0 : kInf;
+      break;
+    case ContractKind::ulp: case ContractKind::derived: case ContractKind::empirical: {
+      double floor = std::max(c.magnitude_floor, c.data_scale ? t.scale : 0.0);
+      UlpError scaled = floor > 0 ? ulp_error(v, t.lo, t.hi, d, floor) : e;
+      out.verdict = within(scaled, bound_budget(c, t), out.utilisation);
+      break;
+    }
+    case ContractKind::sum_bound: case ContractKind::dot_bound:
+      if (!t.condition) {
+        out.verdict = Verdict::undecided;
+        out.utilisation = kInf;
+      } else if (*t.condition * static_cast<double>(t.terms) > max_finite(d)) {
+        // The bound assumes no partial sum overflows; n * (op on |inputs|) bounds every partial
+        // sum, so beyond the largest float the contract makes no claim about this element.
+        out.verdict = Verdict::skipped;
+      } else if (!std::isfinite(v)) {  // right only where every point of the enclosure overflows to it
+        out.verdict = e.hi == 0 ? Verdict::pass : Verdict::fail;
+        out.utilisation = e.hi == 0 ? 0 : kInf;
+      } else {
+        out.verdict = within(abs_error(v, t.lo, t.hi), sum_bound(d, t), out.utilisation);
+      }
+      break;
+    case ContractKind::unsupported:
+      throw_internal("unsupported contract reached the element check");
+  }
+  if (out.verdict == Verdict::fail) out.why = "outside " + contract_text(c);
+  if (out.verdict == Verdict::undecided) out.why = "enclosure too wide to decide " + contract_text(c);
+  return out;
+}
+
+}  // namespace tl::oracle
