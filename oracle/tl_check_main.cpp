@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> merge_dirs;
   std::string merge_out = "tl-check-merged";
   auto* merge = app.add_subcommand("merge", "merge the report.json of shard runs into one report");
+  merge->fallthrough();  // --quiet and friends may follow the subcommand
   merge->add_option("dirs", merge_dirs, "report directories of the shards")->required()->check(CLI::ExistingDirectory);
   merge->add_option("--out", merge_out, "merged report directory")->capture_default_str();
   try {

@@ -138,12 +138,14 @@ template <class T>
     case Unary::sqrt: return x > 0 ? g * static_cast<T>(Wide<T>(0.5) / std::sqrt(static_cast<Wide<T>>(x))) : (x != x ? x : T(0) * g);
     case Unary::rsqrt: {  // rsqrt'(±0) = -inf (docs/special-values.md; the formula gives +inf at -0)
       if (x == 0) return g * -std::numeric_limits<T>::infinity();
+      // g * f'(x) formed in the wider type and rounded once: f'(x) alone can overflow T where the
+      // product does not (tiny x, small g).
       Wide<T> r = Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x));
-      return g * static_cast<T>(Wide<T>(-0.5) * r * r * r);
+      return static_cast<T>(static_cast<Wide<T>>(g) * (Wide<T>(-0.5) * r * r * r));
     }
-    case Unary::reciprocal: {  // -(1/x)^2: x*x would overflow long before the result does
+    case Unary::reciprocal: {  // -(1/x)^2 (x*x would overflow long before the result does), times g, rounded once
       Wide<T> r = Wide<T>(1) / static_cast<Wide<T>>(x);
-      return g * static_cast<T>(-(r * r));
+      return static_cast<T>(static_cast<Wide<T>>(g) * -(r * r));
     }
     case Unary::exp: return g * y;
     case Unary::log: return g * (T(1) / x);

@@ -4,26 +4,14 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <sys/wait.h>
+
+#include "../common/run_command.h"
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;
-};
+using Result = tl::testing::CommandResult;
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(TL_TORCHLEAN_BIN) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  return r;
-}
+Result run(const std::string& args) { return tl::testing::run_command(std::string(TL_TORCHLEAN_BIN) + " " + args); }
 
 const std::string kGraphs = std::string(TL_EXAMPLES_DIR) + "/graphs/";
 const std::string kMalformed = std::string(TL_TEST_DATA_DIR) + "/malformed/";

@@ -1,0 +1,62 @@
+// The strength check (issue 5): every bug planted in the fast backend (fast/planted.h) is caught by
+// tl-check — exit 1 with a discrepancy record — and the record's shrunk reproducer fails with the
+// bug and passes without it; the planted build with no bug active passes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "../common/run_command.h"
+#include "fast/planted.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using tl::testing::CommandResult;
+
+std::string scratch(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("tl_strength_test_" + std::to_string(getpid())) / name;
+  fs::remove_all(p);
+  return p.string();
+}
+
+CommandResult planted(const std::string& bug, const std::string& args) {
+  std::string env = bug.empty() ? "env -u TL_PLANT " : "env TL_PLANT=" + bug + " ";
+  return tl::testing::run_command(env + TL_CHECK_PLANTED_BIN + " " + args);
+}
+
+class PlantedBug : public ::testing::TestWithParam<tl::fast::PlantedBug> {};
+
+TEST_P(PlantedBug, IsCaughtWithAShrunkReproducerThatFailsOnlyWithTheBug) {
+  const tl::fast::PlantedBug& bug = GetParam();
+  std::string out = scratch(bug.name);
+  CommandResult r = planted(bug.name, std::string("--ops ") + bug.op + " --backend eager,compiled --dtype all --cases 20 --seed 20261125 --quiet --out " + out);
+  ASSERT_EQ(r.status, 1) << bug.description << "\n" << r.output;
+  ASSERT_TRUE(fs::exists(out + "/discrepancies")) << r.output;
+  int replays = 0;
+  for (const auto& e : fs::directory_iterator(out + "/discrepancies")) {
+    std::string file = e.path().string();
+    auto record = nlohmann::json::parse(tl::testing::run_command("cat " + file).output);
+    EXPECT_TRUE(record["shrunk"].get<bool>()) << file;
+    EXPECT_EQ(planted(bug.name, "--replay " + file).status, 1) << file;
+    EXPECT_EQ(planted("", "--replay " + file).status, 0) << file;
+    if (++replays == 2) break;
+  }
+  EXPECT_GT(replays, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(StrengthCheck, PlantedBug, ::testing::ValuesIn(tl::fast::planted_bugs()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(StrengthCheck, ThePlantedBuildWithNoBugActivePasses) {
+  CommandResult r = planted("", "--tier smoke --backend eager,compiled --dtype all --quiet --out " + scratch("none"));
+  EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(StrengthCheck, AnUnknownPlantedBugIsAUsageError) {
+  CommandResult r = planted("no_such_bug", "--ops add --quiet --out " + scratch("unknown"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("not a planted bug"), std::string::npos) << r.output;
+}
+
+}  // namespace

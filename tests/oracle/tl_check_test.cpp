@@ -1,0 +1,125 @@
+// The tl-check program: reports and exit statuses (0 pass, 1 a contract failed, 2 usage or input
+// error, 3 backend unavailable), shards that merge into the same report as one run, replays.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../common/run_command.h"
+#include "cuda_status.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using tl::testing::CommandResult;
+using json = nlohmann::json;
+
+std::string scratch(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("tl_check_test_" + std::to_string(getpid())) / name;
+  fs::remove_all(p);
+  return p.string();
+}
+
+CommandResult tl_check(const std::string& args) { return tl::testing::run_command(std::string(TL_CHECK_BIN) + " " + args); }
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+TEST(TlCheck, SmokeTierPassesOnTheCpuBackendsAndEndsWithTheSummaryLine) {
+  std::string out = scratch("smoke");
+  CommandResult r = tl_check("--tier smoke --backend eager,compiled --dtype all --quiet --out " + out);
+  EXPECT_EQ(r.status, 0) << r.output;
+  std::string last = r.output.substr(r.output.rfind("summary "));
+  EXPECT_EQ(last.find("fail=0"), last.find("fail="));
+  EXPECT_TRUE(fs::exists(out + "/report.md") && fs::exists(out + "/report.html"));
+  json j = read_json(out + "/report.json");
+  for (const char* key : {"op", "dtype", "backend", "direction", "cases", "max_ulp", "contract", "verdict"}) {
+    EXPECT_TRUE(j["rows"][0].contains(key)) << key;
+  }
+  EXPECT_TRUE(j.contains("summary") && j.contains("trust"));
+}
+
+TEST(TlCheck, ReportEndsWithTheTrustBoundary) {
+  std::string out = scratch("trust");
+  ASSERT_EQ(tl_check("--ops add --cases 2 --backend eager --quiet --out " + out).status, 0);
+  std::ifstream in(out + "/report.md");
+  std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t trust = md.rfind("## Trust boundary");
+  ASSERT_NE(trust, std::string::npos);
+  EXPECT_EQ(md.find("\n## ", trust + 1), std::string::npos) << "the trust boundary is the last section";
+  EXPECT_NE(md.find("MPFR", trust), std::string::npos);
+}
+
+TEST(TlCheck, ShardsMergeIntoTheSameRowsAsOneRun) {
+  std::string whole = scratch("whole"), a = scratch("shard0"), b = scratch("shard1"), merged = scratch("merged");
+  std::string common = "--ops add,exp,matmul,softmax,layer_norm --cases 12 --backend eager,compiled --quiet --seed 7 ";
+  ASSERT_EQ(tl_check(common + "--out " + whole).status, 0);
+  ASSERT_EQ(tl_check(common + "--shard 0/2 --out " + a).status, 0);
+  ASSERT_EQ(tl_check(common + "--shard 1/2 --out " + b).status, 0);
+  CommandResult m = tl_check("merge " + a + " " + b + " --out " + merged);
+  ASSERT_EQ(m.status, 0) << m.output;
+  json w = read_json(whole + "/report.json"), g = read_json(merged + "/report.json");
+  ASSERT_EQ(w["rows"].size(), g["rows"].size());
+  for (std::size_t i = 0; i < w["rows"].size(); ++i) {
+    for (const char* key : {"op", "direction", "cases", "max_ulp", "verdict", "histogram", "elements", "strict_bits"}) {
+      EXPECT_EQ(w["rows"][i][key], g["rows"][i][key]) << w["rows"][i]["op"] << " " << key;
+    }
+  }
+}
+
+TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
+  struct Case { std::string args, message; };
+  std::string out = scratch("bad");
+  fs::create_directories(out);
+  std::ofstream(out + "/not_json.json") << "{ this is not json";
+  std::ofstream(out + "/wrong_format.json") << R"({"format": "something else"})";
+  const Case cases[] = {
+      {"--no-such-flag", "no-such-flag"},
+      {"--ops relu6", "unknown op 'relu6'"},
+      {"--backend gpu", "unknown backend 'gpu'"},
+      {"--dtype float16", "float16"},
+      {"--tier huge", "--tier"},
+      {"--shard 3/2", "--shard"},
+      {"--shard x", "--shard"},
+      {"--cases 0", "cases"},
+      {"--replay " + out + "/missing.json", "missing.json"},
+      {"--replay " + out + "/not_json.json", "malformed"},
+      {"--replay " + out + "/wrong_format.json", "not a tl.discrepancy.v1 record"},
+      {"merge " + out, "report.json"},
+  };
+  for (const Case& c : cases) {
+    CommandResult r = tl_check(c.args + " --quiet");
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+  }
+}
+
+TEST(TlCheck, CudaWithoutAUsableGpuExitsWith3) {
+  if (tl::testing::cuda_usable()) GTEST_SKIP() << "a GPU is usable here";
+  CommandResult r = tl_check("--backend cuda --ops add --quiet --out " + scratch("cuda"));
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("unavailable"), std::string::npos) << r.output;
+}
+
+TEST(TlCheck, ListsOpsAndContracts) {
+  CommandResult ops = tl_check("--list-ops");
+  EXPECT_EQ(ops.status, 0);
+  EXPECT_NE(ops.output.find("scatter_add_rows"), std::string::npos);
+  CommandResult contracts = tl_check("--list-contracts --backend eager --dtype float32");
+  EXPECT_EQ(contracts.status, 0);
+  EXPECT_NE(contracts.output.find("strict(FMA chain over k from +0, ascending)"), std::string::npos) << contracts.output;
+}
+
+TEST(TlCheck, RandomGraphsAreCheckedNodeByNode) {
+  std::string out = scratch("graphs");
+  CommandResult r = tl_check("--graphs 6 --ops add --cases 1 --backend eager,compiled --quiet --out " + out);
+  EXPECT_EQ(r.status, 0) << r.output;
+  json j = read_json(out + "/report.json");
+  ASSERT_EQ(j["graphs"].size(), 24u);  // 6 graphs x 2 dtypes x 2 backends
+  for (const json& g : j["graphs"]) EXPECT_GT(g["nodes_checked"].get<int>(), 0);
+}
+
+}  // namespace
