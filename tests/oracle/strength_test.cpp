@@ -25,6 +25,14 @@ CommandResult planted(const std::string& bug, const std::string& args) {
   return tl::testing::run_command(env + TL_CHECK_PLANTED_BIN + " " + args);
 }
 
+}  // namespace
+
+namespace tl::fast {
+void PrintTo(const PlantedBug& bug, std::ostream* os) { *os << bug.name; }
+}  // namespace tl::fast
+
+namespace {
+
 class PlantedBug : public ::testing::TestWithParam<tl::fast::PlantedBug> {};
 
 TEST_P(PlantedBug, IsCaughtWithAShrunkReproducerThatFailsOnlyWithTheBug) {
