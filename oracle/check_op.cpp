@@ -22,7 +22,7 @@ constexpr mpfr_prec_t kPrecisions[] = {128, 512, 2048};
 template <class T>
 struct Truth {
   ref::RefTensor<Interval> real;
-  std::optional<ref::RefTensor<ref::Strict<T>>> strict;  // nullopt: a rounding stayed undecided
+  std::vector<std::optional<double>> strict;  // per element; nullopt where a rounding stayed undecided (empty: all)
   std::optional<std::vector<double>> condition;          // sum/dot bounds: the op on |inputs|, rounded up
 };
 
@@ -59,15 +59,63 @@ std::vector<double> uppers(const ref::RefTensor<Interval>& t) {
 }
 
 template <class T>
+std::vector<std::optional<double>> values_of(const ref::RefTensor<ref::Strict<T>>& t) {
+  std::vector<std::optional<double>> out;
+  for (const auto& x : t.v) out.emplace_back(static_cast<double>(x.v));
+  return out;
+}
+
+// Element i of every tensor (an elementwise op's operands all have one shape) as shape-[1] tensors.
+std::vector<HostTensor> element_slice(const std::vector<const HostTensor*>& all, int64_t i) {
+  std::vector<HostTensor> out;
+  for (const HostTensor* t : all) {
+    HostTensor one(t->dtype(), Shape{1});
+    if (t->dtype() == DType::f32) one.values<float>()[0] = t->values<float>()[static_cast<std::size_t>(i)];
+    else one.values<double>()[0] = t->values<double>()[static_cast<std::size_t>(i)];
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+// Strict values of an op's output (forward) or of its input k's gradient (vjp: `all` ends with y
+// and g). When one element's rounding stays undecided the whole tensor throws; for elementwise ops
+// every other element is then recomputed on its own, so only the undecided ones lack a value.
+template <class T>
+std::vector<std::optional<double>> strict_values(const Node& node, const std::vector<const HostTensor*>& all,
+                                                 int vjp_input) {
+  using S = ref::Strict<T>;
+  auto evaluate = [&](const std::vector<const HostTensor*>& args) {
+    RefArgs<S> a(args, false);
+    if (vjp_input < 0) return ref::forward_op<S>(node, a.ptrs, "reference");
+    ref::Inputs<S> xs(a.ptrs.begin(), a.ptrs.end() - 2);
+    ref::Grads<S> d = ref::vjp_op<S>(node, xs, a.owned[args.size() - 2], a.owned[args.size() - 1], "reference");
+    return *d[static_cast<std::size_t>(vjp_input)];
+  };
+  try {
+    return values_of<T>(evaluate(all));
+  } catch (const ref::UndecidedRounding&) {
+    if (!op_has(node.op, kElementwise) || all.empty()) return {};
+  }
+  std::vector<std::optional<double>> out;
+  for (int64_t i = 0; i < all[0]->numel(); ++i) {
+    std::vector<HostTensor> one = element_slice(all, i);
+    std::vector<const HostTensor*> ptrs;
+    for (const HostTensor& t : one) ptrs.push_back(&t);
+    try {
+      out.emplace_back(static_cast<double>(evaluate(ptrs)[0].v));
+    } catch (const ref::UndecidedRounding&) {
+      out.emplace_back();
+    }
+  }
+  return out;
+}
+
+template <class T>
 Truth<T> forward_truth(const Node& node, const std::vector<const HostTensor*>& in, bool condition) {
   Truth<T> t;
   RefArgs<Interval> real(in, false);
   t.real = ref::forward_op<Interval>(node, real.ptrs, "reference");
-  try {
-    RefArgs<ref::Strict<T>> strict(in, false);
-    t.strict = ref::forward_op<ref::Strict<T>>(node, strict.ptrs, "reference");
-  } catch (const ref::UndecidedRounding&) {
-  }
+  t.strict = strict_values<T>(node, in, -1);
   if (condition) {
     RefArgs<Interval> abs(in, true);
     t.condition = uppers(ref::forward_op<Interval>(node, abs.ptrs, "reference"));
@@ -86,13 +134,6 @@ std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vect
   RefArgs<Interval> real(all, false);
   ref::Inputs<Interval> rin(real.ptrs.begin(), real.ptrs.end() - 2);
   ref::Grads<Interval> dr = ref::vjp_op<Interval>(node, rin, real.owned[in.size()], real.owned[in.size() + 1], "reference");
-  std::optional<ref::Grads<ref::Strict<T>>> ds;
-  try {
-    RefArgs<ref::Strict<T>> strict(all, false);
-    ref::Inputs<ref::Strict<T>> sin(strict.ptrs.begin(), strict.ptrs.end() - 2);
-    ds = ref::vjp_op<ref::Strict<T>>(node, sin, strict.owned[in.size()], strict.owned[in.size() + 1], "reference");
-  } catch (const ref::UndecidedRounding&) {
-  }
   std::optional<ref::Grads<Interval>> dc;
   for (bool c : condition) {
     if (!c || dc) continue;
@@ -103,7 +144,7 @@ std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vect
   std::vector<std::optional<Truth<T>>> out(in.size());
   for (std::size_t k = 0; k < in.size(); ++k) {
     if (!dr[k]) continue;
-    out[k] = Truth<T>{*dr[k], ds ? std::optional((*ds)[k]) : std::nullopt,
+    out[k] = Truth<T>{*dr[k], strict_values<T>(node, all, static_cast<int>(k)),
                       dc && (*dc)[k] ? std::optional(uppers(*(*dc)[k])) : std::nullopt};
   }
   return out;
@@ -134,7 +175,7 @@ Judged judge(const Contract& contract, Direction dir, const HostTensor& v, const
     ElementTruth et;
     et.lo = &truth.real[i].raw()->left;
     et.hi = &truth.real[i].raw()->right;
-    if (truth.strict) et.strict = static_cast<double>((*truth.strict)[i].v);
+    if (!truth.strict.empty()) et.strict = truth.strict[static_cast<std::size_t>(i)];
     if (truth.condition) et.condition = (*truth.condition)[static_cast<std::size_t>(i)];
     et.terms = terms;
     et.scale = scale;
@@ -169,7 +210,7 @@ void attach_discrepancy(Judged& j, const Backend& b, const OpCase& c, const std:
   d.element = j.bad;
   d.value = v.value_as_double(j.bad);
   d.enclosure = enclosure_text(truth.real[j.bad]);
-  if (truth.strict) d.strict = static_cast<double>((*truth.strict)[j.bad].v);
+  if (!truth.strict.empty()) d.strict = truth.strict[static_cast<std::size_t>(j.bad)];
   d.ulp = j.bad_outcome.ulp;
   d.contract = j.result.contract;
   d.verdict = j.bad_outcome.verdict;

@@ -107,7 +107,11 @@ std::string backends_text(const Settings& s) {
 
 std::string totals_text(const Report& r) {
   return "Total " + fixed_text(r.seconds, 1) + " s, " + integer_text(r.cases_run) + " cases (" +
-         rate_text(r.cases_run, r.seconds) + " cases/s).";
+         rate_text(r.cases_run, r.seconds) + " cases/s). How to read a row: *max ulp* is always the " +
+         "distance to the real value (MPFI enclosure), in ulps of the dtype at that value; the *verdict* " +
+         "applies the row's contract (a strict row compares bits with the strict IEEE meaning, so it can " +
+         "pass with a large max ulp, e.g. where its declared formula overflows); *utilisation* is error / " +
+         "budget; docs/oracle.md has the rules.";
 }
 
 std::string suspicious_text(const GraphRow& g, const std::string& yes_word) {

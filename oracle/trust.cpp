@@ -44,7 +44,11 @@ Trust collect_trust(const std::vector<Row>& rows) {
       {"MPFI (interval arithmetic)", mpfi_get_version()},
       {"GMP (rationals)", gmp_version},
       {"Boost (Multiprecision)", BOOST_LIB_VERSION},
-      {"compiler", __VERSION__},
+#ifdef __clang__
+      {"compiler", "clang " __clang_version__},
+#else
+      {"compiler", "GCC " __VERSION__},
+#endif
       {"build flags", TL_BUILD_FLAGS " (reference/ and fast/ add -ffp-contract=off)"},
       {"C library / libm (fast float transcendentals)", std::string("glibc ") + gnu_get_libc_version()},
       {"CPU", cpu_model()},
