@@ -8,6 +8,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 deps:
 	scripts/install-deps.sh
+	scripts/fetch-datasets.sh data
 
 configure: deps
 	@if [ ! -f $(BUILD)/CMakeCache.txt ]; then cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release; fi

@@ -5,12 +5,16 @@
 //   torchlean graph fmt FILE [-o F]  rewrite a graph in canonical tl.ir.v1 form
 //   torchlean ops                    the op table: arity, gradients, traits
 //   torchlean reference_tour         a lesson: a tiny MLP exactly, as enclosures, in float32
-// Exit status: 0 success, 2 usage or input error (DESIGN §8/§9), 1 internal error.
+//   torchlean quickstart_tensors | quickstart_autograd | quickstart_mlp | quickstart_minibatch_mlp |
+//             quickstart_cnn | mlp | digits [FLAGS]   the examples (examples/examples.h, runtime/cli.h)
+// Exit status: 0 success, 2 usage or input error (DESIGN §8/§9), 1 internal error, 3 --cuda
+// without a usable CUDA backend.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
 
+#include "examples/examples.h"
 #include "examples/reference_tour.h"
 #include "spec/file_io.h"
 #include "spec/json_io.h"
@@ -80,7 +84,31 @@ void emit(const std::string& text, const std::string& out_path) {
 
 }  // namespace
 
+// The example programs take their own flags (runtime/cli.h): argv from the example's name on.
+int run_example(int argc, char** argv) {
+  using Main = int (*)(int, char**);
+  static const std::pair<const char*, Main> examples[] = {
+      {"quickstart_tensors", tl::examples::quickstart_tensors}, {"quickstart_autograd", tl::examples::quickstart_autograd},
+      {"quickstart_mlp", tl::examples::quickstart_mlp}, {"quickstart_minibatch_mlp", tl::examples::quickstart_minibatch_mlp},
+      {"quickstart_cnn", tl::examples::quickstart_cnn}, {"mlp", tl::examples::mlp}, {"digits", tl::examples::digits}};
+  for (const auto& [name, main] : examples) {
+    if (argc >= 2 && std::string(argv[1]) == name) {
+      try {
+        return main(argc - 1, argv + 1);
+      } catch (const UserError& e) {
+        std::fprintf(stderr, "torchlean %s: error: %s\n", name, e.what());
+        return 2;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "torchlean %s: internal error: %s\n", name, e.what());
+        return 1;
+      }
+    }
+  }
+  return -1;
+}
+
 int main(int argc, char** argv) {
+  if (int status = run_example(argc, argv); status >= 0) return status;
   CLI::App app{"TorchLean C++: graphs, reference semantics and checked backends"};
   app.require_subcommand(1);
   auto* graph = app.add_subcommand("graph", "work with tl.ir.v1 graph files");

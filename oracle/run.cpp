@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <mpfr.h>
 #include <thread>
 
 #include "oracle/graph_check.h"
@@ -231,6 +232,7 @@ Report run_checks(const RunOptions& opt) {
         opt.progress(done, static_cast<int64_t>(tasks.size()));
       }
     }
+    mpfr_free_cache();  // MPFR's constant caches are per thread: free them before the thread ends
   };
   std::vector<std::thread> pool;
   for (int i = 0; i < std::max(1, opt.threads); ++i) pool.emplace_back(worker);

@@ -1,0 +1,107 @@
+// Training loops, progress, logs.
+#include "runtime/fit.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "spec/file_io.h"
+
+namespace tl::rt {
+namespace {
+
+void progress(int64_t done, int64_t total, double loss) {
+  if (!isatty(2) || total <= 0) return;
+  int width = 30, filled = static_cast<int>(width * done / total);
+  std::fprintf(stderr, "\r[%s%s] %lld/%lld loss %.6g", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+               std::string(static_cast<std::size_t>(width - filled), '.').c_str(), static_cast<long long>(done),
+               static_cast<long long>(total), loss);
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
+void log_step(int64_t step, int64_t every, double loss) {
+  if (every > 0 && step % every == 0) std::printf("step %lld: loss=%.6f\n", static_cast<long long>(step), loss);
+}
+
+}  // namespace
+
+FitReport fit_dataset(RunnerCore& r, const FitConfig& c, const Dataset& data, const FitCallbacks& cb) {
+  FitReport rep;
+  rep.before = r.mean_loss(data, data.size());
+  Optimizer opt(c.optimizer);
+  int64_t n = data.size(), at = 0;
+  for (int64_t step = 0; step < c.steps; ++step) {
+    std::vector<int64_t> rows;
+    for (int64_t k = 0; k < c.batch_size; ++k) rows.push_back((at + k) % n);
+    at = (at + c.batch_size) % n;
+    double lr = c.scheduler ? c.scheduler->lr_at(c.optimizer.lr, step) : c.optimizer.lr;
+    double loss = r.train_step(data.rows(rows).all(), opt, lr);
+    rep.losses.push_back(loss);
+    log_step(step, c.log_every, loss);
+    if (cb.on_step) cb.on_step(step, loss);
+    progress(step + 1, c.steps, loss);
+  }
+  rep.steps = c.steps;
+  rep.after = r.mean_loss(data, data.size());
+  r.eval_mode();
+  return rep;
+}
+
+FitReport fit_loader(RunnerCore& r, const LoaderFitConfig& c, DataLoader& loader, const FitCallbacks& cb) {
+  FitReport rep;
+  const Dataset& data = loader.dataset();
+  rep.before = r.mean_loss(data, loader.batch_size());
+  Optimizer opt(c.optimizer);
+  int64_t step = 0;
+  for (int64_t epoch = 0; epoch < c.epochs; ++epoch) {
+    double lr = c.scheduler ? c.scheduler->lr_at(c.optimizer.lr, epoch) : c.optimizer.lr;
+    std::vector<Batch> batches = loader.epoch();
+    for (const Batch& b : batches) {
+      double loss = r.train_step(b, opt, lr);
+      rep.losses.push_back(loss);
+      log_step(step, c.log_every, loss);
+      if (cb.on_step) cb.on_step(step, loss);
+      ++step;
+    }
+    progress(epoch + 1, c.epochs, rep.losses.empty() ? 0.0 : rep.losses.back());
+    if (cb.on_epoch_end) cb.on_epoch_end(epoch, r.mean_loss(data, loader.batch_size()));
+  }
+  rep.steps = step;
+  rep.after = r.mean_loss(data, loader.batch_size());
+  r.eval_mode();
+  return rep;
+}
+
+void write_training_log(const std::string& path, const std::string& title, const RunnerCore& r,
+                        const std::string& optimizer, const FitReport& report,
+                        const std::vector<std::pair<std::string, double>>& extra) {
+  nlohmann::ordered_json j;
+  j["format"] = "tl.trainlog.v1";
+  j["title"] = title;
+  j["model"] = r.describe();
+  j["dtype"] = dtype_name(r.config().dtype);
+  j["backend"] = backend_kind_name(r.config().backend);
+  j["device"] = "cpu";
+  j["seed"] = r.config().seed;
+  j["optimizer"] = optimizer;
+  j["steps"] = report.steps;
+  j["loss0"] = report.before;
+  j["loss1"] = report.after;
+  for (const auto& [k, v] : extra) j[k] = v;
+  j["losses"] = report.losses;
+  write_file_atomic(path, j.dump(1) + "\n");
+}
+
+std::string summary_line(const FitReport& report, const std::vector<std::pair<std::string, double>>& extra) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "steps=%lld loss0=%.6f loss1=%.6f", static_cast<long long>(report.steps), report.before,
+                report.after);
+  std::string s = buf;
+  for (const auto& [k, v] : extra) {
+    std::snprintf(buf, sizeof buf, " %s=%.4f", k.c_str(), v);
+    s += buf;
+  }
+  return s;
+}
+
+}  // namespace tl::rt

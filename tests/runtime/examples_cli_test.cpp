@@ -1,0 +1,94 @@
+// The torchlean examples as a user runs them: the summary line last, eager and compiled printing the
+// same numbers, the quickstart MLP reaching its target loss, digits reaching 95% held-out accuracy,
+// and bad flags, bad numbers, missing data and --cuda giving exit statuses 2 and 3 with a message.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "../common/run_command.h"
+
+namespace {
+
+using tl::testing::CommandResult;
+
+CommandResult torchlean(const std::string& args) { return tl::testing::run_command(std::string(TL_TORCHLEAN_BIN) + " " + args); }
+
+std::string last_line(const std::string& out) {
+  std::size_t end = out.find_last_not_of('\n');
+  std::size_t start = out.rfind('\n', end);
+  return out.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+double field(const std::string& line, const std::string& key) {
+  std::size_t at = line.find(key + "=");
+  return at == std::string::npos ? NAN : std::atof(line.c_str() + at + key.size() + 1);
+}
+
+TEST(Examples, QuickstartMlpReachesItsTargetAndEagerPrintsTheSameNumbers) {
+  CommandResult compiled = torchlean("quickstart_mlp --dtype float32 --backend compiled");
+  CommandResult eager = torchlean("quickstart_mlp --dtype float32 --backend eager");
+  ASSERT_EQ(compiled.status, 0) << compiled.output;
+  ASSERT_EQ(eager.status, 0) << eager.output;
+  std::string summary = last_line(compiled.output);
+  EXPECT_EQ(summary.rfind("steps=200 ", 0), 0u) << summary;
+  EXPECT_LT(field(summary, "loss1"), 0.05);
+  EXPECT_EQ(compiled.output, eager.output);
+}
+
+TEST(Examples, EveryExampleEndsWithTheSummaryLine) {
+  for (const char* ex : {"quickstart_tensors", "quickstart_autograd", "quickstart_minibatch_mlp --epochs 3",
+                         "quickstart_cnn --epochs 2", "mlp --epochs 2"}) {
+    CommandResult r = torchlean(ex);
+    EXPECT_EQ(r.status, 0) << ex << "\n" << r.output;
+    EXPECT_EQ(last_line(r.output).rfind("steps=", 0), 0u) << ex << "\n" << r.output;
+  }
+}
+
+TEST(Examples, DigitsReaches95PercentHeldOutAccuracy) {
+  if (!std::filesystem::exists(std::string(TL_DATA_DIR) + "/digits.csv")) GTEST_SKIP() << "run scripts/fetch-datasets.sh";
+  CommandResult r = torchlean("digits");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_GE(field(last_line(r.output), "accuracy"), 0.95) << r.output;
+}
+
+TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
+  struct Case { const char* args; const char* message; };
+  const Case cases[] = {
+      {"quickstart_mlp --no-such-flag", "no-such-flag"},
+      {"quickstart_mlp --steps abc", "steps"},
+      {"quickstart_mlp --steps -3", "steps"},
+      {"quickstart_mlp --dtype float16", "float16"},
+      {"quickstart_mlp --backend gpu", "'gpu'"},
+      {"quickstart_mlp --device tpu", "tpu"},
+      {"digits --data-dir /nonexistent", "/nonexistent/digits.csv"},
+      {"quickstart_minibatch_mlp --csv /nonexistent.csv", "/nonexistent.csv"},
+      {"quickstart_mlp --load-params /nonexistent.tlckpt", "/nonexistent.tlckpt"},
+  };
+  for (const Case& c : cases) {
+    CommandResult r = torchlean(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+  }
+}
+
+TEST(Examples, CudaIsRefusedWithExit3NeverASilentCpuFallback) {
+  for (const char* args : {"quickstart_mlp --cuda", "digits --device cuda"}) {
+    CommandResult r = torchlean(args);
+    EXPECT_EQ(r.status, 3) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("CUDA"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("steps="), std::string::npos) << "nothing may run";
+  }
+}
+
+TEST(Examples, SavedParametersLoadBackToTheSameLoss) {
+  std::string path = (std::filesystem::temp_directory_path() / ("tl_ex_" + std::to_string(getpid()) + ".tlckpt")).string();
+  CommandResult a = torchlean("quickstart_mlp --steps 20 --save-params " + path);
+  ASSERT_EQ(a.status, 0) << a.output;
+  CommandResult b = torchlean("quickstart_mlp --steps 1 --load-params " + path);
+  ASSERT_EQ(b.status, 0) << b.output;
+  EXPECT_EQ(field(last_line(a.output), "loss1"), field(b.output.substr(b.output.find("mean_loss(before)")), "mean_loss(before) ") );
+}
+
+}  // namespace
