@@ -55,57 +55,78 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
     }
 }
 
-// Rows of C against packed panels of 2*L columns (two vectors of L lanes). Blocking: rows in groups
-// of MB; for each panel, k in blocks of KC, so one block of the panel (KC x 2L) stays in L1 while
-// every 6-row block of the group uses it. Within a k block, 6 rows x 2 vectors = 12 independent
-// chains. Between k blocks the chains are parked in a small tile at full precision and resumed, so
-// each lane is exactly one output's FMA chain over k = 0, 1, ..., K-1 from +0.
+// Rows of C against packed panels of 2*L columns (two vectors of L lanes). Blocking: k in blocks of
+// KC (outermost, so one k block of B, KC x N, stays in L2 for every row group), rows in groups of
+// MB; each (k block, group) of A is packed once into 6-row micro-panels
+// (the six values a 6x2 block needs at step k lie next to each other), then every panel of B is run
+// against it: one block of the panel (KC x 2L) stays in L1 while the group's 6-row blocks use it.
+// Within a k block, 6 rows x 2 vectors = 12 independent chains; between k blocks each chain is parked
+// in C itself at full precision and resumed, so each lane is exactly one output's FMA chain over
+// k = 0, 1, ..., K-1 from +0. A last, narrower panel parks its chains in an edge buffer instead.
 #define TL_PANEL_KERNEL(NAME, TARGET, T, VEC, SET1, LOAD, FMA, STORE, ZERO, L)                        \
   __attribute__((target(TARGET))) void NAME(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, \
                                             int64_t a_row, int64_t a_k, const T* packed, T* C,        \
                                             int64_t c_row) {                                            \
     constexpr int64_t W = 2 * L, MB = 96, KC = 256;                                                     \
-    alignas(64) T tile[MB * W];                                                                         \
+    /* Per-thread scratch, grown once and reused: no allocation or zeroing per call. */                \
+    static thread_local std::vector<T> apack, edge_rows;                                                \
+    std::size_t need_a = static_cast<std::size_t>(std::min<int64_t>(MB, i1 - i0) * std::min<int64_t>(KC, K)); \
+    if (apack.size() < need_a) apack.resize(need_a);                                                    \
+    if (N % W && edge_rows.size() < static_cast<std::size_t>((i1 - i0) * W))                            \
+      edge_rows.resize(static_cast<std::size_t>((i1 - i0) * W));                                       \
     int64_t panels = (N + W - 1) / W;                                                                   \
-    for (int64_t g0 = i0; g0 < i1; g0 += MB) {                                                          \
-      int64_t rows = std::min(i1 - g0, MB);                                                             \
-      for (int64_t p = 0; p < panels; ++p) {                                                            \
-        const T* bp = packed + p * K * W;                                                               \
-        std::fill(tile, tile + rows * W, T(0));                                                         \
-        for (int64_t k0 = 0; k0 < K; k0 += KC) {                                                        \
-          int64_t k1 = std::min(K, k0 + KC);                                                            \
+    for (int64_t k0 = 0; k0 < K; k0 += KC) {                                                            \
+      int64_t k1 = std::min(K, k0 + KC), kb = k1 - k0;                                                  \
+      for (int64_t g0 = i0; g0 < i1; g0 += MB) {                                                        \
+        int64_t rows = std::min(i1 - g0, MB), blocks = rows / 6;                                        \
+        for (int64_t b = 0; b < blocks; ++b)                                                            \
+          for (int64_t k = 0; k < kb; ++k)                                                              \
+            for (int64_t r = 0; r < 6; ++r)                                                             \
+              apack[static_cast<std::size_t>((b * kb + k) * 6 + r)] = A[(g0 + b * 6 + r) * a_row + (k0 + k) * a_k]; \
+        for (int64_t p = 0; p < panels; ++p) {                                                          \
+          const T* bp = packed + p * K * W;                                                             \
+          int64_t width = std::min<int64_t>(W, N - p * W);                                              \
+          bool full = width == W;                                                                       \
+          T* edge = full ? nullptr : edge_rows.data() + (g0 - i0) * W;                                  \
+          T* c = full ? C + g0 * c_row + p * W : edge;                                                  \
+          int64_t ldc = full ? c_row : W;                                                               \
+          if (!full && k0 == 0) std::fill(edge, edge + rows * W, T(0));                                 \
           int64_t r = 0;                                                                                \
           for (; r + 6 <= rows; r += 6) {                                                               \
-            T* t = tile + r * W;                                                                        \
-            VEC c00 = LOAD(t), c01 = LOAD(t + L), c10 = LOAD(t + W), c11 = LOAD(t + W + L);             \
-            VEC c20 = LOAD(t + 2 * W), c21 = LOAD(t + 2 * W + L), c30 = LOAD(t + 3 * W);                \
-            VEC c31 = LOAD(t + 3 * W + L), c40 = LOAD(t + 4 * W), c41 = LOAD(t + 4 * W + L);            \
-            VEC c50 = LOAD(t + 5 * W), c51 = LOAD(t + 5 * W + L);                                       \
-            const T* a0 = A + (g0 + r) * a_row;                                                         \
-            for (int64_t k = k0; k < k1; ++k) {                                                         \
-              VEC b0 = LOAD(bp + k * W), b1 = LOAD(bp + k * W + L);                                     \
-              const T* ak = a0 + k * a_k;                                                               \
-              VEC x = SET1(ak[0]);                                                                      \
+            T* t = c + r * ldc;                                                                         \
+            VEC c00 = ZERO(), c01 = ZERO(), c10 = ZERO(), c11 = ZERO(), c20 = ZERO(), c21 = ZERO();     \
+            VEC c30 = ZERO(), c31 = ZERO(), c40 = ZERO(), c41 = ZERO(), c50 = ZERO(), c51 = ZERO();     \
+            if (k0 > 0 || !full) {                                                                      \
+              c00 = LOAD(t); c01 = LOAD(t + L); c10 = LOAD(t + ldc); c11 = LOAD(t + ldc + L);           \
+              c20 = LOAD(t + 2 * ldc); c21 = LOAD(t + 2 * ldc + L); c30 = LOAD(t + 3 * ldc);            \
+              c31 = LOAD(t + 3 * ldc + L); c40 = LOAD(t + 4 * ldc); c41 = LOAD(t + 4 * ldc + L);        \
+              c50 = LOAD(t + 5 * ldc); c51 = LOAD(t + 5 * ldc + L);                                     \
+            }                                                                                           \
+            const T* ap = apack.data() + (r / 6) * kb * 6;                                              \
+            const T* bk = bp + k0 * W;                                                                  \
+            for (int64_t k = 0; k < kb; ++k, ap += 6, bk += W) {                                        \
+              VEC b0 = LOAD(bk), b1 = LOAD(bk + L);                                                     \
+              VEC x = SET1(ap[0]);                                                                      \
               c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                             \
-              x = SET1(ak[a_row]);                                                                      \
+              x = SET1(ap[1]);                                                                          \
               c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                             \
-              x = SET1(ak[2 * a_row]);                                                                  \
+              x = SET1(ap[2]);                                                                          \
               c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                             \
-              x = SET1(ak[3 * a_row]);                                                                  \
+              x = SET1(ap[3]);                                                                          \
               c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                             \
-              x = SET1(ak[4 * a_row]);                                                                  \
+              x = SET1(ap[4]);                                                                          \
               c40 = FMA(x, b0, c40); c41 = FMA(x, b1, c41);                                             \
-              x = SET1(ak[5 * a_row]);                                                                  \
+              x = SET1(ap[5]);                                                                          \
               c50 = FMA(x, b0, c50); c51 = FMA(x, b1, c51);                                             \
             }                                                                                           \
-            STORE(t, c00); STORE(t + L, c01); STORE(t + W, c10); STORE(t + W + L, c11);                 \
-            STORE(t + 2 * W, c20); STORE(t + 2 * W + L, c21); STORE(t + 3 * W, c30);                    \
-            STORE(t + 3 * W + L, c31); STORE(t + 4 * W, c40); STORE(t + 4 * W + L, c41);                \
-            STORE(t + 5 * W, c50); STORE(t + 5 * W + L, c51);                                           \
+            STORE(t, c00); STORE(t + L, c01); STORE(t + ldc, c10); STORE(t + ldc + L, c11);             \
+            STORE(t + 2 * ldc, c20); STORE(t + 2 * ldc + L, c21); STORE(t + 3 * ldc, c30);              \
+            STORE(t + 3 * ldc + L, c31); STORE(t + 4 * ldc, c40); STORE(t + 4 * ldc + L, c41);          \
+            STORE(t + 5 * ldc, c50); STORE(t + 5 * ldc + L, c51);                                       \
           }                                                                                             \
           for (; r < rows; ++r) {                                                                       \
-            T* t = tile + r * W;                                                                        \
-            VEC c0 = LOAD(t), c1 = LOAD(t + L);                                                         \
+            T* t = c + r * ldc;                                                                         \
+            VEC c0 = k0 > 0 || !full ? LOAD(t) : ZERO(), c1 = k0 > 0 || !full ? LOAD(t + L) : ZERO();  \
             for (int64_t k = k0; k < k1; ++k) {                                                         \
               VEC x = SET1(A[(g0 + r) * a_row + k * a_k]);                                              \
               c0 = FMA(x, LOAD(bp + k * W), c0);                                                        \
@@ -114,18 +135,18 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
             STORE(t, c0);                                                                               \
             STORE(t + L, c1);                                                                           \
           }                                                                                             \
+          if (!full && k1 == K)                                                                         \
+            for (int64_t rr = 0; rr < rows; ++rr)                                                       \
+              std::memcpy(C + (g0 + rr) * c_row + p * W, edge + rr * W, sizeof(T) * static_cast<std::size_t>(width)); \
         }                                                                                               \
-        int64_t width = std::min<int64_t>(W, N - p * W);                                                \
-        for (int64_t r = 0; r < rows; ++r)                                                              \
-          std::memcpy(C + (g0 + r) * c_row + p * W, tile + r * W, sizeof(T) * static_cast<std::size_t>(width)); \
       }                                                                                                 \
     }                                                                                                   \
   }
 
-TL_PANEL_KERNEL(panel_avx512_f32, "avx512f", float, __m512, _mm512_set1_ps, _mm512_loadu_ps, _mm512_fmadd_ps, _mm512_store_ps, _mm512_setzero_ps, 16)
-TL_PANEL_KERNEL(panel_avx512_f64, "avx512f", double, __m512d, _mm512_set1_pd, _mm512_loadu_pd, _mm512_fmadd_pd, _mm512_store_pd, _mm512_setzero_pd, 8)
-TL_PANEL_KERNEL(panel_avx2_f32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_store_ps, _mm256_setzero_ps, 8)
-TL_PANEL_KERNEL(panel_avx2_f64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_store_pd, _mm256_setzero_pd, 4)
+TL_PANEL_KERNEL(panel_avx512_f32, "avx512f", float, __m512, _mm512_set1_ps, _mm512_loadu_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_setzero_ps, 16)
+TL_PANEL_KERNEL(panel_avx512_f64, "avx512f", double, __m512d, _mm512_set1_pd, _mm512_loadu_pd, _mm512_fmadd_pd, _mm512_storeu_pd, _mm512_setzero_pd, 8)
+TL_PANEL_KERNEL(panel_avx2_f32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_setzero_ps, 8)
+TL_PANEL_KERNEL(panel_avx2_f64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_storeu_pd, _mm256_setzero_pd, 4)
 #undef TL_PANEL_KERNEL
 
 // Columns per packed panel: two vectors.
