@@ -28,12 +28,12 @@ baseline: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# spec/, reference/, fast/ and oracle/ tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang), incl. the malformed corpus.
+# spec/, reference/, fast/, oracle/ and runtime/ tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang), incl. the malformed corpus.
 sanitize: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then cmake -S . -B build-asan $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_COMPILER=clang++ -DTL_SANITIZE=ON; fi
 	cmake --build build-asan -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L "spec|reference|fast|oracle"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L "spec|reference|fast|oracle|runtime"
 
 # libFuzzer (clang, ASan + UBSan) on the tl.ir.v1 reader and on graph evaluation, FUZZ_SECONDS each,
 # starting from the seed corpus; new inputs go to build-fuzz/corpus-*, crashes to build-fuzz/ (commit
