@@ -124,6 +124,32 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
             STORE(t + 3 * ldc + L, c31); STORE(t + 4 * ldc, c40); STORE(t + 4 * ldc + L, c41);          \
             STORE(t + 5 * ldc, c50); STORE(t + 5 * ldc + L, c51);                                       \
           }                                                                                             \
+          for (; r + 4 <= rows; r += 4) { /* a 4-row block (e.g. 64 = 10 x 6 + 4), A read in place */ \
+            T* t = c + r * ldc;                                                                         \
+            VEC c00 = ZERO(), c01 = ZERO(), c10 = ZERO(), c11 = ZERO();                                 \
+            VEC c20 = ZERO(), c21 = ZERO(), c30 = ZERO(), c31 = ZERO();                                 \
+            if (k0 > 0 || !full) {                                                                      \
+              c00 = LOAD(t); c01 = LOAD(t + L); c10 = LOAD(t + ldc); c11 = LOAD(t + ldc + L);           \
+              c20 = LOAD(t + 2 * ldc); c21 = LOAD(t + 2 * ldc + L); c30 = LOAD(t + 3 * ldc);            \
+              c31 = LOAD(t + 3 * ldc + L);                                                              \
+            }                                                                                           \
+            const T* a0 = A + (g0 + r) * a_row;                                                         \
+            for (int64_t k = k0; k < k1; ++k) {                                                         \
+              VEC b0 = LOAD(bp + k * W), b1 = LOAD(bp + k * W + L);                                     \
+              const T* ak = a0 + k * a_k;                                                               \
+              VEC x = SET1(ak[0]);                                                                      \
+              c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                             \
+              x = SET1(ak[a_row]);                                                                      \
+              c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                             \
+              x = SET1(ak[2 * a_row]);                                                                  \
+              c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                             \
+              x = SET1(ak[3 * a_row]);                                                                  \
+              c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                             \
+            }                                                                                           \
+            STORE(t, c00); STORE(t + L, c01); STORE(t + ldc, c10); STORE(t + ldc + L, c11);             \
+            STORE(t + 2 * ldc, c20); STORE(t + 2 * ldc + L, c21); STORE(t + 3 * ldc, c30);              \
+            STORE(t + 3 * ldc + L, c31);                                                                \
+          }                                                                                             \
           for (; r < rows; ++r) {                                                                       \
             T* t = c + r * ldc;                                                                         \
             VEC c0 = k0 > 0 || !full ? LOAD(t) : ZERO(), c1 = k0 > 0 || !full ? LOAD(t + L) : ZERO();  \

@@ -39,7 +39,8 @@ void check_shape(int64_t M, int64_t N, int64_t K, bool a_transposed, bool b_tran
 template <class T>
 void check_all(uint64_t seed) {
   SplitMix64 rng(seed);
-  const int64_t shapes[][3] = {{1, 1, 1}, {7, 33, 5}, {97, 70, 600}, {13, 200, 257}, {192, 17, 513}, {6, 32, 256}};
+  const int64_t shapes[][3] = {{1, 1, 1}, {7, 33, 5}, {97, 70, 600}, {13, 200, 257}, {192, 17, 513}, {6, 32, 256},
+                               {64, 40, 300}, {10, 33, 7}, {101, 65, 270}, {4, 16, 3}};
   for (const auto& s : shapes) {
     for (bool at : {false, true}) {
       for (bool bt : {false, true}) check_shape<T>(s[0], s[1], s[2], at, bt, rng);
