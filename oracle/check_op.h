@@ -49,7 +49,8 @@ struct DirectionResult {
   std::string worst;  // "element 3 of case 17 (p0 = 0x1.8p+0, ...)" — the input of max_ulp
   std::array<int64_t, kHistBins> hist{};
   std::optional<Discrepancy> discrepancy;
-  bool outside_precondition = false;  // the data breaks the contract's stated precondition: not judged
+  bool outside_precondition = false;  // elements break the contract's stated precondition: not judged
+  bool imprecise = false;  // some element's error range is wider than half an ulp (enclosure too wide)
 };
 
 struct CaseResult {

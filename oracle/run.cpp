@@ -117,7 +117,14 @@ void run_case_on_backend(Backend& b, const OpCase& c, const CaseOptions& co, std
     row->seconds += seconds / static_cast<double>(res.directions.size());
     int64_t kept = 0;
     for (const auto& [i, _] : out.discrepancies) kept += i == at;
-    if (d.discrepancy && kept < kMaxDiscrepanciesPerRow) out.discrepancies.emplace_back(at, shrunk(b, std::move(*d.discrepancy)));
+    if (d.discrepancy && kept < kMaxDiscrepanciesPerRow) {
+      Discrepancy record = *d.discrepancy;
+      try {
+        record = shrunk(b, std::move(*d.discrepancy));
+      } catch (const std::exception&) {  // keep the unshrunk record
+      }
+      out.discrepancies.emplace_back(at, std::move(record));
+    }
   }
   ++out.cases_run;
 }
@@ -224,9 +231,16 @@ Report run_checks(const RunOptions& opt) {
   std::atomic<std::size_t> next{0};
   std::atomic<int64_t> done{0};
   std::mutex progress_mutex;
+  std::mutex error_mutex;
+  std::string first_error;
   auto worker = [&] {
     for (std::size_t t; (t = next++) < tasks.size();) {
-      results[t] = run_task(tasks[t].first, tasks[t].second, opt, done);
+      try {
+        results[t] = run_task(tasks[t].first, tasks[t].second, opt, done);
+      } catch (const std::exception& e) {  // never std::terminate: reported once the workers are done
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (first_error.empty()) first_error = std::string(op_name(tasks[t].first)) + ": " + e.what();
+      }
       if (opt.progress) {
         std::lock_guard<std::mutex> lock(progress_mutex);
         opt.progress(done, static_cast<int64_t>(tasks.size()));
@@ -237,6 +251,7 @@ Report run_checks(const RunOptions& opt) {
   std::vector<std::thread> pool;
   for (int i = 0; i < std::max(1, opt.threads); ++i) pool.emplace_back(worker);
   for (auto& th : pool) th.join();
+  if (!first_error.empty()) throw_internal("tl-check could not run a task: " + first_error);
 
   Report report;
   std::vector<Discrepancy> all;

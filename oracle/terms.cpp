@@ -62,7 +62,11 @@ int64_t reduction_terms(const Node& node, const std::vector<Shape>& in) {
 }
 
 int64_t vjp_reduction_terms(const Node& node, const std::vector<Shape>& in) {
-  return reduction_terms(node, in) * std::max<int64_t>(1, node.shape.numel());
+  int64_t n = reduction_terms(node, in);
+  for (int64_t d = 0; d < node.shape.rank(); ++d) n = std::max(n, node.shape.dim(d));
+  if (node.op == OpId::conv2d) n = std::max(n, node.shape.numel() / std::max<int64_t>(1, node.shape.dim(1)));
+  if (node.op == OpId::broadcast_to) n = std::max(n, node.shape.numel() / std::max<int64_t>(1, in[0].numel()));
+  return n;
 }
 
 }  // namespace tl::oracle

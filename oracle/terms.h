@@ -14,8 +14,9 @@ namespace tl::oracle {
 // n for the forward direction of `node` with these input shapes.
 int64_t reduction_terms(const Node& node, const std::vector<Shape>& inputs);
 
-// n for a VJP: the longest contraction any gradient element can be: the forward n, times the
-// number of output elements that read one input element (bounded here by the output's numel).
+// n for a VJP: the forward n, or the longest sum a gradient element forms when that is longer — the
+// longest output axis (matmul, linear: dW sums over rows, dx over output features; broadcast_to,
+// gather_rows) or N·Ho·Wo for conv2d's filter gradient.
 int64_t vjp_reduction_terms(const Node& node, const std::vector<Shape>& inputs);
 
 }  // namespace tl::oracle

@@ -25,17 +25,19 @@ long ulp_exponent(mpfr_srcptr x, DType d, double floor) {
   return std::max(e, emin_of(d)) - precision_of(d);
 }
 
-// Smallest |x| over [lo, hi] and the largest.
+// Smallest |x| over [lo, hi] (rounded toward zero) and the largest (rounded away from zero): the
+// endpoints may carry more bits than the working precision, and the bounds must stay outward.
 void magnitude_range(mpfr_srcptr lo, mpfr_srcptr hi, mpfr_ptr small, mpfr_ptr large) {
   if (mpfr_sgn(lo) <= 0 && mpfr_sgn(hi) >= 0) mpfr_set_zero(small, 1);
-  else if (mpfr_sgn(lo) > 0) mpfr_set(small, lo, MPFR_RNDN);
-  else mpfr_abs(small, hi, MPFR_RNDN);
-  if (mpfr_cmpabs(lo, hi) > 0) mpfr_abs(large, lo, MPFR_RNDN);
-  else mpfr_abs(large, hi, MPFR_RNDN);
+  else if (mpfr_sgn(lo) > 0) mpfr_set(small, lo, MPFR_RNDZ);
+  else mpfr_abs(small, hi, MPFR_RNDZ);
+  if (mpfr_cmpabs(lo, hi) > 0) mpfr_abs(large, lo, MPFR_RNDA);
+  else mpfr_abs(large, hi, MPFR_RNDA);
 }
 
-// Does every point of [lo, hi] round to the infinity of v's sign?
-bool overflows_to(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d) {
+// How many points of [lo, hi] round to the infinity of v's sign: all, some, or none.
+enum class Overflow { all, some, none };
+Overflow overflows_to(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d) {
   mpfr_t threshold;  // (2 - 2^-p) * 2^emax: the smallest magnitude that rounds to infinity
   mpfr_init2(threshold, 64);
   double max_finite = d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max())
@@ -45,9 +47,12 @@ bool overflows_to(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d) {
   mpfr_init2(half_ulp, 64);
   mpfr_set_ui_2exp(half_ulp, 1, (d == DType::f32 ? 128 : 1024) - precision_of(d) - 1, MPFR_RNDN);
   mpfr_add(threshold, threshold, half_ulp, MPFR_RNDN);
-  bool ok = v > 0 ? mpfr_cmp(lo, threshold) >= 0 : (mpfr_neg(threshold, threshold, MPFR_RNDN), mpfr_cmp(hi, threshold) <= 0);
+  if (v < 0) mpfr_neg(threshold, threshold, MPFR_RNDN);
+  mpfr_srcptr near_end = v > 0 ? lo : hi, far_end = v > 0 ? hi : lo;
+  auto beyond = [&](mpfr_srcptr x) { return v > 0 ? mpfr_cmp(x, threshold) >= 0 : mpfr_cmp(x, threshold) <= 0; };
+  Overflow out = beyond(near_end) ? Overflow::all : (beyond(far_end) ? Overflow::some : Overflow::none);
   mpfr_clears(threshold, half_ulp, static_cast<mpfr_ptr>(nullptr));
-  return ok;
+  return out;
 }
 
 // |x - v| rounded in direction rnd (away from or toward zero for a nonnegative result).
@@ -74,7 +79,14 @@ static void distances(double v, mpfr_srcptr lo, mpfr_srcptr hi, mpfr_ptr far, mp
 UlpError ulp_error(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d, double floor) {
   constexpr double inf = std::numeric_limits<double>::infinity();
   if (std::isnan(v)) return {inf, inf};
-  if (std::isinf(v)) return overflows_to(v, lo, hi, d) ? UlpError{0, 0} : UlpError{inf, inf};
+  if (std::isinf(v)) {  // right where the real value overflows to it; undecided where only part does
+    switch (overflows_to(v, lo, hi, d)) {
+      case Overflow::all: return {0, 0};
+      case Overflow::some: return {0, inf};
+      case Overflow::none: return {inf, inf};
+    }
+  }
+  if (mpfr_inf_p(lo) || mpfr_inf_p(hi)) return {0, inf};  // one-sided enclosure: only a sound range
   mpfr_t small, large, far, near;
   mpfr_inits2(kWork, small, large, far, near, static_cast<mpfr_ptr>(nullptr));
   magnitude_range(lo, hi, small, large);
@@ -88,6 +100,7 @@ UlpError ulp_error(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d, double flo
 }
 
 UlpError abs_error(double v, mpfr_srcptr lo, mpfr_srcptr hi) {
+  if (mpfr_inf_p(lo) || mpfr_inf_p(hi)) return {0, std::numeric_limits<double>::infinity()};
   mpfr_t far, near;
   mpfr_inits2(kWork, far, near, static_cast<mpfr_ptr>(nullptr));
   distances(v, lo, hi, far, near);

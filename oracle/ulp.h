@@ -8,8 +8,9 @@
 //   formula (no cap) beyond the largest finite float;
 // - ulp(0) is the smallest subnormal; ±0 are the same real number 0;
 // - with a magnitude floor f > 0, ulps are measured at max(|x|, f) (mixed absolute/relative);
-// - a NaN enclosure (the real value is undefined) and infinite endpoints are not measured here:
-//   the caller compares with the strict meaning's special value instead (special_match);
+// - a NaN enclosure (the real value is undefined) and one at an infinity are not measured here:
+//   the caller compares with the strict meaning's special value instead (special_match); an
+//   enclosure with one infinite end gives the sound range [0, inf] for a finite v;
 // - v = ±inf against a finite enclosure: 0 when every point of the enclosure rounds to that
 //   infinity (beyond the overflow threshold, same sign), +inf otherwise; v = NaN: +inf.
 #pragma once

@@ -18,9 +18,13 @@ double max_finite(DType d) {
   return d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
 }
 
+// The real value is undefined or infinite: NaN, or both ends infinite ([inf, inf], or [-inf, inf]
+// as MPFI gives for 1/0). One infinite end and one finite end is only a wide enclosure.
 bool enclosure_is_special(const ElementTruth& t) {
-  return mpfr_nan_p(t.lo) || mpfr_nan_p(t.hi) || mpfr_inf_p(t.lo) || mpfr_inf_p(t.hi);
+  if (mpfr_nan_p(t.lo) || mpfr_nan_p(t.hi)) return true;
+  return mpfr_inf_p(t.lo) && mpfr_inf_p(t.hi);
 }
+
 
 // The real value is undefined or infinite: only the strict meaning's special value can judge.
 ElementOutcome check_special(const Contract& c, double v, const ElementTruth& t) {
@@ -104,15 +108,20 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
   // The real meaning says nothing useful where the strict meaning is NaN (NaN inputs, 0 * inf, ...):
   // there, as where the real value is undefined or infinite, the strict special value judges.
   if (enclosure_is_special(t) || (t.strict && std::isnan(*t.strict))) return check_special(c, v, t);
-  ElementOutcome out;
+  ElementOutcome out;  // a one-sided infinite enclosure gives error ranges [.., inf]: undecided unless
+                       // the value is an infinity the whole enclosure rounds to
   UlpError e = ulp_error(v, t.lo, t.hi, d);
   ref::Rounding r = ref::round_enclosure(t.lo, t.hi, d);
   out.ulp = e.hi;
+  out.ulp_lo = e.lo;
   out.correctly_rounded = r.decided && v == r.value && !std::isnan(v);
   out.strict_bits = t.strict && same_bits(v, *t.strict);
   switch (c.kind) {
     case ContractKind::exact: case ContractKind::correctly_rounded:
       out.verdict = check_rounded(v, r, e, out.utilisation);
+      // exact means bit-identical: the sign of a zero result is the strict meaning's.
+      if (c.kind == ContractKind::exact && out.verdict == Verdict::pass && v == 0 && t.strict && !out.strict_bits)
+        out.verdict = Verdict::fail;
       break;
     case ContractKind::strict:
       out.verdict = !t.strict ? Verdict::undecided : (out.strict_bits ? Verdict::pass : Verdict::fail);
@@ -132,9 +141,8 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
         // The bound assumes no partial sum overflows; n * (op on |inputs|) bounds every partial
         // sum, so beyond the largest float the contract makes no claim about this element.
         out.verdict = Verdict::skipped;
-      } else if (!std::isfinite(v)) {  // right only where every point of the enclosure overflows to it
-        out.verdict = e.hi == 0 ? Verdict::pass : Verdict::fail;
-        out.utilisation = e.hi == 0 ? 0 : kInf;
+      } else if (!std::isfinite(v)) {  // right only where the enclosure overflows to it
+        out.verdict = within(e, 0, out.utilisation);
       } else {
         out.verdict = within(abs_error(v, t.lo, t.hi), sum_bound(d, t), out.utilisation);
       }
@@ -143,6 +151,7 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
       throw_internal("unsupported contract reached the element check");
   }
   if (out.verdict == Verdict::fail) out.why = "outside " + contract_text(c);
+  if (out.verdict == Verdict::skipped) out.why = "outside the precondition of " + contract_text(c);
   if (out.verdict == Verdict::undecided) out.why = "enclosure too wide to decide " + contract_text(c);
   return out;
 }

@@ -29,6 +29,7 @@ struct ElementTruth {
 struct ElementOutcome {
   Verdict verdict = Verdict::pass;
   double ulp = 0;          // upper bound of the error in ulps at the real value (inf: wrong special)
+  double ulp_lo = 0;       // lower bound: ulp - ulp_lo is how much the enclosure's width leaves open
   double utilisation = 0;  // error / budget of the contract (0 when the budget is bit-identity and it holds)
   bool correctly_rounded = false;  // equal to the real value rounded to nearest (decided)
   bool strict_bits = false;        // the strict meaning's bits

@@ -27,6 +27,7 @@ class Reader {
     at_ += n;
   }
   bool done() const { return at_ == b_.size(); }
+  std::size_t left() const { return b_.size() - at_; }
 
  private:
   const std::string& b_;
@@ -72,10 +73,15 @@ void load_checkpoint(const std::string& path, ModelState& state) {
   TL_CHECK_USER(count == tensors.size(), path + ": " + std::to_string(count) + " tensors, the model has " + std::to_string(tensors.size()));
   std::vector<HostTensor> loaded;
   for (const auto& [name, t] : tensors) {
-    std::string got(r.get<uint32_t>("a name length"), '\0');
+    uint32_t name_length = r.get<uint32_t>("a name length");
+    TL_CHECK_USER(name_length <= r.left(), path + ": truncated checkpoint (name length " + std::to_string(name_length) + ")");
+    std::string got(name_length, '\0');
     r.take(got.data(), got.size(), "a name");
     TL_CHECK_USER(got == name, path + ": found tensor '" + got + "' where the model has '" + name + "'");
-    Dims dims(r.get<uint32_t>("a rank"));
+    uint32_t rank = r.get<uint32_t>("a rank");
+    TL_CHECK_USER(rank == static_cast<uint32_t>(t->shape().rank()), path + ": '" + name + "' has rank " + std::to_string(rank) +
+                                                                      ", the model " + std::to_string(t->shape().rank()));
+    Dims dims(rank);
     for (int64_t& d : dims) d = r.get<int64_t>("a dimension");
     TL_CHECK_USER(Shape(dims) == t->shape(), path + ": '" + name + "' has shape " + Shape(dims).str() + ", the model " + t->shape().str());
     HostTensor value(t->dtype(), t->shape());

@@ -60,6 +60,9 @@ int run(const std::string& name, int argc, char** argv, Flags defaults, const st
   } catch (const UserError& e) {
     std::fprintf(stderr, "torchlean %s: error: %s\n", name.c_str(), e.what());
     return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "torchlean %s: internal error: %s\n", name.c_str(), e.what());
+    return 1;
   }
 }
 

@@ -31,6 +31,13 @@ void set_value(HostTensor& t, int64_t i, double v) {
   else t.values<double>()[static_cast<std::size_t>(i)] = v;
 }
 
+// Stores v, refusing values that the dtype can only hold as infinity.
+void set_finite(HostTensor& t, int64_t i, double v, const std::string& what) {
+  set_value(t, i, v);
+  TL_CHECK_USER(std::isfinite(t.value_as_double(i)), what + ": " + std::to_string(v) + " overflows " +
+                                                         std::string(dtype_name(t.dtype())));
+}
+
 double parse_field(const std::string& field, const std::string& where) {
   char* end = nullptr;
   errno = 0;
@@ -56,7 +63,7 @@ HostTensor converted(const HostTensor& t, DType dtype, const std::string& what) 
   for (int64_t i = 0; i < t.numel(); ++i) {
     double v = t.value_as_double(i);
     TL_CHECK_USER(std::isfinite(v), what + ": element " + std::to_string(i) + " is not finite (NaN or infinity)");
-    set_value(out, i, v);
+    set_finite(out, i, v, what + ": element " + std::to_string(i));
   }
   return out;
 }
@@ -130,13 +137,14 @@ Dataset tabular(const CsvTable& t, int64_t inputs, int64_t classes, DType dtype,
   Dataset d{HostTensor(dtype, Shape{n, inputs}), HostTensor(dtype, classes ? Shape{n} : Shape{n, cols - inputs})};
   for (int64_t r = 0; r < n; ++r) {
     const auto& row = t.rows[static_cast<std::size_t>(r)];
-    for (int64_t c = 0; c < inputs; ++c) set_value(d.x, r * inputs + c, row[static_cast<std::size_t>(c)]);
+    std::string where = what + ": row " + std::to_string(r + 1);
+    for (int64_t c = 0; c < inputs; ++c) set_finite(d.x, r * inputs + c, row[static_cast<std::size_t>(c)], where);
     for (int64_t c = inputs; c < cols; ++c) {
       double v = row[static_cast<std::size_t>(c)];
       TL_CHECK_USER(classes == 0 || (v == std::trunc(v) && v >= 0 && v < static_cast<double>(classes)),
                     what + ": row " + std::to_string(r + 1) + ": label " + std::to_string(v) + " is not an integer in [0, " +
                         std::to_string(classes) + ")");
-      set_value(d.y, r * (cols - inputs) + (c - inputs), v);
+      set_finite(d.y, r * (cols - inputs) + (c - inputs), v, where);
     }
   }
   return d;

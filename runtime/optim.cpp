@@ -104,12 +104,16 @@ void Optimizer::update(const std::string& name, HostTensor& p, const HostTensor&
 }
 
 void Optimizer::step(std::map<std::string, HostTensor>& params, const std::map<std::string, HostTensor>& grads, double lr) {
+  for (const auto& [name, p] : params) {  // all checked before anything changes
+    auto it = grads.find(name);
+    TL_CHECK_USER(it != grads.end(), "optimizer: no gradient for parameter " + name);
+    TL_CHECK_USER(it->second.shape() == p.shape() && it->second.dtype() == p.dtype(),
+                  "optimizer: gradient of " + name + " has shape " + it->second.shape().str() + ", the parameter " + p.shape().str());
+  }
   ++t_;
   for (auto& [name, p] : params) {
-    auto it = grads.find(name);
-    TL_CHECK_INTERNAL(it != grads.end(), "no gradient for parameter " + name);
-    if (p.dtype() == DType::f32) update<float>(name, p, it->second, lr);
-    else update<double>(name, p, it->second, lr);
+    if (p.dtype() == DType::f32) update<float>(name, p, grads.at(name), lr);
+    else update<double>(name, p, grads.at(name), lr);
   }
 }
 

@@ -47,7 +47,8 @@ class RunnerCore {
   void eval_mode() { mode_ = Mode::eval; }
   bool training() const { return mode_ == Mode::train; }
 
-  // Loss on a batch in the current mode (no update; dropout masks of the next step in train mode).
+  // Loss on a batch in the current mode (no update; in train mode it draws fresh dropout masks, so
+  // the masks of later steps move on by one).
   double loss(const Batch& b);
   // Mean loss over a dataset in eval mode, in batches of `batch` rows (the mode is restored).
   double mean_loss(const Dataset& d, int64_t batch);
@@ -55,8 +56,9 @@ class RunnerCore {
   HostTensor predict(const HostTensor& x);
   // Fraction of rows whose arg-max prediction equals the label (classification tasks), eval mode.
   double accuracy(const Dataset& d, int64_t batch);
-  // Loss (before the update) and gradients of every parameter on a batch, in train mode; updates
-  // BatchNorm running statistics. The gradients are returned, never stored on the parameters.
+  // Loss (before the update) and gradients of every parameter on a batch; switches the runner to
+  // train mode (and leaves it there, as training loops expect) and updates BatchNorm running
+  // statistics. The gradients are returned, never stored on the parameters.
   std::pair<double, std::map<std::string, HostTensor>> backward(const Batch& b);
   // backward, then one optimizer update at learning rate lr; returns the pre-update loss.
   double train_step(const Batch& b, Optimizer& opt, double lr);

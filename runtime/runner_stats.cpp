@@ -42,6 +42,7 @@ void RunnerCore::update_running_stats(const Graphs& g, const Execution& e) {
 }
 
 double RunnerCore::mean_loss(const Dataset& d, int64_t batch) {
+  TL_CHECK_USER(batch > 0, task_.name + ": batch size must be positive");
   Mode saved = mode_;
   eval_mode();
   double total = 0;
@@ -58,6 +59,7 @@ double RunnerCore::mean_loss(const Dataset& d, int64_t batch) {
 
 double RunnerCore::accuracy(const Dataset& d, int64_t batch) {
   TL_CHECK_USER(task_.classes > 0, task_.name + ": accuracy needs a classification task");
+  TL_CHECK_USER(batch > 0, task_.name + ": batch size must be positive");
   Mode saved = mode_;
   eval_mode();
   int64_t right = 0;

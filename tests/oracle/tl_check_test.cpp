@@ -64,7 +64,9 @@ TEST(TlCheck, ShardsMergeIntoTheSameRowsAsOneRun) {
   json w = read_json(whole + "/report.json"), g = read_json(merged + "/report.json");
   ASSERT_EQ(w["rows"].size(), g["rows"].size());
   for (std::size_t i = 0; i < w["rows"].size(); ++i) {
-    for (const char* key : {"op", "direction", "cases", "max_ulp", "verdict", "histogram", "elements", "strict_bits"}) {
+    for (const char* key : {"op", "direction", "cases", "max_ulp", "verdict", "histogram", "elements", "strict_bits",
+                            "correctly_rounded", "cases_failed", "cases_undecided", "cases_outside_precondition",
+                            "max_utilisation"}) {
       EXPECT_EQ(w["rows"][i][key], g["rows"][i][key]) << w["rows"][i]["op"] << " " << key;
     }
   }
@@ -119,7 +121,11 @@ TEST(TlCheck, RandomGraphsAreCheckedNodeByNode) {
   EXPECT_EQ(r.status, 0) << r.output;
   json j = read_json(out + "/report.json");
   ASSERT_EQ(j["graphs"].size(), 24u);  // 6 graphs x 2 dtypes x 2 backends
-  for (const json& g : j["graphs"]) EXPECT_GT(g["nodes_checked"].get<int>(), 0);
+  for (const json& g : j["graphs"]) {
+    EXPECT_GT(g["nodes_checked"].get<int>(), 0);
+    EXPECT_EQ(g["verdict"], "pass") << g;
+    EXPECT_TRUE(g["loss_ulp"].is_number()) << "end-to-end loss error must be finite: " << g;
+  }
 }
 
 }  // namespace

@@ -31,7 +31,13 @@ Contract kind(ContractKind k, double ulps = 0) {
 Verdict verdict(const Contract& c, DType d, double v, const ElementTruth& t) { return check_element(c, d, v, t).verdict; }
 
 TEST(ContractCheck, CorrectlyRoundedPassesOnlyTheNearestFloat) {
-  Enclosure third(1.0 / 3.0 - 1e-30, 1.0 / 3.0 + 1e-30);  // rounds to float(1/3) either way
+  Enclosure third(0.0);  // [1/3 - 2^-100, 1/3 + 2^-100] at 200 bits: rounds to float(1/3) either way
+  mpfr_set_ui(third.lo, 1, MPFR_RNDN);
+  mpfr_div_ui(third.lo, third.lo, 3, MPFR_RNDD);
+  mpfr_set(third.hi, third.lo, MPFR_RNDN);
+  mpfr_sub_d(third.lo, third.lo, 0x1p-100, MPFR_RNDD);
+  mpfr_add_d(third.hi, third.hi, 0x1p-100, MPFR_RNDU);
+  ASSERT_LT(mpfr_cmp(third.lo, third.hi), 0);
   float nearest = 1.0f / 3.0f;
   EXPECT_EQ(verdict(kind(ContractKind::correctly_rounded), DType::f32, nearest, third.truth()), Verdict::pass);
   EXPECT_EQ(verdict(kind(ContractKind::correctly_rounded), DType::f32, std::nextafter(nearest, 1.0f), third.truth()),

@@ -46,9 +46,11 @@ TEST(Checkpoint, RoundTripsExactBitsAndRejectsMismatches) {
   for (const auto& [name, t] : a.state().params) EXPECT_TRUE(t.bit_equal(b.state().params.at(name))) << name;
   Runner<double> wrong_dtype(small_task(), {DType::f64, BackendKind::compiled, 1, false});
   expect_user_error([&] { load_checkpoint(path, wrong_dtype.state()); }, "dtype");
-  Task other{"o", nn::Sequential({nn::Linear(2, 4), nn::BatchNorm1d(4), nn::Linear(4, 1)}), {2}, LossKind::mse, Reduction::mean, 0, {1}};
-  Runner<float> wrong_shape(other, {DType::f32, BackendKind::compiled, 1, false});
+  // Same first layers, a different last one: the mismatch is found after earlier tensors were read.
+  Task other{"o", nn::Sequential({nn::Linear(2, 3), nn::BatchNorm1d(3), nn::Linear(3, 2)}), {2}, LossKind::mse, Reduction::mean, 0, {2}};
+  Runner<float> wrong_shape(other, {DType::f32, BackendKind::compiled, 7, false});
   HostTensor before = wrong_shape.state().params.at("0.weight");
+  ASSERT_FALSE(before.bit_equal(a.state().params.at("0.weight")));
   expect_user_error([&] { load_checkpoint(path, wrong_shape.state()); }, "shape");
   EXPECT_TRUE(before.bit_equal(wrong_shape.state().params.at("0.weight"))) << "a refused load changes nothing";
   expect_user_error([&] { load_checkpoint(scratch("junk.tlckpt", "not a checkpoint"), a.state()); }, "bad magic");

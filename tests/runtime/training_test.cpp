@@ -106,8 +106,8 @@ TEST(SameModel, ReferenceAndCompiledTrainIdenticallyWhereEveryContractIsStrictFl
 }
 
 // With tanh (ulp(1) in the fast backends, correctly rounded in the reference) the runs may differ in
-// the last bits: the deviation is measured and printed, and must stay a few ulps of float32 after
-// four steps.
+// the last bits. No end-to-end bound is derived, so the deviation is measured and printed (this
+// test fails only if a run breaks down to NaN or infinity).
 TEST(SameModel, ReferenceAndCompiledAgreeClosely_DeviationReported) {
   Task t{"tanh", nn::Sequential({nn::Linear(2, 4), nn::Tanh(), nn::Linear(4, 1)}), {2}, LossKind::mse, Reduction::mean, 0, {1}};
   Dataset d = random_data<float>(8, 2, 1, 3);
