@@ -80,9 +80,29 @@ double norm_forward_scale(const Node& n, const std::vector<const HostTensor*>& i
   return max_abs(*in[1]) * (cnt * s.kappa * (1 + root) + root * (cnt / 2 + 6));
 }
 
+// Eval-mode batch_norm VJPs normalise with the running statistics: x_hat = (x - mu) r, r = 1/sqrt(var
+// + eps), which can be far larger than sqrt(n). dx = g gamma r: S = 4 max|gamma| max r sum|g|;
+// dgamma = sum g x_hat: S = 2 sum|g| max|x_hat|; dbeta: sum|g|.
+double eval_batch_norm_vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor& g, int input) {
+  fast::NormLayout l = fast::norm_layout(n, in[0]->shape());
+  double eps = fast::norm_eps(n), r_max = 0, xhat_max = 0;
+  for (int64_t c = 0; c < l.groups; ++c) {
+    double r = 1 / std::sqrt(in[4]->value_as_double(c) + eps);
+    r_max = std::max(r_max, r);
+    for (int64_t j = 0; j < l.count; ++j) {
+      double v = std::fabs(in[0]->value_as_double(l.element(c, j)) - in[3]->value_as_double(c)) * r;
+      if (std::isfinite(v)) xhat_max = std::max(xhat_max, v);
+    }
+  }
+  if (input == 0) return 4 * max_abs(*in[1]) * r_max * sum_abs(g);
+  if (input == 1) return 2 * sum_abs(g) * xhat_max;
+  return sum_abs(g);
+}
+
 // layer_norm / batch_norm VJPs (empirical; docs/contracts.md): dx: |gamma| r sum|g| (n + 4)(1 + kappa);
 // dgamma: sum|g| sqrt(n) (1 + n kappa); dbeta: sum|g|.
 double norm_vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor& g, int input) {
+  if (n.op == OpId::batch_norm && !std::get<BatchNormAttrs>(n.attrs).training) return eval_batch_norm_vjp_scale(n, in, g, input);
   NormStats s = norm_stats(n, *in[0]);
   double cnt = static_cast<double>(s.count), gsum = sum_abs(g);
   if (input == 0) return max_abs(*in[1]) * s.r_max * gsum * (cnt + 4) * (1 + s.kappa);
