@@ -55,21 +55,62 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
     }
 }
 
-// Rows of C against packed panels of 2*L columns (two vectors of L lanes). Blocking: k in blocks of
+// Rows of C against packed panels of NV*L columns (NV vectors of L lanes). Blocking: k in blocks of
 // KC (outermost, so one k block of B, KC x N, stays in L2 for every row group), rows in groups of
-// MB; each (k block, group) of A is packed once into 6-row micro-panels
-// (the six values a 6x2 block needs at step k lie next to each other), then every panel of B is run
-// against it: one block of the panel (KC x 2L) stays in L1 while the group's 6-row blocks use it.
-// Within a k block, 6 rows x 2 vectors = 12 independent chains; between k blocks each chain is parked
-// in C itself at full precision and resumed, so each lane is exactly one output's FMA chain over
-// k = 0, 1, ..., K-1 from +0. A last, narrower panel parks its chains in an edge buffer instead.
-#define TL_PANEL_KERNEL(NAME, TARGET, T, VEC, SET1, LOAD, FMA, STORE, ZERO, L)                        \
-  __attribute__((target(TARGET))) void NAME(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, \
-                                            int64_t a_row, int64_t a_k, const T* packed, T* C,        \
-                                            int64_t c_row) {                                            \
-    constexpr int64_t W = 2 * L, MB = 96, KC = 256;                                                     \
-    /* Per-thread scratch, grown once and reused: no allocation or zeroing per call. */                \
-    static thread_local std::vector<T> apack, edge_rows;                                                \
+// MB; each (k block, group) of A is packed once into MR-row micro-panels (the MR values a tile needs
+// at step k lie next to each other), then every panel of B is run against it: one block of the panel
+// (KC x NV*L) stays in L1 while the group's tiles use it. An R x NV tile of vectors holds R*NV
+// independent chains; between k blocks each chain is parked in C itself at full precision and
+// resumed, so each lane is exactly one output's FMA chain over k = 0, 1, ..., K-1 from +0. Leftover
+// rows use tiles of 4 rows and then single rows (A read in place); a last, narrower panel parks its
+// chains in an edge buffer instead of C.
+#define TL_ISA(NAME, TARGET, TYPE, VEC, SET1, LOAD, FMA, STORE, ZERO, LANES)                            \
+  struct NAME {                                                                                         \
+    using T = TYPE;                                                                                     \
+    using V = VEC;                                                                                      \
+    static constexpr int64_t L = LANES;                                                                 \
+    __attribute__((target(TARGET), always_inline)) static V set1(T x) { return SET1(x); }               \
+    __attribute__((target(TARGET), always_inline)) static V load(const T* p) { return LOAD(p); }        \
+    __attribute__((target(TARGET), always_inline)) static void store(T* p, V v) { STORE(p, v); }       \
+    __attribute__((target(TARGET), always_inline)) static V fma(V a, V b, V c) { return FMA(a, b, c); } \
+    __attribute__((target(TARGET), always_inline)) static V zero() { return ZERO(); }                  \
+  };
+TL_ISA(Avx512F32, "avx512f", float, __m512, _mm512_set1_ps, _mm512_loadu_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_setzero_ps, 16)
+TL_ISA(Avx512F64, "avx512f", double, __m512d, _mm512_set1_pd, _mm512_loadu_pd, _mm512_fmadd_pd, _mm512_storeu_pd, _mm512_setzero_pd, 8)
+TL_ISA(Avx2F32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_setzero_ps, 8)
+TL_ISA(Avx2F64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_storeu_pd, _mm256_setzero_pd, 4)
+#undef TL_ISA
+
+// TILE: one R x NV tile over a k block; A value of tile row i at step k is a[k * ak + i * ar].
+// PANELS: every panel and row group of C rows [i0, i1), with MR-row packed tiles.
+#define TL_KERNELS(TILE, PANELS, TARGET)                                                                \
+  template <class I, int R, int NV>                                                                     \
+  __attribute__((target(TARGET), always_inline)) inline void TILE(                                      \
+      const typename I::T* a, int64_t ak, int64_t ar, const typename I::T* bk, typename I::T* t,        \
+      int64_t ldc, int64_t kb, bool resume) {                                                           \
+    constexpr int64_t W = NV * I::L;                                                                    \
+    typename I::V acc[R][NV];                                                                           \
+    _Pragma("GCC unroll 8") for (int i = 0; i < R; ++i)                                                 \
+      _Pragma("GCC unroll 4") for (int v = 0; v < NV; ++v)                                              \
+        acc[i][v] = resume ? I::load(t + i * ldc + v * I::L) : I::zero();                               \
+    for (int64_t k = 0; k < kb; ++k, a += ak, bk += W) {                                                \
+      typename I::V b[NV];                                                                              \
+      _Pragma("GCC unroll 4") for (int v = 0; v < NV; ++v) b[v] = I::load(bk + v * I::L);              \
+      _Pragma("GCC unroll 8") for (int i = 0; i < R; ++i) {                                             \
+        typename I::V x = I::set1(a[i * ar]);                                                           \
+        _Pragma("GCC unroll 4") for (int v = 0; v < NV; ++v) acc[i][v] = I::fma(x, b[v], acc[i][v]);   \
+      }                                                                                                 \
+    }                                                                                                   \
+    _Pragma("GCC unroll 8") for (int i = 0; i < R; ++i)                                                 \
+      _Pragma("GCC unroll 4") for (int v = 0; v < NV; ++v) I::store(t + i * ldc + v * I::L, acc[i][v]); \
+  }                                                                                                     \
+  template <class I, int MR, int NV>                                                                    \
+  __attribute__((target(TARGET))) void PANELS(int64_t i0, int64_t i1, int64_t N, int64_t K,             \
+                                              const typename I::T* A, int64_t a_row, int64_t a_k,       \
+                                              const typename I::T* packed, typename I::T* C, int64_t c_row) { \
+    using T = typename I::T;                                                                            \
+    constexpr int64_t W = NV * I::L, MB = 16 * MR, KC = 256;                                            \
+    static thread_local std::vector<T> apack, edge_rows; /* per-thread scratch, reused */               \
     std::size_t need_a = static_cast<std::size_t>(std::min<int64_t>(MB, i1 - i0) * std::min<int64_t>(KC, K)); \
     if (apack.size() < need_a) apack.resize(need_a);                                                    \
     if (N % W && edge_rows.size() < static_cast<std::size_t>((i1 - i0) * W))                            \
@@ -78,89 +119,28 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
     for (int64_t k0 = 0; k0 < K; k0 += KC) {                                                            \
       int64_t k1 = std::min(K, k0 + KC), kb = k1 - k0;                                                  \
       for (int64_t g0 = i0; g0 < i1; g0 += MB) {                                                        \
-        int64_t rows = std::min(i1 - g0, MB), blocks = rows / 6;                                        \
+        int64_t rows = std::min(i1 - g0, MB), blocks = rows / MR;                                       \
         for (int64_t b = 0; b < blocks; ++b)                                                            \
           for (int64_t k = 0; k < kb; ++k)                                                              \
-            for (int64_t r = 0; r < 6; ++r)                                                             \
-              apack[static_cast<std::size_t>((b * kb + k) * 6 + r)] = A[(g0 + b * 6 + r) * a_row + (k0 + k) * a_k]; \
+            for (int64_t r = 0; r < MR; ++r)                                                            \
+              apack[static_cast<std::size_t>((b * kb + k) * MR + r)] = A[(g0 + b * MR + r) * a_row + (k0 + k) * a_k]; \
         for (int64_t p = 0; p < panels; ++p) {                                                          \
-          const T* bp = packed + p * K * W;                                                             \
+          const T* bk = packed + p * K * W + k0 * W;                                                    \
           int64_t width = std::min<int64_t>(W, N - p * W);                                              \
           bool full = width == W;                                                                       \
           T* edge = full ? nullptr : edge_rows.data() + (g0 - i0) * W;                                  \
           T* c = full ? C + g0 * c_row + p * W : edge;                                                  \
           int64_t ldc = full ? c_row : W;                                                               \
           if (!full && k0 == 0) std::fill(edge, edge + rows * W, T(0));                                 \
+          bool resume = k0 > 0 || !full;                                                                \
           int64_t r = 0;                                                                                \
-          for (; r + 6 <= rows; r += 6) {                                                               \
-            T* t = c + r * ldc;                                                                         \
-            VEC c00 = ZERO(), c01 = ZERO(), c10 = ZERO(), c11 = ZERO(), c20 = ZERO(), c21 = ZERO();     \
-            VEC c30 = ZERO(), c31 = ZERO(), c40 = ZERO(), c41 = ZERO(), c50 = ZERO(), c51 = ZERO();     \
-            if (k0 > 0 || !full) {                                                                      \
-              c00 = LOAD(t); c01 = LOAD(t + L); c10 = LOAD(t + ldc); c11 = LOAD(t + ldc + L);           \
-              c20 = LOAD(t + 2 * ldc); c21 = LOAD(t + 2 * ldc + L); c30 = LOAD(t + 3 * ldc);            \
-              c31 = LOAD(t + 3 * ldc + L); c40 = LOAD(t + 4 * ldc); c41 = LOAD(t + 4 * ldc + L);        \
-              c50 = LOAD(t + 5 * ldc); c51 = LOAD(t + 5 * ldc + L);                                     \
-            }                                                                                           \
-            const T* ap = apack.data() + (r / 6) * kb * 6;                                              \
-            const T* bk = bp + k0 * W;                                                                  \
-            for (int64_t k = 0; k < kb; ++k, ap += 6, bk += W) {                                        \
-              VEC b0 = LOAD(bk), b1 = LOAD(bk + L);                                                     \
-              VEC x = SET1(ap[0]);                                                                      \
-              c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                             \
-              x = SET1(ap[1]);                                                                          \
-              c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                             \
-              x = SET1(ap[2]);                                                                          \
-              c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                             \
-              x = SET1(ap[3]);                                                                          \
-              c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                             \
-              x = SET1(ap[4]);                                                                          \
-              c40 = FMA(x, b0, c40); c41 = FMA(x, b1, c41);                                             \
-              x = SET1(ap[5]);                                                                          \
-              c50 = FMA(x, b0, c50); c51 = FMA(x, b1, c51);                                             \
-            }                                                                                           \
-            STORE(t, c00); STORE(t + L, c01); STORE(t + ldc, c10); STORE(t + ldc + L, c11);             \
-            STORE(t + 2 * ldc, c20); STORE(t + 2 * ldc + L, c21); STORE(t + 3 * ldc, c30);              \
-            STORE(t + 3 * ldc + L, c31); STORE(t + 4 * ldc, c40); STORE(t + 4 * ldc + L, c41);          \
-            STORE(t + 5 * ldc, c50); STORE(t + 5 * ldc + L, c51);                                       \
-          }                                                                                             \
-          for (; r + 4 <= rows; r += 4) { /* a 4-row block (e.g. 64 = 10 x 6 + 4), A read in place */ \
-            T* t = c + r * ldc;                                                                         \
-            VEC c00 = ZERO(), c01 = ZERO(), c10 = ZERO(), c11 = ZERO();                                 \
-            VEC c20 = ZERO(), c21 = ZERO(), c30 = ZERO(), c31 = ZERO();                                 \
-            if (k0 > 0 || !full) {                                                                      \
-              c00 = LOAD(t); c01 = LOAD(t + L); c10 = LOAD(t + ldc); c11 = LOAD(t + ldc + L);           \
-              c20 = LOAD(t + 2 * ldc); c21 = LOAD(t + 2 * ldc + L); c30 = LOAD(t + 3 * ldc);            \
-              c31 = LOAD(t + 3 * ldc + L);                                                              \
-            }                                                                                           \
-            const T* a0 = A + (g0 + r) * a_row;                                                         \
-            for (int64_t k = k0; k < k1; ++k) {                                                         \
-              VEC b0 = LOAD(bp + k * W), b1 = LOAD(bp + k * W + L);                                     \
-              const T* ak = a0 + k * a_k;                                                               \
-              VEC x = SET1(ak[0]);                                                                      \
-              c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);                                             \
-              x = SET1(ak[a_row]);                                                                      \
-              c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);                                             \
-              x = SET1(ak[2 * a_row]);                                                                  \
-              c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);                                             \
-              x = SET1(ak[3 * a_row]);                                                                  \
-              c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);                                             \
-            }                                                                                           \
-            STORE(t, c00); STORE(t + L, c01); STORE(t + ldc, c10); STORE(t + ldc + L, c11);             \
-            STORE(t + 2 * ldc, c20); STORE(t + 2 * ldc + L, c21); STORE(t + 3 * ldc, c30);              \
-            STORE(t + 3 * ldc + L, c31);                                                                \
-          }                                                                                             \
-          for (; r < rows; ++r) {                                                                       \
-            T* t = c + r * ldc;                                                                         \
-            VEC c0 = k0 > 0 || !full ? LOAD(t) : ZERO(), c1 = k0 > 0 || !full ? LOAD(t + L) : ZERO();  \
-            for (int64_t k = k0; k < k1; ++k) {                                                         \
-              VEC x = SET1(A[(g0 + r) * a_row + k * a_k]);                                              \
-              c0 = FMA(x, LOAD(bp + k * W), c0);                                                        \
-              c1 = FMA(x, LOAD(bp + k * W + L), c1);                                                    \
-            }                                                                                           \
-            STORE(t, c0);                                                                               \
-            STORE(t + L, c1);                                                                           \
-          }                                                                                             \
+          for (; r + MR <= rows; r += MR)                                                               \
+            TILE<I, MR, NV>(apack.data() + (r / MR) * kb * MR, MR, 1, bk, c + r * ldc, ldc, kb, resume); \
+          const T* arow = A + k0 * a_k;                                                                 \
+          for (; r + 4 <= rows; r += 4)                                                                 \
+            TILE<I, 4, NV>(arow + (g0 + r) * a_row, a_k, a_row, bk, c + r * ldc, ldc, kb, resume);       \
+          for (; r < rows; ++r)                                                                         \
+            TILE<I, 1, NV>(arow + (g0 + r) * a_row, a_k, a_row, bk, c + r * ldc, ldc, kb, resume);       \
           if (!full && k1 == K)                                                                         \
             for (int64_t rr = 0; rr < rows; ++rr)                                                       \
               std::memcpy(C + (g0 + rr) * c_row + p * W, edge + rr * W, sizeof(T) * static_cast<std::size_t>(width)); \
@@ -168,19 +148,37 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
       }                                                                                                 \
     }                                                                                                   \
   }
+TL_KERNELS(tile_avx512, panels_avx512, "avx512f")
+TL_KERNELS(tile_avx2, panels_avx2, "avx2,fma")
+#undef TL_KERNELS
 
-TL_PANEL_KERNEL(panel_avx512_f32, "avx512f", float, __m512, _mm512_set1_ps, _mm512_loadu_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_setzero_ps, 16)
-TL_PANEL_KERNEL(panel_avx512_f64, "avx512f", double, __m512d, _mm512_set1_pd, _mm512_loadu_pd, _mm512_fmadd_pd, _mm512_storeu_pd, _mm512_setzero_pd, 8)
-TL_PANEL_KERNEL(panel_avx2_f32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_setzero_ps, 8)
-TL_PANEL_KERNEL(panel_avx2_f64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_storeu_pd, _mm256_setzero_pd, 4)
-#undef TL_PANEL_KERNEL
+// Register tiles per path, MR x NV: 6 x 2 (12 chains) on both. An 8 x 3 AVX-512 tile (24 chains, 32
+// registers) was measured slower here (SGEMM 1024^3 about 123 against 126 GFLOP/s, KC 128 or 256).
+constexpr int kMr512 = 6, kNv512 = 2, kMr256 = 6, kNv256 = 2;
 
-// Columns per packed panel: two vectors.
+void panel_avx512_f32(int64_t i0, int64_t i1, int64_t N, int64_t K, const float* A, int64_t a_row, int64_t a_k,
+                      const float* packed, float* C, int64_t c_row) {
+  panels_avx512<Avx512F32, kMr512, kNv512>(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+}
+void panel_avx512_f64(int64_t i0, int64_t i1, int64_t N, int64_t K, const double* A, int64_t a_row, int64_t a_k,
+                      const double* packed, double* C, int64_t c_row) {
+  panels_avx512<Avx512F64, kMr512, kNv512>(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+}
+void panel_avx2_f32(int64_t i0, int64_t i1, int64_t N, int64_t K, const float* A, int64_t a_row, int64_t a_k,
+                    const float* packed, float* C, int64_t c_row) {
+  panels_avx2<Avx2F32, kMr256, kNv256>(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+}
+void panel_avx2_f64(int64_t i0, int64_t i1, int64_t N, int64_t K, const double* A, int64_t a_row, int64_t a_k,
+                    const double* packed, double* C, int64_t c_row) {
+  panels_avx2<Avx2F64, kMr256, kNv256>(i0, i1, N, K, A, a_row, a_k, packed, C, c_row);
+}
+
+// Columns per packed panel: NV vectors.
 template <class T> int64_t panel_width(Path p) {
   bool single = sizeof(T) == 4;
   switch (p) {
-    case Path::avx512: return single ? 32 : 16;
-    case Path::avx2: return single ? 16 : 8;
+    case Path::avx512: return (single ? 16 : 8) * kNv512;
+    case Path::avx2: return (single ? 8 : 4) * kNv256;
     case Path::portable: return 1;
   }
   return 1;
