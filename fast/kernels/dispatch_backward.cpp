@@ -21,7 +21,8 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
   if constexpr (std::is_same_v<T, float>) {
     // Vectorised; the same bits as the scalar path.
     void (*array)(const float*, const float*, float*, int64_t) =
-        op == Unary::tanh ? tanh_grad_f32_array : op == Unary::sigmoid ? sigmoid_grad_f32_array : nullptr;
+        op == Unary::tanh ? tanh_grad_f32_array : op == Unary::sigmoid ? sigmoid_grad_f32_array
+                          : op == Unary::gelu ? gelu_grad_f32_array : nullptr;
     if (TL_PLANTED("tanh_grad_sign") && op == Unary::tanh) array = nullptr;
     if (array) {
       parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, gv + b, out + b, e - b); });

@@ -111,7 +111,9 @@ template <class T>
       if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);
       else return static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? x : (x == x ? T(0) : x);
-    case Unary::gelu: return static_cast<T>(gelu(static_cast<Wide<T>>(x)));
+    case Unary::gelu:
+      if constexpr (std::is_same_v<T, float>) return gelu_f32(x);  // vectorisable (vmath.h)
+      else return static_cast<T>(gelu(static_cast<Wide<T>>(x)));
     case Unary::softplus: return static_cast<T>(softplus(static_cast<Wide<T>>(x)));
     case Unary::scale: return p.c * x;
     case Unary::clamp: {
@@ -161,7 +163,9 @@ template <class T>
       if constexpr (std::is_same_v<T, float>) return g * sigmoid_grad_f32(x);
       else return g * static_cast<T>(sigmoid_grad(static_cast<Wide<T>>(x)));
     case Unary::relu: return x > 0 ? g : (x == x ? T(0) : x);
-    case Unary::gelu: return g * static_cast<T>(gelu_grad(static_cast<Wide<T>>(x)));
+    case Unary::gelu:
+      if constexpr (std::is_same_v<T, float>) return g * gelu_grad_f32(x);
+      else return g * static_cast<T>(gelu_grad(static_cast<Wide<T>>(x)));
     case Unary::softplus: return g * static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::scale: return g * p.c;
     case Unary::clamp: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));

@@ -1,7 +1,6 @@
 // exp_poly and the float tanh built on it, scalar and AVX-512 (identical operations).
 #include "fast/kernels/vmath.h"
-
-#include <immintrin.h>
+#include "fast/kernels/vmath_internal.h"
 
 #include <cmath>
 #include <cstring>
@@ -18,6 +17,11 @@ constexpr double kInvFact[12] = {2.505210838544172e-08, 2.755731922398589e-07, 2
                                  0.008333333333333333, 0.041666666666666664, 0.16666666666666666,
                                  0.5, 1.0, 1.0};
 
+// tanh(x) = s * (1 - u) / (1 + u) with u = e^{-2|x|}, s = sign(x); tiny |x| use x directly.
+double tanh_from_u(double ax, double u) { return ax < 0x1p-13 ? ax : (1.0 - u) / (1.0 + u); }
+
+}  // namespace
+
 bool has_avx512() {
   static const bool yes = [] {
     __builtin_cpu_init();
@@ -25,11 +29,6 @@ bool has_avx512() {
   }();
   return yes;
 }
-
-// tanh(x) = s * (1 - u) / (1 + u) with u = e^{-2|x|}, s = sign(x); tiny |x| use x directly.
-double tanh_from_u(double ax, double u) { return ax < 0x1p-13 ? ax : (1.0 - u) / (1.0 + u); }
-
-}  // namespace
 
 double exp_poly(double x) {
   double n = std::nearbyint(x * kLog2e);
@@ -87,8 +86,6 @@ float sigmoid_grad_f32(float x) {
   return static_cast<float>(e / ((1.0 + e) * (1.0 + e)));
 }
 
-namespace {
-
 __attribute__((target("avx512f,avx512dq"))) __m512d exp_poly_v(__m512d x) {
   __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m512d r = _mm512_fmadd_pd(_mm512_sub_pd(_mm512_setzero_pd(), n), _mm512_set1_pd(kLn2Hi), x);
@@ -98,6 +95,8 @@ __attribute__((target("avx512f,avx512dq"))) __m512d exp_poly_v(__m512d x) {
   __m512i e = _mm512_slli_epi64(_mm512_add_epi64(_mm512_cvtpd_epi64(n), _mm512_set1_epi64(1023)), 52);
   return _mm512_mul_pd(p, _mm512_castsi512_pd(e));
 }
+
+namespace {
 
 // Eight floats at a time, in double; `grad` selects sech^2 (times g) instead of tanh.
 __attribute__((target("avx512f,avx512dq"))) void tanh_block(const float* x, const float* g, float* out, bool grad) {

@@ -1,7 +1,8 @@
 // Vectorised math for the fast kernels: exp in double by Cody–Waite reduction and a degree-11
 // Taylor polynomial (relative error below 1e-14 on the range used), written once as a scalar
 // function and once as an AVX-512 loop that performs the same operations in the same order, so both
-// give the same bits. float tanh and its derivative are built on it and rounded once to float.
+// give the same bits. float exp, sigmoid, tanh and gelu and their derivatives are built on it and
+// rounded once to float.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,12 @@ float sigmoid_grad_f32(float x);
 void exp_f32_array(const float* x, float* y, int64_t n);
 void sigmoid_f32_array(const float* x, float* y, int64_t n);
 void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n);
+
+// float gelu (tanh form) and gelu', in double on exp_poly and rounded once (vmath_gelu.cpp).
+float gelu_f32(float x);
+float gelu_grad_f32(float x);
+void gelu_f32_array(const float* x, float* y, int64_t n);
+void gelu_grad_f32_array(const float* x, const float* g, float* dx, int64_t n);
 
 // y[i] = tanh_f32(x[i]); dx[i] = g[i] * tanh_grad_f32(x[i]) — AVX-512 when available.
 void tanh_f32_array(const float* x, float* y, int64_t n);

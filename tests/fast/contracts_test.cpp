@@ -113,7 +113,7 @@ TEST(FastVectorMath, Float32ArrayAndScalarPathsGiveTheSameBits) {
     float (*scalar)(float);
   };
   for (Pair f : {Pair{"tanh", fast::tanh_f32_array, fast::tanh_f32}, Pair{"exp", fast::exp_f32_array, fast::exp_f32},
-                 Pair{"sigmoid", fast::sigmoid_f32_array, fast::sigmoid_f32}}) {
+                 Pair{"sigmoid", fast::sigmoid_f32_array, fast::sigmoid_f32}, Pair{"gelu", fast::gelu_f32_array, fast::gelu_f32}}) {
     f.array(x.data(), y.data(), n);
     for (std::size_t i = 0; i < x.size(); ++i) {
       float ys = f.scalar(x[i]);
@@ -126,7 +126,8 @@ TEST(FastVectorMath, Float32ArrayAndScalarPathsGiveTheSameBits) {
     float (*scalar)(float);
   };
   for (GradPair f : {GradPair{"tanh'", fast::tanh_grad_f32_array, fast::tanh_grad_f32},
-                     GradPair{"sigmoid'", fast::sigmoid_grad_f32_array, fast::sigmoid_grad_f32}}) {
+                     GradPair{"sigmoid'", fast::sigmoid_grad_f32_array, fast::sigmoid_grad_f32},
+                     GradPair{"gelu'", fast::gelu_grad_f32_array, fast::gelu_grad_f32}}) {
     f.array(x.data(), g.data(), dx.data(), n);
     for (std::size_t i = 0; i < x.size(); ++i) {
       float ds = g[i] * f.scalar(x[i]);
