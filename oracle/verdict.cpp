@@ -104,7 +104,11 @@ double gamma_n(int64_t n, DType d) {
 }
 
 ElementOutcome check_element(const Contract& c, DType d, double v, const ElementTruth& t) {
-  if (c.kind == ContractKind::unsupported) return {Verdict::unsupported, 0, 0, false, false, ""};
+  if (c.kind == ContractKind::unsupported) {
+    ElementOutcome none;
+    none.verdict = Verdict::unsupported;
+    return none;
+  }
   // The real meaning says nothing useful where the strict meaning is NaN (NaN inputs, 0 * inf, ...):
   // there, as where the real value is undefined or infinite, the strict special value judges.
   if (enclosure_is_special(t) || (t.strict && std::isnan(*t.strict))) return check_special(c, v, t);

@@ -13,14 +13,19 @@ void HostTensor::AlignedFree::operator()(std::byte* p) const {
   ::operator delete[](p, std::align_val_t(64));
 }
 
-HostTensor::HostTensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
+HostTensor::HostTensor(DType dtype, Shape shape, Uninitialized) : dtype_(dtype), shape_(std::move(shape)) {
   // Always allocate at least one cache line so bytes() is never null.
   std::size_t n = std::max<std::size_t>(nbytes(), 64);
   storage_.reset(static_cast<std::byte*>(::operator new[](n, std::align_val_t(64))));
-  std::memset(storage_.get(), 0, n);
 }
 
-HostTensor::HostTensor(const HostTensor& other) : HostTensor(other.dtype_, other.shape_) {
+HostTensor::HostTensor(DType dtype, Shape shape) : HostTensor(dtype, std::move(shape), Uninitialized{}) {
+  std::memset(storage_.get(), 0, std::max<std::size_t>(nbytes(), 64));
+}
+
+HostTensor HostTensor::uninitialized(DType dtype, Shape shape) { return HostTensor(dtype, std::move(shape), Uninitialized{}); }
+
+HostTensor::HostTensor(const HostTensor& other) : HostTensor(other.dtype_, other.shape_, Uninitialized{}) {
   if (nbytes()) std::memcpy(storage_.get(), other.storage_.get(), nbytes());
 }
 

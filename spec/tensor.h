@@ -22,6 +22,9 @@ class HostTensor {
   HostTensor() : HostTensor(DType::f32, Shape{}) {}
   // Zero-filled tensor of the given dtype and shape.
   HostTensor(DType dtype, Shape shape);
+  // Storage left unset, for kernels that write every element before anything reads one (a GEMM's
+  // output); saves zeroing large gradients every step.
+  static HostTensor uninitialized(DType dtype, Shape shape);
   template <class T>
   static HostTensor from_values(Shape shape, const std::vector<T>& values);
 
@@ -54,6 +57,8 @@ class HostTensor {
   bool bit_equal(const HostTensor& other) const;
 
  private:
+  struct Uninitialized {};
+  HostTensor(DType dtype, Shape shape, Uninitialized);
   struct AlignedFree {
     void operator()(std::byte* p) const;
   };

@@ -31,17 +31,30 @@ Path path() {
   return p;
 }
 
+// Per-thread scratch for one GEMM call (packed panels, the transposed result): grown when needed,
+// never shrunk or cleared, so a training step allocates and zeroes nothing here.
+template <class T> std::vector<T>& scratch(int which) {
+  static thread_local std::vector<T> buffers[2];
+  return buffers[which];
+}
+
 // Packs B into panels of W columns: panel p holds, for each k, columns [p*W, p*W + W) contiguously
 // (zero-padded past N; padded lanes are computed and discarded, never stored).
 template <class T>
-std::vector<T> pack_b(int64_t N, int64_t K, const T* B, int64_t b_col, int64_t b_k, int64_t W) {
+const T* pack_b(int64_t N, int64_t K, const T* B, int64_t b_col, int64_t b_k, int64_t W) {
   int64_t panels = (N + W - 1) / W;
-  std::vector<T> packed(static_cast<std::size_t>(panels * K * W), T(0));
-  for (int64_t p = 0; p < panels; ++p)
-    for (int64_t k = 0; k < K; ++k)
-      for (int64_t l = 0; l < W && p * W + l < N; ++l)
-        packed[static_cast<std::size_t>((p * K + k) * W + l)] = B[(p * W + l) * b_col + k * b_k];
-  return packed;
+  std::vector<T>& packed = scratch<T>(0);
+  if (packed.size() < static_cast<std::size_t>(panels * K * W)) packed.resize(static_cast<std::size_t>(panels * K * W));
+  T* out = packed.data();
+  for (int64_t p = 0; p < panels; ++p) {
+    int64_t width = std::min(W, N - p * W);
+    T* panel = out + p * K * W;
+    for (int64_t k = 0; k < K; ++k)  // writes stay contiguous; the W source rows stay in L1
+      for (int64_t l = 0; l < width; ++l) panel[k * W + l] = B[(p * W + l) * b_col + k * b_k];
+    for (int64_t k = 0; width < W && k < K; ++k)
+      for (int64_t l = width; l < W; ++l) panel[k * W + l] = T(0);
+  }
+  return out;
 }
 
 template <class T>
@@ -213,10 +226,11 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
   // Packing gathers B; when A is much smaller, compute C^T = B^T A^T instead (packing A) and
   // transpose the result. Each element is still the same chain: fma(b, a, acc) = fma(a, b, acc).
   if (M * K + M * N < N * K) {
-    std::vector<T> packed = pack_b(M, K, A, a_row, a_k, panel_width<T>(p));
-    std::vector<T> ct(static_cast<std::size_t>(N * M));
+    const T* packed = pack_b(M, K, A, a_row, a_k, panel_width<T>(p));
+    std::vector<T>& ct = scratch<T>(1);
+    if (ct.size() < static_cast<std::size_t>(N * M)) ct.resize(static_cast<std::size_t>(N * M));
     parallel_for(N, row_grain(M, K), [&](int64_t j0, int64_t j1) {
-      run_panels(p, j0, j1, M, K, B, b_col, b_k, packed.data(), ct.data(), M);
+      run_panels(p, j0, j1, M, K, B, b_col, b_k, packed, ct.data(), M);
     });
     parallel_for(M, row_grain(N, 1), [&](int64_t i0, int64_t i1) {
       for (int64_t i = i0; i < i1; ++i)
@@ -224,8 +238,8 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
     });
     return;
   }
-  std::vector<T> packed = pack_b(N, K, B, b_col, b_k, panel_width<T>(p));
-  parallel_for(M, row_grain(N, K), [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed.data(), C, c_row); });
+  const T* packed = pack_b(N, K, B, b_col, b_k, panel_width<T>(p));
+  parallel_for(M, row_grain(N, K), [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed, C, c_row); });
 }
 
 std::string gemm_path() {

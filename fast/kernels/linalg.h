@@ -31,7 +31,9 @@ template <class T> void matmul_backward(const HostInputs& in, const HostTensor& 
   const T* a = data<T>(in[0]);
   const T* b = data<T>(in[1]);
   const T* gv = data<T>(&g);
-  HostTensor da(in[0]->dtype(), in[0]->shape()), db(in[1]->dtype(), in[1]->shape());
+  // Written whole by the GEMMs below (when wanted), so not zeroed first.
+  HostTensor da = HostTensor::uninitialized(in[0]->dtype(), in[0]->shape());
+  HostTensor db = HostTensor::uninitialized(in[1]->dtype(), in[1]->shape());
   for (int64_t t = 0; t < d.batch; ++t) {
     const T* at = a + t * d.m * d.n;
     const T* bt = b + t * d.n * d.p;
@@ -67,12 +69,12 @@ template <class T> void linear_backward(const HostInputs& in, const HostTensor& 
   const T* w = data<T>(in[1]);
   const T* gv = data<T>(&g);
   if (wanted[0]) {  // dx[m,k] = chain_o g[m,o] w[o,k]
-    HostTensor d(in[0]->dtype(), in[0]->shape());
+    HostTensor d = HostTensor::uninitialized(in[0]->dtype(), in[0]->shape());  // written whole by the GEMM
     gemm(rows, k_in, out, gv, out, 1, w, 1, k_in, data<T>(d), k_in);
     dx[0] = std::move(d);
   }
   if (wanted[1]) {  // dw[o,k] = chain_m g[m,o] x[m,k]
-    HostTensor d(in[1]->dtype(), ws);
+    HostTensor d = HostTensor::uninitialized(in[1]->dtype(), ws);  // written whole by the GEMM
     gemm(out, k_in, rows, gv, 1, out, x, 1, k_in, data<T>(d), k_in);
     dx[1] = std::move(d);
   }
