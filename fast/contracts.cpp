@@ -168,7 +168,7 @@ Contract vjp_contract(OpId op, DType d, int input) {
 const char* numerical_policy() {
   return "IEEE 754 round to nearest even; subnormals kept; no implicit FMA contraction "
          "(-ffp-contract=off, std::fma where declared); float transcendentals evaluated in double "
-         "(glibc, or the vectorised exp of fast/kernels/vmath.cpp for exp, sigmoid, tanh and gelu) and rounded once";
+         "(glibc, or the vectorised exp of fast/kernels/vmath.cpp for exp, sigmoid, tanh and gelu, vmath_log.cpp for log) and rounded once";
 }
 
 Contract contract(OpId op, DType dtype, Direction direction) {

@@ -24,7 +24,8 @@ template <class T> void unary_kernel(const Node& n, Unary op, const HostInputs& 
     void (*array)(const float*, float*, int64_t) = op == Unary::tanh ? tanh_f32_array
                                                  : op == Unary::exp ? exp_f32_array
                                                  : op == Unary::sigmoid ? sigmoid_f32_array
-                                                 : op == Unary::gelu ? gelu_f32_array : nullptr;
+                                                 : op == Unary::gelu ? gelu_f32_array
+                                                 : op == Unary::log ? log_f32_array : nullptr;
     if (TL_PLANTED("fast_math_exp") && op == Unary::exp) array = nullptr;
     if (array) {
       parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, out + b, e - b); });

@@ -101,7 +101,9 @@ template <class T>
       if (TL_PLANTED("fast_math_exp")) return std::exp2(static_cast<T>(x * static_cast<T>(1.4426950408889634)));
       if constexpr (std::is_same_v<T, float>) return exp_f32(x);  // vectorisable (vmath.h)
       else return static_cast<T>(std::exp(static_cast<Wide<T>>(x)));
-    case Unary::log: return static_cast<T>(std::log(static_cast<Wide<T>>(x)));
+    case Unary::log:
+      if constexpr (std::is_same_v<T, float>) return log_f32(x);  // vectorisable (vmath.h)
+      else return static_cast<T>(std::log(static_cast<Wide<T>>(x)));
     case Unary::sin: return static_cast<T>(std::sin(static_cast<Wide<T>>(x)));
     case Unary::cos: return static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
     case Unary::tanh:

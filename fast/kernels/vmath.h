@@ -27,6 +27,10 @@ void exp_f32_array(const float* x, float* y, int64_t n);
 void sigmoid_f32_array(const float* x, float* y, int64_t n);
 void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n);
 
+// float log, in double by argument reduction and an atanh series, rounded once (vmath_log.cpp).
+float log_f32(float x);
+void log_f32_array(const float* x, float* y, int64_t n);
+
 // float gelu (tanh form) and gelu', in double on exp_poly and rounded once (vmath_gelu.cpp).
 float gelu_f32(float x);
 float gelu_grad_f32(float x);

@@ -113,7 +113,8 @@ TEST(FastVectorMath, Float32ArrayAndScalarPathsGiveTheSameBits) {
     float (*scalar)(float);
   };
   for (Pair f : {Pair{"tanh", fast::tanh_f32_array, fast::tanh_f32}, Pair{"exp", fast::exp_f32_array, fast::exp_f32},
-                 Pair{"sigmoid", fast::sigmoid_f32_array, fast::sigmoid_f32}, Pair{"gelu", fast::gelu_f32_array, fast::gelu_f32}}) {
+                 Pair{"sigmoid", fast::sigmoid_f32_array, fast::sigmoid_f32}, Pair{"gelu", fast::gelu_f32_array, fast::gelu_f32},
+                 Pair{"log", fast::log_f32_array, fast::log_f32}}) {
     f.array(x.data(), y.data(), n);
     for (std::size_t i = 0; i < x.size(); ++i) {
       float ys = f.scalar(x[i]);
