@@ -94,6 +94,10 @@ TL_ISA(Avx2F32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm2
 TL_ISA(Avx2F64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_storeu_pd, _mm256_setzero_pd, 4)
 #undef TL_ISA
 
+// Panels of B below which A is read in place instead of packed (each packed value would serve too
+// few tiles to repay the copy: the forward pass of a linear layer with a 64-row batch has 2).
+constexpr int64_t kPackAPanels = 4;
+
 // TILE: one R x NV tile over a k block; A value of tile row i at step k is a[k * ak + i * ar].
 // PANELS: every panel and row group of C rows [i0, i1), with MR-row packed tiles.
 #define TL_KERNELS(TILE, PANELS, TARGET)                                                                \
@@ -129,11 +133,13 @@ TL_ISA(Avx2F64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _m
     if (N % W && edge_rows.size() < static_cast<std::size_t>((i1 - i0) * W))                            \
       edge_rows.resize(static_cast<std::size_t>((i1 - i0) * W));                                       \
     int64_t panels = (N + W - 1) / W;                                                                   \
+    /* Packing A pays only when its tiles are reused across several panels; with few, read in place. */ \
+    bool pack_a = panels >= kPackAPanels;                                                               \
     for (int64_t k0 = 0; k0 < K; k0 += KC) {                                                            \
       int64_t k1 = std::min(K, k0 + KC), kb = k1 - k0;                                                  \
       for (int64_t g0 = i0; g0 < i1; g0 += MB) {                                                        \
         int64_t rows = std::min(i1 - g0, MB), blocks = rows / MR;                                       \
-        for (int64_t b = 0; b < blocks; ++b)                                                            \
+        for (int64_t b = 0; pack_a && b < blocks; ++b)                                                  \
           for (int64_t k = 0; k < kb; ++k)                                                              \
             for (int64_t r = 0; r < MR; ++r)                                                            \
               apack[static_cast<std::size_t>((b * kb + k) * MR + r)] = A[(g0 + b * MR + r) * a_row + (k0 + k) * a_k]; \
@@ -148,7 +154,8 @@ TL_ISA(Avx2F64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _m
           bool resume = k0 > 0 || !full;                                                                \
           int64_t r = 0;                                                                                \
           for (; r + MR <= rows; r += MR)                                                               \
-            TILE<I, MR, NV>(apack.data() + (r / MR) * kb * MR, MR, 1, bk, c + r * ldc, ldc, kb, resume); \
+            if (pack_a) TILE<I, MR, NV>(apack.data() + (r / MR) * kb * MR, MR, 1, bk, c + r * ldc, ldc, kb, resume); \
+            else TILE<I, MR, NV>(A + (g0 + r) * a_row + k0 * a_k, a_k, a_row, bk, c + r * ldc, ldc, kb, resume); \
           const T* arow = A + k0 * a_k;                                                                 \
           for (; r + 4 <= rows; r += 4)                                                                 \
             TILE<I, 4, NV>(arow + (g0 + r) * a_row, a_k, a_row, bk, c + r * ldc, ldc, kb, resume);       \
