@@ -23,4 +23,6 @@ get() { echo "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 tiny=$(awk -v a="$(get "$ours" tiny_mlp_2_16_1_steps)" -v b="$(get "$peer" tiny_mlp_2_16_1_steps)" 'BEGIN { printf "%.2f", a / b }')
 big=$(awk -v a="$(get "$ours" mlp_784_256_10_steps)" -v b="$(get "$peer" mlp_784_256_10_steps)" 'BEGIN { printf "%.2f", a / b }')
 frac=$(awk -v a="$(get "$ours" sgemm_1024)" -v b="$(get "$ours" peak_fma_f32_per_core)" 'BEGIN { printf "%.2f", a / b }')
+dfrac=$(awk -v a="$(get "$ours" dgemm_1024)" -v b="$(get "$ours" peak_fma_f64_per_core)" 'BEGIN { printf "%.2f", a / b }')
+echo "dgemm_1024_peak_fraction $dfrac (float64, against peak_fma_f64_per_core)"
 echo "summary tiny_mlp_speedup=$tiny mlp784_speedup=$big sgemm_peak_fraction=$frac"

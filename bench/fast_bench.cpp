@@ -51,6 +51,23 @@ __attribute__((target("avx512f"))) double peak_f32_avx512(long iters) {
   return 16.0 * 16 * 2 * static_cast<double>(iters) / s / 1e9;
 }
 
+// The same for float64 (8 lanes per FMA): the peak the DGEMM fraction is measured against.
+__attribute__((target("avx512f"))) double peak_f64_avx512(long iters) {
+  __m512d acc[16];
+  for (int i = 0; i < 16; ++i) acc[i] = _mm512_set1_pd(1.0 + i * 1e-3);
+  const __m512d m = _mm512_set1_pd(0.999999), a = _mm512_set1_pd(1e-7);
+  auto t0 = std::chrono::steady_clock::now();
+  for (long it = 0; it < iters; ++it)
+    for (int i = 0; i < 16; ++i) acc[i] = _mm512_fmadd_pd(acc[i], m, a);
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double sink[8];
+  __m512d total = acc[0];
+  for (int i = 1; i < 16; ++i) total = _mm512_add_pd(total, acc[i]);
+  _mm512_storeu_pd(sink, total);
+  if (sink[0] == 42.0) std::printf("#");
+  return 16.0 * 8 * 2 * static_cast<double>(iters) / s / 1e9;
+}
+
 template <class T>
 double gemm_gflops(int64_t n, int runs) {
   SplitMix64 rng(1);
@@ -123,7 +140,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
   fast::set_threads(threads);
   std::printf("gemm_path %s\nthreads %d\n", fast::gemm_path().c_str(), threads);
-  if (__builtin_cpu_supports("avx512f")) std::printf("peak_fma_f32_per_core %.1f GFLOP/s\n", peak_f32_avx512(100000000L));
+  if (__builtin_cpu_supports("avx512f")) {
+    std::printf("peak_fma_f32_per_core %.1f GFLOP/s\n", peak_f32_avx512(100000000L));
+    std::printf("peak_fma_f64_per_core %.1f GFLOP/s\n", peak_f64_avx512(100000000L));
+  }
   std::printf("sgemm_512 %.1f GFLOP/s\n", gemm_gflops<float>(512, 5));
   std::printf("sgemm_1024 %.1f GFLOP/s\n", gemm_gflops<float>(1024, 3));
   std::printf("dgemm_512 %.1f GFLOP/s\n", gemm_gflops<double>(512, 5));
