@@ -53,6 +53,21 @@ TEST(TlCheck, ReportEndsWithTheTrustBoundary) {
   EXPECT_NE(md.find("MPFR", trust), std::string::npos);
 }
 
+TEST(TlCheck, HtmlReportIsSelfContainedWithHistogramsAndEndsWithTheTrustBoundary) {
+  std::string out = scratch("html");
+  ASSERT_EQ(tl_check("--ops exp,add --cases 4 --backend eager --quiet --out " + out).status, 0);
+  std::ifstream in(out + "/report.html");
+  std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<svg"), std::string::npos) << "ULP histograms as inline SVG";
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos) << "no external resources";
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos) << "no external resources";
+  std::size_t trust = html.rfind("Trust boundary");
+  ASSERT_NE(trust, std::string::npos);
+  EXPECT_EQ(html.find("<h2", trust), std::string::npos) << "the trust boundary is the last section";
+  EXPECT_NE(html.rfind("</html>"), std::string::npos);
+}
+
 TEST(TlCheck, ShardsMergeIntoTheSameRowsAsOneRun) {
   std::string whole = scratch("whole"), a = scratch("shard0"), b = scratch("shard1"), merged = scratch("merged");
   std::string common = "--ops add,exp,matmul,softmax,layer_norm --cases 12 --backend eager,compiled --quiet --seed 7 ";
