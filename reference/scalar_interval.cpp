@@ -60,6 +60,14 @@ Interval softplus_of(const Interval& x) {
 // (the same function): no cancellation in 1 + tanh u for negative x, so enclosures stay tight.
 // With `grad`: gelu'(x) = sigmoid(2u) + 2 x u' sigmoid'(2u), u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
 Interval gelu_of(const Interval& x, Interval* grad) {
+  // Far left, gelu'(x) = s (1 + 2x u'(1 - s)) is negative and below 2^-2800 in magnitude (z <= -1974,
+  // s <= e^z, the bracket only polynomial), beyond MPFR's exponent range to compute directly: the
+  // enclosure [-2^-1100, -0] keeps its sign, so it rounds to -0 in both dtypes as the real value does.
+  if (grad && mpfr_cmp_si(&x.raw()->right, -30) <= 0) {
+    mpfr_set_si_2exp(&grad->raw()->left, -1, -1100, MPFR_RNDD);
+    mpfr_set_zero(&grad->raw()->right, -1);
+    grad = nullptr;
+  }
   Interval c = constant_sqrt_2_over_pi();
   Interval a = gelu_coefficient();
   Interval x2 = sqr_of(x);
