@@ -16,8 +16,7 @@ HostTensor filled(DType d, Shape s, double start, double step) {
   HostTensor t(d, std::move(s));
   for (int64_t i = 0; i < t.numel(); ++i) {
     double v = start + step * static_cast<double>(i);
-    if (d == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-    else t.values<double>()[static_cast<std::size_t>(i)] = v;
+    t.set_from_double(i, v);
   }
   return t;
 }

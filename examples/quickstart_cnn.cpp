@@ -22,11 +22,9 @@ Dataset bars(DType d, int64_t n, uint64_t seed) {
       int64_t row = p / 6, col = p % 6;
       bool on = label == 0 ? col == at : row == at;
       double v = (on ? 1.0 : 0.0) + 0.25 * (rng.uniform() - 0.5);
-      if (d == DType::f32) ds.x.values<float>()[static_cast<std::size_t>(i * 36 + p)] = static_cast<float>(v);
-      else ds.x.values<double>()[static_cast<std::size_t>(i * 36 + p)] = v;
+      ds.x.set_from_double(i * 36 + p, v);
     }
-    if (d == DType::f32) ds.y.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(label);
-    else ds.y.values<double>()[static_cast<std::size_t>(i)] = static_cast<double>(label);
+    ds.y.set_from_double(i, static_cast<double>(label));
   }
   return ds;
 }

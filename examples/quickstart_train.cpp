@@ -12,20 +12,15 @@ namespace {
 
 using namespace tl::rt;
 
-void set(HostTensor& t, int64_t i, double v) {
-  if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-  else t.values<double>()[static_cast<std::size_t>(i)] = v;
-}
-
 // The 5x5 grid of [-1, 1]^2 (linspace with endpoints), targets from f.
 Dataset grid_dataset(DType d, double (*f)(double, double)) {
   Dataset ds{HostTensor(d, Shape{25, 2}), HostTensor(d, Shape{25, 1})};
   for (int i = 0; i < 5; ++i) {
     for (int j = 0; j < 5; ++j) {
       double x1 = -1 + 0.5 * i, x2 = -1 + 0.5 * j;
-      set(ds.x, (i * 5 + j) * 2, x1);
-      set(ds.x, (i * 5 + j) * 2 + 1, x2);
-      set(ds.y, i * 5 + j, f(x1, x2));
+      ds.x.set_from_double((i * 5 + j) * 2, x1);
+      ds.x.set_from_double((i * 5 + j) * 2 + 1, x2);
+      ds.y.set_from_double(i * 5 + j, f(x1, x2));
     }
   }
   return ds;
@@ -44,8 +39,8 @@ void print_probes(RunnerCore& r, DType d, double (*f)(double, double)) {
   const char* names[2] = {"center", "heldout"};
   for (int k = 0; k < 2; ++k) {
     HostTensor x(d, Shape{1, 2});
-    set(x, 0, probes[k][0]);
-    set(x, 1, probes[k][1]);
+    x.set_from_double(0, probes[k][0]);
+    x.set_from_double(1, probes[k][1]);
     std::printf("  %s: x=(%.6f,%.6f)  target=%.6f  pred=[%.6f]\n", names[k], probes[k][0], probes[k][1],
                 f(probes[k][0], probes[k][1]), r.predict(x).value_as_double(0));
   }

@@ -29,8 +29,7 @@ void standardise(HostTensor& t, int64_t train_rows) {
     if (sd == 0) sd = 1;
     for (int64_t r = 0; r < rows; ++r) {
       double v = (t.value_as_double(r * cols + c) - mean) / sd;
-      if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(r * cols + c)] = static_cast<float>(v);
-      else t.values<double>()[static_cast<std::size_t>(r * cols + c)] = v;
+      t.set_from_double(r * cols + c, v);
     }
   }
 }
@@ -94,8 +93,7 @@ int digits(int argc, char** argv) {
     Dataset all = tabular(read_csv(path, false), 64, 10, f.dtype, path);
     for (int64_t i = 0; i < all.x.numel(); ++i) {  // intensities 0..16 to [0, 1] (exact: 16 = 2^4)
       double v = all.x.value_as_double(i) / 16;
-      if (f.dtype == DType::f32) all.x.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-      else all.x.values<double>()[static_cast<std::size_t>(i)] = v;
+      all.x.set_from_double(i, v);
     }
     auto [train_set, test_set] = split(all, 1437, f.seed);
     std::printf("torchlean digits: 8x8 handwritten digits (%s): %lld train, %lld held out\nmodel: %s\n", path.c_str(),

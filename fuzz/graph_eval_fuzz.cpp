@@ -24,8 +24,7 @@ std::map<std::string, tl::HostTensor> inputs_for(const tl::Graph& g, uint64_t se
     tl::HostTensor t(n.dtype, n.shape);
     for (int64_t i = 0; i < t.numel(); ++i) {
       double v = static_cast<double>(rng.below(16)) / 4 - 2;  // small dyadics, also valid small indices
-      if (n.dtype == tl::DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-      else t.values<double>()[static_cast<std::size_t>(i)] = v;
+      t.set_from_double(i, v);
     }
     in.emplace(std::string(tl::node_name(n)), std::move(t));
   }

@@ -256,8 +256,7 @@ HostTensor upstream_gradient(const Node& node, uint64_t seed) {
   HostTensor g(node.dtype, node.shape);
   for (int64_t i = 0; i < g.numel(); ++i) {
     double v = std::ldexp(static_cast<double>(rng.below(1 << 12)), -11) - 1.0;
-    if (node.dtype == DType::f32) g.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-    else g.values<double>()[static_cast<std::size_t>(i)] = v;
+    g.set_from_double(i, v);
   }
   return g;
 }

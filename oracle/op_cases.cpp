@@ -89,8 +89,7 @@ void fill_input(OpId op, std::size_t i, const std::vector<Shape>& shapes, HostTe
     double v = is_index_input(op, i) ? static_cast<double>(rng.below(static_cast<uint64_t>(index_bound(op, shapes))))
                                      : draw(needs_positive(op, i));
     if (op == OpId::bce_with_logits && i == 1) v = std::ldexp(static_cast<double>(rng.below(9)), -3);
-    if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(k)] = static_cast<float>(v);
-    else t.values<double>()[static_cast<std::size_t>(k)] = v;
+    t.set_from_double(k, v);
   }
 }
 

@@ -14,8 +14,7 @@ struct Gen {
     HostTensor t(b.dtype(), Shape(dims));
     for (int64_t i = 0; i < t.numel(); ++i) {
       double v = (rng.uniform() * 2 - 1) * scale;
-      if (b.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-      else t.values<double>()[static_cast<std::size_t>(i)] = v;
+      t.set_from_double(i, v);
     }
     return t;
   }

@@ -20,8 +20,7 @@ HostTensor tensor_from(const json& j, DType dtype, const std::string& what) {
                 what + ": expected " + std::to_string(t.numel()) + " hex values");
   for (int64_t i = 0; i < t.numel(); ++i) {
     double v = parse_exact_float(hex[static_cast<std::size_t>(i)].get<std::string>(), dtype, what);
-    if (dtype == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-    else t.values<double>()[static_cast<std::size_t>(i)] = v;
+    t.set_from_double(i, v);
   }
   return t;
 }

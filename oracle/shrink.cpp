@@ -15,11 +15,6 @@ bool still_fails(Backend& b, const OpCase& c, Direction dir, const HostTensor* u
   return false;
 }
 
-void set_value(HostTensor& t, int64_t i, double v) {
-  if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-  else t.values<double>()[static_cast<std::size_t>(i)] = v;
-}
-
 }  // namespace
 
 OpCase shrink_case(Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream, int max_checks) {
@@ -35,7 +30,7 @@ OpCase shrink_case(Backend& b, const OpCase& c, Direction dir, const HostTensor*
       for (double simpler : {0.0, 1.0}) {
         if (original == simpler || ++checks > max_checks) continue;
         OpCase trial = best;
-        set_value(trial.inputs.at(name), i, simpler);
+        trial.inputs.at(name).set_from_double(i, simpler);
         if (still_fails(b, trial, dir, upstream)) {
           best = std::move(trial);
           break;

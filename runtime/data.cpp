@@ -26,14 +26,9 @@ HostTensor gather_rows(const HostTensor& t, const std::vector<int64_t>& index) {
   return out;
 }
 
-void set_value(HostTensor& t, int64_t i, double v) {
-  if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-  else t.values<double>()[static_cast<std::size_t>(i)] = v;
-}
-
 // Stores v, refusing values that the dtype can only hold as infinity.
 void set_finite(HostTensor& t, int64_t i, double v, const std::string& what) {
-  set_value(t, i, v);
+  t.set_from_double(i, v);
   TL_CHECK_USER(std::isfinite(t.value_as_double(i)), what + ": " + std::to_string(v) + " overflows " +
                                                          std::string(dtype_name(t.dtype())));
 }

@@ -37,8 +37,7 @@ HostTensor initialise(const Init& init, DType dtype, const Shape& shape, uint64_
   HostTensor t(dtype, shape);
   for (int64_t i = 0; i < t.numel(); ++i) {
     double v = lo + (hi - lo) * splitmix_uniform(key, static_cast<uint64_t>(i));
-    if (dtype == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-    else t.values<double>()[static_cast<std::size_t>(i)] = v;
+    t.set_from_double(i, v);
   }
   return t;
 }

@@ -30,11 +30,6 @@ Dims with_batch(int64_t batch, const Dims& sample) {
   return d;
 }
 
-void set_value(HostTensor& t, int64_t i, double v) {
-  if (t.dtype() == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-  else t.values<double>()[static_cast<std::size_t>(i)] = v;
-}
-
 }  // namespace
 
 RunnerCore::RunnerCore(Task task, RunConfig config)
@@ -93,7 +88,7 @@ std::map<std::string, HostTensor> RunnerCore::inputs_for(const Graphs& g, const 
     uint64_t key = splitmix_key(config_.seed ^ kDropoutStream, dropout_counter_++);
     double keep_scale = 1.0 / (1.0 - d.p);
     for (int64_t i = 0; i < mask.numel(); ++i)
-      set_value(mask, i, splitmix_uniform(key, static_cast<uint64_t>(i)) >= d.p ? keep_scale : 0.0);
+      mask.set_from_double(i, splitmix_uniform(key, static_cast<uint64_t>(i)) >= d.p ? keep_scale : 0.0);
     in.emplace(d.input, std::move(mask));
   }
   return in;

@@ -28,15 +28,8 @@ void RunnerCore::update_running_stats(const Graphs& g, const Execution& e) {
         }
       double unbiased = count > 1 ? sq / static_cast<double>(count - 1) : 0.0;
       double m = s.momentum;
-      double new_mean = (1 - m) * rm.value_as_double(ch) + m * mean;
-      double new_var = (1 - m) * rv.value_as_double(ch) + m * unbiased;
-      if (rm.dtype() == DType::f32) {
-        rm.values<float>()[static_cast<std::size_t>(ch)] = static_cast<float>(new_mean);
-        rv.values<float>()[static_cast<std::size_t>(ch)] = static_cast<float>(new_var);
-      } else {
-        rm.values<double>()[static_cast<std::size_t>(ch)] = new_mean;
-        rv.values<double>()[static_cast<std::size_t>(ch)] = new_var;
-      }
+      rm.set_from_double(ch, (1 - m) * rm.value_as_double(ch) + m * mean);
+      rv.set_from_double(ch, (1 - m) * rv.value_as_double(ch) + m * unbiased);
     }
   }
 }

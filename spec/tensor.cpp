@@ -48,6 +48,11 @@ double HostTensor::value_as_double(int64_t i) const {
   throw_internal("bad DType value");
 }
 
+void HostTensor::set_from_double(int64_t i, double v) {
+  if (dtype_ == DType::f32) values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
+  else values<double>()[static_cast<std::size_t>(i)] = v;
+}
+
 bool HostTensor::bit_equal(const HostTensor& other) const {
   return dtype_ == other.dtype_ && shape_ == other.shape_ &&
          (nbytes() == 0 || std::memcmp(bytes(), other.bytes(), nbytes()) == 0);

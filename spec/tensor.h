@@ -53,6 +53,8 @@ class HostTensor {
   void reshape(Shape shape);
   // Element i widened to double (exact for both dtypes).
   double value_as_double(int64_t i) const;
+  // Stores v in element i, rounded to the dtype (to nearest, as a C++ conversion does).
+  void set_from_double(int64_t i, double v);
   // Same dtype, shape and bit patterns (so NaNs with equal payloads compare equal, and -0 != +0).
   bool bit_equal(const HostTensor& other) const;
 

@@ -24,8 +24,7 @@ std::map<std::string, HostTensor> inputs_for(const Graph& g, uint64_t seed) {
     HostTensor t(n.dtype, n.shape);
     for (int64_t i = 0; i < t.numel(); ++i) {
       double v = name == "labels" ? static_cast<double>(rng.below(3)) : std::ldexp(static_cast<double>(rng.below(1 << 16)), -15) - 1.0;
-      if (n.dtype == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(v);
-      else t.values<double>()[static_cast<std::size_t>(i)] = v;
+      t.set_from_double(i, v);
     }
     in.emplace(name, std::move(t));
   }

@@ -35,8 +35,7 @@ Graph single_op_graph(OpId op, DType dtype) {
     auto value = std::make_shared<HostTensor>(dtype, ex.expected);
     for (int64_t i = 0; i < value->numel(); ++i) {
       double x = -1.5 + static_cast<double>(i) * 0x1p-3;
-      if (dtype == DType::f32) value->values<float>()[static_cast<std::size_t>(i)] = static_cast<float>(x);
-      else value->values<double>()[static_cast<std::size_t>(i)] = x;
+      value->set_from_double(i, x);
     }
     n.value = value;
   }
