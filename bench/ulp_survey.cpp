@@ -12,6 +12,7 @@
 #include <string>
 
 #include "fast/kernels/elementwise.h"
+#include "oracle/ulp.h"
 #include "reference/rounding.h"
 #include "reference/scalar_interval.h"
 #include "reference/scalar_strict.h"
@@ -62,22 +63,6 @@ template <class T> T fast_value(const Fn& f, T x) {
   return f.backward ? fast::unary_backward(f.op, x, y, T(1), p) : y;
 }
 
-// |v - exact| in ulps of T at the exact value; exact comes as an MPFR number.
-template <class T> double ulp_error(T v, mpfr_srcptr exact) {
-  const int precision = std::is_same_v<T, float> ? 24 : 53;
-  const long min_exp = std::is_same_v<T, float> ? -149 : -1074;
-  mpfr_t d;
-  mpfr_init2(d, 256);
-  mpfr_set_d(d, static_cast<double>(v), MPFR_RNDN);
-  mpfr_sub(d, d, exact, MPFR_RNDN);
-  mpfr_abs(d, d, MPFR_RNDN);
-  long e = mpfr_zero_p(exact) ? min_exp : std::max<long>(mpfr_get_exp(exact) - precision, min_exp);
-  mpfr_div_2si(d, d, e, MPFR_RNDN);
-  double out = mpfr_get_d(d, MPFR_RNDN);
-  mpfr_clear(d);
-  return out;
-}
-
 template <class T> T sample(SplitMix64& rng, bool positive, bool bits) {
   if (bits) {
     for (;;) {
@@ -112,7 +97,7 @@ template <class T> void survey(const Fn& f, long n, uint64_t seed) {
       double cr = ref::round_to_dtype(mid, dtype_of<T>());
       err = (static_cast<double>(v) == cr) ? 0.0 : INFINITY;
     } else {
-      err = ulp_error<T>(v, mid);
+      err = oracle::ulp_error(v, &r.raw()->left, &r.raw()->right, dtype_of<T>()).hi;  // sound upper bound
     }
     mpfr_clear(mid);
     if (err > worst) { worst = err; worst_x = x; }
