@@ -194,7 +194,7 @@ std::string discrepancy_json(const Discrepancy& d, const std::string& replay) {
   j["backend"] = d.backend;
   j["op"] = op_name(node.op);
   j["dtype"] = dtype_name(node.dtype);
-  j["direction"] = d.direction.forward() ? "forward" : "vjp[" + std::to_string(d.direction.input) + "]";
+  j["direction"] = direction_text(d.direction);
   j["verdict"] = verdict_name(d.verdict);
   j["why"] = d.why;
   j["element"] = d.element;

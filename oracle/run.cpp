@@ -21,8 +21,6 @@ namespace {
 constexpr int64_t kMaxDiscrepanciesPerRow = 3;
 constexpr uint32_t kSweepChunk = 1u << 16;  // exhaustive tier: float32 bit patterns per case
 
-std::string direction_name(Direction d) { return d.forward() ? "forward" : "vjp[" + std::to_string(d.input) + "]"; }
-
 std::vector<Direction> directions_of(OpId op) {
   std::vector<Direction> out{Direction{}};
   std::size_t inputs = valid_example(op).inputs.size();
@@ -39,7 +37,7 @@ std::vector<Row> empty_rows(const Backend& b, OpId op, DType d) {
     r.backend = b.name();
     r.dtype = std::string(dtype_name(d));
     r.op = std::string(op_name(op));
-    r.direction = direction_name(dir);
+    r.direction = direction_text(dir);
     r.contract = b.contract(op, d, dir);
     rows.push_back(std::move(r));
   }
@@ -111,7 +109,7 @@ void run_case_on_backend(Backend& b, const OpCase& c, const CaseOptions& co, std
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (DirectionResult& d : res.directions) {
     std::size_t at = 0;
-    Row* row = find_row(out.rows, first, count, direction_name(d.direction), at);
+    Row* row = find_row(out.rows, first, count, direction_text(d.direction), at);
     if (!row || !out.runnable[at]) continue;  // a skipped direction (e.g. --no-grad)
     accumulate(*row, d);
     row->seconds += seconds / static_cast<double>(res.directions.size());

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "fast/kernels/norm.h"
+#include "oracle/ulp.h"
 #include "spec/error.h"
 
 namespace tl::oracle {
@@ -133,10 +134,6 @@ double vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const 
   return 0;
 }
 
-double max_finite(DType d) {
-  return d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
-}
-
 // The largest intermediate the op's formula can form, bounded from the data.
 double largest_intermediate(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor* g) {
   double x = max_abs(*in[0]), count = static_cast<double>(std::max<int64_t>(1, in[0]->numel()));
@@ -161,7 +158,7 @@ double largest_intermediate(const Node& n, const std::vector<const HostTensor*>&
 bool derivation_applies(const Node& node, const std::vector<const HostTensor*>& in, const HostTensor* g,
                         Direction direction) {
   // Non-finite inputs are left out: elements they reach are judged by the strict meaning's specials.
-  return largest_intermediate(node, in, direction.forward() ? nullptr : g) <= max_finite(node.dtype) / 2;
+  return largest_intermediate(node, in, direction.forward() ? nullptr : g) <= dtype_max_finite(node.dtype) / 2;
 }
 
 double error_scale(const Node& node, const std::vector<const HostTensor*>& in, const HostTensor* g, Direction dir) {

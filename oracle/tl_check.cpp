@@ -195,7 +195,7 @@ int run_replay_command(const std::string& path) {
   CaseOptions co{rc.direction != "forward", rc.case_seed, "replay", nullptr, rc.upstream ? &*rc.upstream : nullptr};
   CaseResult res = check_case(*b, rc.op_case, co);
   for (const DirectionResult& d : res.directions) {
-    std::string name = d.direction.forward() ? "forward" : "vjp[" + std::to_string(d.direction.input) + "]";
+    std::string name = direction_text(d.direction);
     if (name != rc.direction) continue;
     std::printf("%s %s %s %s: %s, max ulp %.3g\n", std::string(verdict_name(d.verdict)).c_str(), rc.backend.c_str(),
                 std::string(op_name(rc.op_case.graph.node(rc.op_case.graph.outputs[0].node).op)).c_str(), name.c_str(),
@@ -235,7 +235,7 @@ int list_contracts(const std::string& backend, const std::string& dtype) {
           if (k >= 0 && !op_input_gets_grad(info.id, k)) continue;
           Contract c = b->contract(info.id, d, {k});
           std::printf("%-9s %-7s %-17s %-8s %-45s %s: %s\n", name.c_str(), std::string(dtype_name(d)).c_str(),
-                      std::string(info.name).c_str(), k < 0 ? "forward" : ("vjp[" + std::to_string(k) + "]").c_str(),
+                      std::string(info.name).c_str(), direction_text({k}).c_str(),
                       contract_text(c).c_str(), std::string(evidence_name(c.evidence)).c_str(), c.evidence_detail.c_str());
         }
       }

@@ -40,9 +40,7 @@ enum class Overflow { all, some, none };
 Overflow overflows_to(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d) {
   mpfr_t threshold;  // (2 - 2^-p) * 2^emax: the smallest magnitude that rounds to infinity
   mpfr_init2(threshold, 64);
-  double max_finite = d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max())
-                                      : std::numeric_limits<double>::max();
-  mpfr_set_d(threshold, max_finite, MPFR_RNDN);
+  mpfr_set_d(threshold, dtype_max_finite(d), MPFR_RNDN);
   mpfr_t half_ulp;
   mpfr_init2(half_ulp, 64);
   mpfr_set_ui_2exp(half_ulp, 1, (d == DType::f32 ? 128 : 1024) - precision_of(d) - 1, MPFR_RNDN);
@@ -97,6 +95,10 @@ UlpError ulp_error(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d, double flo
   UlpError out{mpfr_get_d(near, MPFR_RNDD), mpfr_get_d(far, MPFR_RNDU)};
   mpfr_clears(small, large, far, near, static_cast<mpfr_ptr>(nullptr));
   return out;
+}
+
+double dtype_max_finite(DType d) {
+  return d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
 }
 
 UlpError abs_error(double v, mpfr_srcptr lo, mpfr_srcptr hi) {

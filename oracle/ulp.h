@@ -27,6 +27,9 @@ struct UlpError {
 
 UlpError ulp_error(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType dtype, double magnitude_floor = 0);
 
+// The largest finite value of the dtype, widened to double.
+double dtype_max_finite(DType dtype);
+
 // |v - x| over x in [lo, hi]: the range of the absolute error, rounded outward (v finite).
 UlpError abs_error(double v, mpfr_srcptr lo, mpfr_srcptr hi);
 

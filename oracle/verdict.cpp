@@ -14,10 +14,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-double max_finite(DType d) {
-  return d == DType::f32 ? static_cast<double>(std::numeric_limits<float>::max()) : std::numeric_limits<double>::max();
-}
-
 // The real value is undefined or infinite: NaN, or both ends infinite ([inf, inf], or [-inf, inf]
 // as MPFI gives for 1/0). One infinite end and one finite end is only a wide enclosure.
 bool enclosure_is_special(const ElementTruth& t) {
@@ -141,7 +137,7 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
       if (!t.condition) {
         out.verdict = Verdict::undecided;
         out.utilisation = kInf;
-      } else if (*t.condition * static_cast<double>(t.terms) > max_finite(d)) {
+      } else if (*t.condition * static_cast<double>(t.terms) > dtype_max_finite(d)) {
         // The bound assumes no partial sum overflows; n * (op on |inputs|) bounds every partial
         // sum, so beyond the largest float the contract makes no claim about this element.
         out.verdict = Verdict::skipped;

@@ -7,6 +7,8 @@
 
 namespace tl {
 
+std::string direction_text(Direction d) { return d.forward() ? "forward" : "vjp[" + std::to_string(d.input) + "]"; }
+
 std::string_view contract_kind_name(ContractKind k) {
   switch (k) {
     case ContractKind::exact: return "exact";

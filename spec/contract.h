@@ -46,6 +46,9 @@ struct Contract {
   std::string evidence_detail;  // e.g. "10^7 samples vs MPFR, 2026-11-25"
 };
 
+// "forward" or "vjp[k]": how reports, records and replays name a direction.
+std::string direction_text(Direction d);
+
 std::string_view contract_kind_name(ContractKind k);
 std::string_view evidence_name(Evidence e);
 // "strict(FMA chain over k from +0)", "ulp(2)", "derived(3 + 0.75n ulp at max(|y|,1))", ...
