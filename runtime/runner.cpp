@@ -75,13 +75,25 @@ RunnerCore::Graphs& RunnerCore::graphs(Mode mode, int64_t batch, bool with_loss)
   return *it->second;
 }
 
-std::map<std::string, HostTensor> RunnerCore::inputs_for(const Graphs& g, const HostTensor& x, const HostTensor* y) {
-  std::map<std::string, HostTensor> in;
+void LentInputs::give_back() {
+  if (!state_) return;
+  for (auto* store : {&state_->params, &state_->buffers}) {
+    for (auto& [name, t] : *store) {
+      auto it = map.find(name);
+      if (it != map.end()) t = std::move(it->second);
+    }
+  }
+  state_ = nullptr;
+}
+
+LentInputs RunnerCore::inputs_for(const Graphs& g, const HostTensor& x, const HostTensor* y) {
+  LentInputs lent(state_);
+  auto& in = lent.map;
   in.emplace("x", x);
   if (y) in.emplace("target", *y);
-  for (const auto& [name, t] : state_.params) in.emplace(name, t);
-  for (const auto& [name, t] : state_.buffers) {
-    if (g.graph.find_named(name)) in.emplace(name, t);
+  for (auto& [name, t] : state_.params) lent.lend(name, t);
+  for (auto& [name, t] : state_.buffers) {
+    if (g.graph.find_named(name)) lent.lend(name, t);
   }
   for (const DropoutSite& d : g.dropouts) {
     HostTensor mask(config_.dtype, Shape(d.shape));
@@ -91,7 +103,7 @@ std::map<std::string, HostTensor> RunnerCore::inputs_for(const Graphs& g, const 
       mask.set_from_double(i, splitmix_uniform(key, static_cast<uint64_t>(i)) >= d.p ? keep_scale : 0.0);
     in.emplace(d.input, std::move(mask));
   }
-  return in;
+  return lent;
 }
 
 void RunnerCore::check_batch(const Batch& b) const {
@@ -105,14 +117,14 @@ void RunnerCore::check_batch(const Batch& b) const {
 double RunnerCore::loss(const Batch& b) {
   check_batch(b);
   Graphs& g = graphs(mode_, b.x.shape().dim(0), true);
-  Execution e = executor_->run(g.graph, inputs_for(g, b.x, &b.y), {g.loss}, std::nullopt, {});
+  Execution e = executor_->run(g.graph, inputs_for(g, b.x, &b.y).map, {g.loss}, std::nullopt, {});
   return e.values.at(g.loss).value_as_double(0);
 }
 
 HostTensor RunnerCore::predict(const HostTensor& x) {
   TL_CHECK_USER(x.dtype() == config_.dtype && x.shape().rank() >= 1, task_.name + ": predict needs a batch of inputs of the runner's dtype");
   Graphs& g = graphs(mode_, x.shape().dim(0), false);
-  return executor_->run(g.graph, inputs_for(g, x, nullptr), {g.pred}, std::nullopt, {}).values.at(g.pred);
+  return executor_->run(g.graph, inputs_for(g, x, nullptr).map, {g.pred}, std::nullopt, {}).values.at(g.pred);
 }
 
 std::pair<double, std::map<std::string, HostTensor>> RunnerCore::backward(const Batch& b) {
@@ -121,7 +133,9 @@ std::pair<double, std::map<std::string, HostTensor>> RunnerCore::backward(const 
   Graphs& g = graphs(Mode::train, b.x.shape().dim(0), true);
   std::vector<NodeId> keep{g.loss};
   for (const BatchNormSite& s : g.batch_norms) keep.push_back(s.input);
-  Execution e = executor_->run(g.graph, inputs_for(g, b.x, &b.y), keep, g.loss, g.params);
+  LentInputs in = inputs_for(g, b.x, &b.y);
+  Execution e = executor_->run(g.graph, in.map, keep, g.loss, g.params);
+  in.give_back();  // the running statistics are updated in the state
   update_running_stats(g, e);
   std::map<std::string, HostTensor> grads;
   for (std::size_t i = 0; i < g.params.size(); ++i) grads.emplace(state_.param_names[i], e.grads.at(g.params[i]));

@@ -35,6 +35,24 @@ struct RunConfig {
   bool show_backend = false;
 };
 
+// A graph's inputs for one run. The model's parameters and buffers are moved in from its state and
+// moved back by give_back() (or the destructor, also after an exception), so a step copies none of
+// them.
+class LentInputs {
+ public:
+  explicit LentInputs(ModelState& state) : state_(&state) {}
+  LentInputs(const LentInputs&) = delete;
+  LentInputs& operator=(const LentInputs&) = delete;
+  LentInputs(LentInputs&& other) noexcept : map(std::move(other.map)), state_(other.state_) { other.state_ = nullptr; }
+  ~LentInputs() { give_back(); }
+  void lend(const std::string& name, HostTensor& from) { map.emplace(name, std::move(from)); }
+  void give_back();
+  std::map<std::string, HostTensor> map;
+
+ private:
+  ModelState* state_;
+};
+
 class RunnerCore {
  public:
   RunnerCore(Task task, RunConfig config);
@@ -75,7 +93,7 @@ class RunnerCore {
   };
   Graphs& graphs(Mode mode, int64_t batch, bool with_loss);
   Graphs build(Mode mode, int64_t batch, bool with_loss);
-  std::map<std::string, HostTensor> inputs_for(const Graphs& g, const HostTensor& x, const HostTensor* y);
+  LentInputs inputs_for(const Graphs& g, const HostTensor& x, const HostTensor* y);
   void update_running_stats(const Graphs& g, const Execution& e);
   void check_batch(const Batch& b) const;
   void show_contracts(const Graph& g) const;
