@@ -78,27 +78,9 @@ void end_to_end(Backend& b, const RandomGraph& rg, const std::vector<HostTensor>
 
 OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& values) {
   const Node& n = g.node(id);
-  OpCase c;
-  c.graph.name = "node_" + std::to_string(id) + "_of_" + g.name;
-  Node op = n;
-  op.parents.clear();
-  for (std::size_t k = 0; k < n.parents.size(); ++k) {
-    const Node& p = g.node(n.parents[k]);
-    std::string name = "p" + std::to_string(k);
-    Node in;
-    in.op = OpId::input;
-    in.attrs = InputAttrs{name, InputRole::data};
-    in.dtype = p.dtype;
-    in.shape = p.shape;
-    c.graph.nodes.push_back(in);
-    c.input_ids.push_back(static_cast<NodeId>(k));
-    op.parents.push_back(static_cast<NodeId>(k));
-    c.inputs.emplace(name, values[static_cast<std::size_t>(n.parents[k])]);
-  }
-  c.graph.nodes.push_back(op);
-  c.graph.outputs.push_back({"out", static_cast<NodeId>(c.graph.nodes.size() - 1)});
-  validate(c.graph);
-  return c;
+  std::vector<HostTensor> parents;
+  for (NodeId p : n.parents) parents.push_back(values[static_cast<std::size_t>(p)]);
+  return single_op_case(n, std::move(parents), "node_" + std::to_string(id) + "_of_" + g.name);
 }
 
 std::vector<GraphRow> run_graph_checks(const RunOptions& opt) {

@@ -95,47 +95,55 @@ void fill_input(OpId op, std::size_t i, const std::vector<Shape>& shapes, HostTe
 
 OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const std::function<double(bool positive)>& draw) {
   OpExample ex = valid_example(op);
-  OpCase c;
-  c.graph.name = "case_" + std::string(op_name(op));
   Node n;
   n.op = op;
   n.attrs = ex.attrs;
   round_float_attrs(op, n.attrs, dtype);
   n.dtype = dtype;
-  n.shape = ex.expected;
+  n.shape = ex.inputs.empty() ? ex.declared : ex.expected;
+  std::string name = "case_" + std::string(op_name(op));
+  if (op == OpId::input) {  // the op itself is an input: the graph is that one node
+    n.attrs = InputAttrs{"only", InputRole::data};
+    OpCase c = single_op_case(std::move(n), {}, name);
+    c.inputs.emplace("only", HostTensor(dtype, ex.declared));
+    return c;
+  }
+  std::vector<HostTensor> inputs;
   for (std::size_t i = 0; i < ex.inputs.size(); ++i) {
-    std::string name = "p" + std::to_string(i);
-    Node in;
-    in.op = OpId::input;
-    in.attrs = InputAttrs{name, InputRole::data};
-    in.dtype = dtype;
-    in.shape = ex.inputs[i];
-    c.graph.nodes.push_back(in);
-    c.input_ids.push_back(static_cast<NodeId>(i));
-    n.parents.push_back(static_cast<NodeId>(i));
-    HostTensor t(dtype, ex.inputs[i]);
-    fill_input(op, i, ex.inputs, t, draw, rng);
-    c.inputs.emplace(name, std::move(t));
+    inputs.emplace_back(dtype, ex.inputs[i]);
+    fill_input(op, i, ex.inputs, inputs.back(), draw, rng);
   }
   if (op == OpId::constant) {
     auto value = std::make_shared<HostTensor>(dtype, ex.expected);
     fill_input(op, 0, {}, *value, draw, rng);
     n.value = value;
   }
-  if (op == OpId::input) {
-    // The op itself is an input: the graph is that one node.
-    n.attrs = InputAttrs{"only", InputRole::data};
-    n.shape = ex.declared;
-    c.inputs.emplace("only", HostTensor(dtype, ex.declared));
+  return single_op_case(std::move(n), std::move(inputs), name);
+}
+
+}  // namespace
+
+OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name) {
+  OpCase c;
+  c.graph.name = std::move(name);
+  op.parents.clear();
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    std::string input = "p" + std::to_string(k);
+    Node in;
+    in.op = OpId::input;
+    in.attrs = InputAttrs{input, InputRole::data};
+    in.dtype = inputs[k].dtype();
+    in.shape = inputs[k].shape();
+    c.graph.nodes.push_back(in);
+    c.input_ids.push_back(static_cast<NodeId>(k));
+    op.parents.push_back(static_cast<NodeId>(k));
+    c.inputs.emplace(input, std::move(inputs[k]));
   }
-  if (ex.inputs.empty()) n.shape = ex.declared;
-  c.graph.nodes.push_back(n);
+  c.graph.nodes.push_back(std::move(op));
   c.graph.outputs.push_back({"out", static_cast<NodeId>(c.graph.nodes.size() - 1)});
   validate(c.graph);
   return c;
 }
-
-}  // namespace
 
 std::string_view value_kind_name(ValueKind k) {
   switch (k) {
@@ -175,19 +183,20 @@ bool is_unary_elementwise(OpId op) {
 
 OpCase make_bit_sweep_case(OpId op, uint32_t first, uint32_t count) {
   TL_CHECK_INTERNAL(is_unary_elementwise(op), "bit sweeps are for unary elementwise ops");
-  SplitMix64 rng(first);
-  OpCase c = build_case(op, DType::f32, rng, [](bool) { return 0.0; });
-  Shape s{static_cast<int64_t>(count)};
-  c.graph.nodes[0].shape = s;
-  c.graph.nodes[1].shape = s;
-  HostTensor t(DType::f32, s);
+  Node n;
+  n.op = op;
+  n.attrs = valid_example(op).attrs;
+  round_float_attrs(op, n.attrs, DType::f32);
+  n.dtype = DType::f32;
+  n.shape = Shape{static_cast<int64_t>(count)};
+  HostTensor t(DType::f32, n.shape);
   for (uint32_t k = 0; k < count; ++k) {
     uint32_t u = first + k;
     std::memcpy(&t.values<float>()[k], &u, 4);
   }
-  c.inputs.at("p0") = std::move(t);
-  validate(c.graph);
-  return c;
+  std::vector<HostTensor> inputs;
+  inputs.push_back(std::move(t));
+  return single_op_case(std::move(n), std::move(inputs), "sweep_" + std::string(op_name(op)));
 }
 
 }  // namespace tl::oracle

@@ -39,6 +39,10 @@ std::string_view value_kind_name(ValueKind k);
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits = 20);
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind);
 
+// The single-op graph of `op` with its parents replaced by inputs p0, p1, ... holding `inputs` (their
+// dtypes and shapes), output "out"; validated. The unit every op check, shrink and replay works on.
+OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name);
+
 // One value of the given kind (already representable in dtype), honouring `positive` except for
 // `special`.
 double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive);
