@@ -32,6 +32,8 @@ struct OpCase {
 };
 
 enum class ValueKind { dyadic, binade, bits, ties, special };
+inline constexpr ValueKind kValueKinds[] = {ValueKind::dyadic, ValueKind::binade, ValueKind::bits, ValueKind::ties,
+                                            ValueKind::special};
 std::string_view value_kind_name(ValueKind k);
 
 // `bits` random significant bits per dyadic value (small: exact in float32, so all meanings agree

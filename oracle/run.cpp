@@ -213,10 +213,8 @@ uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index) {
 
 ValueKind case_kind(Tier t, int64_t index) {
   static constexpr ValueKind kSmoke[] = {ValueKind::dyadic, ValueKind::special};
-  static constexpr ValueKind kUnit[] = {ValueKind::dyadic, ValueKind::binade, ValueKind::bits, ValueKind::ties,
-                                        ValueKind::special};
   if (t == Tier::smoke) return kSmoke[index % 2];
-  return kUnit[index % 5];
+  return kValueKinds[index % std::size(kValueKinds)];
 }
 
 Report run_checks(const RunOptions& opt) {
