@@ -79,45 +79,57 @@ std::vector<HostTensor> element_slice(const std::vector<const HostTensor*>& all,
   return out;
 }
 
-// Strict values of an op's output (forward) or of its input k's gradient (vjp: `all` ends with y
-// and g). When one element's rounding stays undecided the whole tensor throws; for elementwise ops
-// every other element is then recomputed on its own, so only the undecided ones lack a value.
+// Per output of a strict evaluation (the forward output, or each input's gradient), the values by
+// element; an empty vector for an input that gets no gradient, or where a rounding stayed undecided.
+using StrictValues = std::vector<std::vector<std::optional<double>>>;
+
+// The strict meaning's forward output (vjp false) or every input's gradient (vjp true; `all` ends
+// with y and g), evaluated once per case: it does not depend on the enclosures' precision. When one
+// element's rounding stays undecided the whole evaluation throws; for elementwise ops every element
+// is then evaluated on its own, so only the undecided ones lack a value.
 template <class T>
-std::vector<std::optional<double>> strict_values(const Node& node, const std::vector<const HostTensor*>& all,
-                                                 int vjp_input) {
+StrictValues strict_values(const Node& node, const std::vector<const HostTensor*>& all, bool vjp) {
   using S = ref::Strict<T>;
   auto evaluate = [&](const std::vector<const HostTensor*>& args) {
     RefArgs<S> a(args, false);
-    if (vjp_input < 0) return ref::forward_op<S>(node, a.ptrs, "reference");
+    if (!vjp) return ref::Grads<S>{ref::forward_op<S>(node, a.ptrs, "reference")};
     ref::Inputs<S> xs(a.ptrs.begin(), a.ptrs.end() - 2);
-    ref::Grads<S> d = ref::vjp_op<S>(node, xs, a.owned[args.size() - 2], a.owned[args.size() - 1], "reference");
-    return *d[static_cast<std::size_t>(vjp_input)];
+    return ref::vjp_op<S>(node, xs, a.owned[args.size() - 2], a.owned[args.size() - 1], "reference");
   };
+  std::size_t outputs = vjp ? all.size() - 2 : 1;
+  StrictValues out(outputs);
   try {
-    return values_of<T>(evaluate(all));
+    ref::Grads<S> whole = evaluate(all);
+    for (std::size_t k = 0; k < outputs; ++k) {
+      if (whole[k]) out[k] = values_of<T>(*whole[k]);
+    }
+    return out;
   } catch (const ref::UndecidedRounding&) {
-    if (!op_has(node.op, kElementwise) || all.empty()) return {};
+    if (!op_has(node.op, kElementwise) || all.empty()) return out;
   }
-  std::vector<std::optional<double>> out;
   for (int64_t i = 0; i < all[0]->numel(); ++i) {
     std::vector<HostTensor> one = element_slice(all, i);
     std::vector<const HostTensor*> ptrs;
     for (const HostTensor& t : one) ptrs.push_back(&t);
+    std::optional<ref::Grads<S>> r;
     try {
-      out.emplace_back(static_cast<double>(evaluate(ptrs)[0].v));
+      r = evaluate(ptrs);
     } catch (const ref::UndecidedRounding&) {
-      out.emplace_back();
+    }
+    for (std::size_t k = 0; k < outputs; ++k) {
+      if (!r || (*r)[k]) out[k].push_back(r ? std::optional(static_cast<double>((*(*r)[k])[0].v)) : std::nullopt);
     }
   }
   return out;
 }
 
 template <class T>
-Truth<T> forward_truth(const Node& node, const std::vector<const HostTensor*>& in, bool condition) {
+Truth<T> forward_truth(const Node& node, const std::vector<const HostTensor*>& in, bool condition,
+                       const StrictValues& strict) {
   Truth<T> t;
   RefArgs<Interval> real(in, false);
   t.real = ref::forward_op<Interval>(node, real.ptrs, "reference");
-  t.strict = strict_values<T>(node, in, -1);
+  t.strict = strict[0];
   if (condition) {
     RefArgs<Interval> abs(in, true);
     t.condition = uppers(ref::forward_op<Interval>(node, abs.ptrs, "reference"));
@@ -125,29 +137,25 @@ Truth<T> forward_truth(const Node& node, const std::vector<const HostTensor*>& i
   return t;
 }
 
-// Reference VJPs of every input, with the backend's y and the given g.
+// Reference VJPs of every input, with the backend's y and the given g (`all` = inputs, y, g).
 template <class T>
-std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vector<const HostTensor*>& in,
-                                               const HostTensor& y, const HostTensor& g,
-                                               const std::vector<bool>& condition) {
-  std::vector<const HostTensor*> all = in;
-  all.push_back(&y);
-  all.push_back(&g);
+std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vector<const HostTensor*>& all,
+                                               const std::vector<bool>& condition, const StrictValues& strict) {
+  std::size_t n = all.size() - 2;
   RefArgs<Interval> real(all, false);
   ref::Inputs<Interval> rin(real.ptrs.begin(), real.ptrs.end() - 2);
-  ref::Grads<Interval> dr = ref::vjp_op<Interval>(node, rin, real.owned[in.size()], real.owned[in.size() + 1], "reference");
+  ref::Grads<Interval> dr = ref::vjp_op<Interval>(node, rin, real.owned[n], real.owned[n + 1], "reference");
   std::optional<ref::Grads<Interval>> dc;
   for (bool c : condition) {
     if (!c || dc) continue;
     RefArgs<Interval> abs(all, true);
     ref::Inputs<Interval> ain(abs.ptrs.begin(), abs.ptrs.end() - 2);
-    dc = ref::vjp_op<Interval>(node, ain, abs.owned[in.size()], abs.owned[in.size() + 1], "reference");
+    dc = ref::vjp_op<Interval>(node, ain, abs.owned[n], abs.owned[n + 1], "reference");
   }
-  std::vector<std::optional<Truth<T>>> out(in.size());
-  for (std::size_t k = 0; k < in.size(); ++k) {
+  std::vector<std::optional<Truth<T>>> out(n);
+  for (std::size_t k = 0; k < n; ++k) {
     if (!dr[k]) continue;
-    out[k] = Truth<T>{*dr[k], strict_values<T>(node, all, static_cast<int>(k)),
-                      dc && (*dc)[k] ? std::optional(uppers(*(*dc)[k])) : std::nullopt};
+    out[k] = Truth<T>{*dr[k], strict[k], dc && (*dc)[k] ? std::optional(uppers(*(*dc)[k])) : std::nullopt};
   }
   return out;
 }
@@ -304,11 +312,15 @@ void check_vjps(Backend& b, const OpCase& c, const std::vector<const HostTensor*
   std::vector<Shape> shapes;
   for (const HostTensor* t : in) shapes.push_back(t->shape());
   int64_t terms = vjp_reduction_terms(node, shapes);
+  std::vector<const HostTensor*> all = in;
+  all.push_back(&y);
+  all.push_back(&g);
+  StrictValues strict = strict_values<T>(node, all, true);
   std::vector<std::optional<Truth<T>>> truths;
   std::vector<Judged> judged;
   for (mpfr_prec_t bits : kPrecisions) {  // Ziv-style: more bits only where a verdict is undecided
     ref::IntervalPrecision guard(bits);
-    truths = vjp_truth<T>(node, in, y, g, cond);
+    truths = vjp_truth<T>(node, all, cond, strict);
     judged.assign(in.size(), Judged{});
     bool undecided = false;
     for (std::size_t k = 0; k < in.size(); ++k) {
@@ -353,11 +365,12 @@ CaseResult check_typed(Backend& b, const OpCase& c, const CaseOptions& opt) {
                                                  node.shape.str(), opt));
     return out;
   }
+  StrictValues strict = strict_values<T>(node, in, false);
   Truth<T> truth;
   Judged j;
   for (mpfr_prec_t bits : kPrecisions) {  // Ziv-style: more bits only where a verdict is undecided
     ref::IntervalPrecision guard(bits);
-    truth = forward_truth<T>(node, in, needs_condition(fc));
+    truth = forward_truth<T>(node, in, needs_condition(fc), strict);
     j = judge<T>(fc, {}, y, truth, reduction_terms(node, shapes), error_scale(node, in, nullptr, {}),
                  !has_precondition(fc) || derivation_applies(node, in, nullptr, {}));
     if (j.result.verdict != Verdict::undecided && !j.result.imprecise) break;
