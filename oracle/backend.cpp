@@ -1,9 +1,11 @@
-// The backends: eager (fast/eager), compiled (fast/compiled), reference (Strict<T>), cuda.
+// The backends: eager (fast/eager), compiled (fast/compiled), reference (Strict<T>), cuda and
+// cuda-emulated (cuda/engine.h).
 #include "oracle/backend.h"
 
 #include "fast/compiled/plan.h"
 #include "fast/contracts.h"
 #include "fast/eager/tape.h"
+#include "cuda/engine.h"
 #include "oracle/backend_reference.h"
 #include "spec/error.h"
 
@@ -81,11 +83,14 @@ class CompiledBackend : public Backend {
   }
 };
 
-// No CUDA kernels exist yet (issue 7): when a GPU is usable every row is declared unsupported.
+// The cuda backend behind one of its engines (cuda/engine.h): the GPU ("cuda", when this build has
+// nvcc and the machine a usable device) or the same kernels run on the host ("cuda-emulated").
 class CudaBackend : public Backend {
  public:
-  std::string name() const override { return "cuda"; }
+  explicit CudaBackend(bool emulated) : emulated_(emulated) {}
+  std::string name() const override { return emulated_ ? "cuda-emulated" : "cuda"; }
   std::string unavailable_reason() const override {
+    if (emulated_) return "";
 #ifdef TL_HAVE_CUDA
     cuda::DeviceStatus s = cuda::probe_devices();
     return s.usable ? "" : "no usable CUDA device: " + s.message;
@@ -93,28 +98,50 @@ class CudaBackend : public Backend {
     return "built without a CUDA compiler (nvcc not found at configure time)";
 #endif
   }
-  Contract contract(OpId, DType, Direction) const override {
-    Contract c;
-    c.kind = ContractKind::unsupported;
-    c.evidence_detail = "no CUDA kernels yet (issue 7)";
-    return c;
+  Contract contract(OpId op, DType d, Direction dir) const override { return cuda::contract(op, d, dir); }
+  std::string numerical_policy() const override {
+    return cuda::numerical_policy() + (emulated_ ? " [emulated: the kernel bodies run as host loops, with glibc's math functions]" : "");
   }
-  std::string numerical_policy() const override { return "n/a (no kernels)"; }
-  HostTensor forward(const Graph&, const std::map<std::string, HostTensor>&) override { throw_internal("cuda: no kernels"); }
-  MaybeTensors backward(const Graph&, const std::map<std::string, HostTensor>&, const HostTensor&) override {
-    throw_internal("cuda: no kernels");
+  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    NodeId op = op_node(g);
+    return std::move(engine().run(g, in, {op}, std::nullopt, nullptr, {}).values.at(op));
   }
-  Tensors run_keep_values(const Graph&, const std::map<std::string, HostTensor>&) override { throw_internal("cuda: no kernels"); }
-  std::map<NodeId, HostTensor> gradients(const Graph&, const std::map<std::string, HostTensor>&, NodeId, const HostTensor&,
-                                         const std::vector<NodeId>&) override {
-    throw_internal("cuda: no kernels");
+  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
+    return by_parent(g, gradients(g, in, op_node(g), seed, op_parents(g)));
   }
+  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    std::vector<NodeId> all;
+    for (NodeId i = 0; i < g.size(); ++i) all.push_back(i);
+    cuda::GraphRun r = engine().run(g, in, all, std::nullopt, nullptr, {});
+    Tensors out;
+    for (NodeId i = 0; i < g.size(); ++i) out.push_back(std::move(r.values.at(i)));
+    return out;
+  }
+  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
+                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
+    return engine().run(g, in, {}, output, &seed, wrt).grads;
+  }
+
+ private:
+  cuda::Engine& engine() {
+    if (!engine_) {
+#ifdef TL_HAVE_CUDA
+      engine_ = emulated_ ? cuda::make_emulated_engine() : cuda::make_device_engine();
+#else
+      TL_CHECK_INTERNAL(emulated_, "the cuda backend is unavailable in this build");
+      engine_ = cuda::make_emulated_engine();
+#endif
+    }
+    return *engine_;
+  }
+  bool emulated_;
+  std::unique_ptr<cuda::Engine> engine_;
 };
 
 }  // namespace
 
 const std::vector<std::string>& backend_names() {
-  static const std::vector<std::string> names = {"eager", "compiled", "reference", "cuda"};
+  static const std::vector<std::string> names = {"eager", "compiled", "reference", "cuda", "cuda-emulated"};
   return names;
 }
 
@@ -122,8 +149,9 @@ std::unique_ptr<Backend> make_backend(const std::string& name) {
   if (name == "eager") return std::make_unique<EagerBackend>();
   if (name == "compiled") return std::make_unique<CompiledBackend>();
   if (name == "reference") return make_reference_backend();
-  if (name == "cuda") return std::make_unique<CudaBackend>();
-  throw UserError("unknown backend '" + name + "' (expected eager, compiled, reference, cuda or all)");
+  if (name == "cuda") return std::make_unique<CudaBackend>(false);
+  if (name == "cuda-emulated") return std::make_unique<CudaBackend>(true);
+  throw UserError("unknown backend '" + name + "' (expected eager, compiled, reference, cuda, cuda-emulated or all)");
 }
 
 }  // namespace tl::oracle

@@ -25,8 +25,16 @@ template <class T>
 struct Truth {
   ref::RefTensor<Interval> real;
   std::vector<std::optional<double>> strict;  // per element; nullopt where a rounding stayed undecided (empty: all)
-  std::optional<std::vector<double>> condition;          // sum/dot bounds: the op on |inputs|, rounded up
+  std::optional<std::vector<double>> condition;          // sum/dot bounds: the op on |finite inputs|, rounded up
+  bool finite_inputs = false;                            // no input (nor y, g for a VJP) is inf or NaN
 };
+
+bool all_finite(const std::vector<const HostTensor*>& tensors) {
+  for (const HostTensor* t : tensors)
+    for (int64_t i = 0; i < t->numel(); ++i)
+      if (!std::isfinite(t->value_as_double(i))) return false;
+  return true;
+}
 
 bool has_precondition(const Contract& c) {
   return c.kind == ContractKind::derived || c.kind == ContractKind::empirical;
@@ -36,11 +44,14 @@ bool needs_condition(const Contract& c) {
   return c.kind == ContractKind::sum_bound || c.kind == ContractKind::dot_bound;
 }
 
+// absolute: |v| for the sum/dot bounds' condition, with non-finite values counted as 0, so the
+// condition bounds the partial sums of the finite terms (whose overflow, in an order other than the
+// strict one, can turn an infinite result into NaN: verdict.cpp).
 template <class S> ref::RefTensor<S> convert(const HostTensor& t, bool absolute) {
   ref::RefTensor<S> r(t.shape());
   for (int64_t i = 0; i < t.numel(); ++i) {
     double v = t.value_as_double(i);
-    r[i] = S::from_double(absolute ? std::fabs(v) : v);
+    r[i] = S::from_double(absolute ? (std::isfinite(v) ? std::fabs(v) : 0.0) : v);
   }
   return r;
 }
@@ -130,6 +141,7 @@ Truth<T> forward_truth(const Node& node, const std::vector<const HostTensor*>& i
   RefArgs<Interval> real(in, false);
   t.real = ref::forward_op<Interval>(node, real.ptrs, "reference");
   t.strict = strict[0];
+  t.finite_inputs = all_finite(in);
   if (condition) {
     RefArgs<Interval> abs(in, true);
     t.condition = uppers(ref::forward_op<Interval>(node, abs.ptrs, "reference"));
@@ -155,7 +167,8 @@ std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vect
   std::vector<std::optional<Truth<T>>> out(n);
   for (std::size_t k = 0; k < n; ++k) {
     if (!dr[k]) continue;
-    out[k] = Truth<T>{*dr[k], strict[k], dc && (*dc)[k] ? std::optional(uppers(*(*dc)[k])) : std::nullopt};
+    out[k] = Truth<T>{*dr[k], strict[k], dc && (*dc)[k] ? std::optional(uppers(*(*dc)[k])) : std::nullopt,
+                      all_finite(all)};
   }
   return out;
 }
@@ -190,6 +203,7 @@ Judged judge(const Contract& contract, Direction dir, const HostTensor& v, const
     if (truth.condition) et.condition = (*truth.condition)[static_cast<std::size_t>(i)];
     et.terms = terms;
     et.scale = scale;
+    et.finite_inputs = truth.finite_inputs;
     ElementOutcome o = check_element(contract, dtype_of<T>(), v.value_as_double(i), et);
     if (o.verdict == Verdict::skipped) {  // outside the contract's precondition: counted, not judged
       r.outside_precondition = true;

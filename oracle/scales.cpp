@@ -128,6 +128,7 @@ double vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const 
     return static_cast<double>(len + 2) * sum_abs(g);
   }
   if (n.op == OpId::logsumexp) return max_abs(g);
+  if (n.op == OpId::gelu) return max_abs(g);  // gelu' has a root: absolute error ~ u |g| there
   if (n.op == OpId::cross_entropy) return loss_share(n, g, in[0]->shape().dim(0));
   if (n.op == OpId::bce_with_logits) return input == 0 ? loss_share(n, g, in[0]->numel()) : 0;
   if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) return norm_vjp_scale(n, in, g, input);

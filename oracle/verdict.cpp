@@ -105,9 +105,26 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
     none.verdict = Verdict::unsupported;
     return none;
   }
-  // The real meaning says nothing useful where the strict meaning is NaN (NaN inputs, 0 * inf, ...):
-  // there, as where the real value is undefined or infinite, the strict special value judges.
-  if (enclosure_is_special(t) || (t.strict && std::isnan(*t.strict))) return check_special(c, v, t);
+  // A sum/dot bound holds in any order only while no partial sum overflows; n * (op on |finite
+  // inputs|) bounds every partial sum of the finite terms, so beyond the largest float the contract
+  // claims nothing about the element — not even its special value: [-max, inf, -max] is inf as a
+  // left fold but NaN in a tree that adds -max + -max first.
+  bool may_overflow = t.condition && *t.condition * static_cast<double>(t.terms) > dtype_max_finite(d);
+  if ((c.kind == ContractKind::sum_bound || c.kind == ContractKind::dot_bound) && may_overflow) {
+    ElementOutcome skip;
+    skip.verdict = Verdict::skipped;
+    skip.why = "outside the precondition of " + contract_text(c);
+    return skip;
+  }
+  // Where the real value is undefined or infinite, the strict special value judges; so it does where
+  // the strict meaning is NaN from a non-finite input (0 * inf: MPFI says 0, IEEE says NaN). With
+  // finite inputs a NaN strict value means its order overflowed an intermediate (rsqrt'(x) =
+  // -x^(-3/2)/2 is inf for tiny x, times g = 0) while the real value is finite: a NaN from the
+  // backend matches the strict meaning, and any other value is judged against the real one
+  // (non-strict contracts).
+  if (enclosure_is_special(t)) return check_special(c, v, t);
+  bool strict_nan = t.strict && std::isnan(*t.strict);
+  if (strict_nan && (!t.finite_inputs || std::isnan(v) || c.kind == ContractKind::strict)) return check_special(c, v, t);
   ElementOutcome out;  // a one-sided infinite enclosure gives error ranges [.., inf]: undecided unless
                        // the value is an infinity the whole enclosure rounds to
   UlpError e = ulp_error(v, t.lo, t.hi, d);
@@ -137,10 +154,6 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
       if (!t.condition) {
         out.verdict = Verdict::undecided;
         out.utilisation = kInf;
-      } else if (*t.condition * static_cast<double>(t.terms) > dtype_max_finite(d)) {
-        // The bound assumes no partial sum overflows; n * (op on |inputs|) bounds every partial
-        // sum, so beyond the largest float the contract makes no claim about this element.
-        out.verdict = Verdict::skipped;
       } else if (!std::isfinite(v)) {  // right only where the enclosure overflows to it
         out.verdict = within(e, 0, out.utilisation);
       } else {

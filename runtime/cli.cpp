@@ -8,14 +8,12 @@
 namespace tl::rt::train {
 
 std::string cuda_unavailable_reason() {
-  std::string why = "the CUDA backend has no kernels yet (issue 7)";
 #ifdef TL_HAVE_CUDA
   cuda::DeviceStatus s = cuda::probe_devices();
-  why += s.usable ? "; a GPU is present (" + s.device_name + ")" : "; no usable CUDA device: " + s.message;
+  return s.usable ? "" : "no usable CUDA device: " + s.message;
 #else
-  why += "; this build has no CUDA compiler";
+  return "this build has no CUDA compiler (nvcc was not found at configure time)";
 #endif
-  return why;
 }
 
 std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** argv, Flags f,
@@ -26,7 +24,7 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
   std::string backend(backend_kind_name(f.backend));
   bool cpu = false, cuda = false;
   app.add_option("--dtype", dtype, "float (binary64) | float32")->capture_default_str();
-  app.add_option("--backend", backend, "eager | compiled | reference")->capture_default_str();
+  app.add_option("--backend", backend, "eager | compiled | reference | cuda-emulated")->capture_default_str();
   app.add_flag("--cpu", cpu, "run on the CPU (the default)");
   app.add_flag("--cuda", cuda, "run on a CUDA GPU");
   app.add_option("--device", f.device, "cpu | cuda")->capture_default_str();
@@ -61,8 +59,13 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
     return 2;
   }
   if (cuda || f.device == "cuda") {
-    std::fprintf(stderr, "torchlean %s: --cuda: %s\n", name.c_str(), cuda_unavailable_reason().c_str());
-    return 3;
+    std::string why = cuda_unavailable_reason();
+    if (!why.empty()) {
+      std::fprintf(stderr, "torchlean %s: --cuda: %s\n", name.c_str(), why.c_str());
+      return 3;
+    }
+    f.backend = BackendKind::cuda;  // the graph runs on the cuda engine, whatever --backend said
+    f.device = "cuda";
   }
   return f;
 }

@@ -1,5 +1,5 @@
 // tl::rt::train::run — TorchLean's train.run in C++: parses the flags every example shares
-//   --dtype float|float32|float64  --backend eager|compiled|reference  --cpu | --cuda | --device cpu|cuda
+//   --dtype float|float32|float64  --backend eager|compiled|reference|cuda-emulated  --cpu | --cuda | --device cpu|cuda
 //   --steps N  --epochs N  --seed N  --lr X  --log PATH  --show-backend  --save-params PATH  --load-params PATH
 // plus the example's own, builds a Runner<float> or Runner<double> for the task and calls the body
 // with it. The choices decide how the model runs, never what it is. Exit status: the body's; 2 for
@@ -34,7 +34,7 @@ struct Flags {
 std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** argv, Flags defaults,
                                      const std::function<void(CLI::App&)>& extra);
 
-// Why --cuda cannot run here (always non-empty until the CUDA backend exists).
+// Why --cuda cannot run here; empty when a usable GPU is present (--cuda then selects the cuda backend).
 std::string cuda_unavailable_reason();
 
 template <class Body>

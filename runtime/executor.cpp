@@ -57,15 +57,20 @@ std::string_view backend_kind_name(BackendKind k) {
     case BackendKind::eager: return "eager";
     case BackendKind::compiled: return "compiled";
     case BackendKind::reference: return "reference";
+    case BackendKind::cuda: return "cuda";
+    case BackendKind::cuda_emulated: return "cuda-emulated";
   }
   throw_internal("bad BackendKind value");
 }
 
+std::string_view backend_device(BackendKind k) { return k == BackendKind::cuda ? "cuda" : "cpu"; }
+
 BackendKind parse_backend(const std::string& text) {
-  for (BackendKind k : {BackendKind::eager, BackendKind::compiled, BackendKind::reference}) {
+  // cuda is chosen with --cuda / --device cuda, not --backend.
+  for (BackendKind k : {BackendKind::eager, BackendKind::compiled, BackendKind::reference, BackendKind::cuda_emulated}) {
     if (backend_kind_name(k) == text) return k;
   }
-  throw UserError("--backend: expected eager, compiled or reference, got '" + text + "'");
+  throw UserError("--backend: expected eager, compiled, reference or cuda-emulated, got '" + text + "'");
 }
 
 std::unique_ptr<Executor> make_executor(BackendKind kind) {
@@ -73,6 +78,8 @@ std::unique_ptr<Executor> make_executor(BackendKind kind) {
     case BackendKind::eager: return std::make_unique<EagerExecutor>();
     case BackendKind::compiled: return std::make_unique<CompiledExecutor>();
     case BackendKind::reference: return make_reference_executor();
+    case BackendKind::cuda: return make_cuda_executor(false);
+    case BackendKind::cuda_emulated: return make_cuda_executor(true);
   }
   throw_internal("bad BackendKind value");
 }

@@ -1,5 +1,5 @@
 // How a runner executes its graphs: one interface over the backends (eager tape, compiled plans,
-// the reference's strict meaning). The choice decides how a model runs, never what it is.
+// the reference's strict meaning, the CUDA engines). The choice decides how a model runs, never what it is.
 #pragma once
 
 #include <map>
@@ -12,7 +12,8 @@
 
 namespace tl::rt {
 
-enum class BackendKind { eager, compiled, reference };
+// cuda: the GPU engine (--cuda); cuda_emulated: the same CUDA kernels run on the host (cuda/engine.h).
+enum class BackendKind { eager, compiled, reference, cuda, cuda_emulated };
 std::string_view backend_kind_name(BackendKind k);
 BackendKind parse_backend(const std::string& text);  // UserError for unknown names
 
@@ -33,5 +34,8 @@ class Executor {
 
 std::unique_ptr<Executor> make_executor(BackendKind kind);
 std::unique_ptr<Executor> make_reference_executor();  // executor_reference.cpp
+std::unique_ptr<Executor> make_cuda_executor(bool emulated);  // executor_cuda.cpp
+// The device a backend runs on: "cuda" for BackendKind::cuda, else "cpu".
+std::string_view backend_device(BackendKind k);
 
 }  // namespace tl::rt

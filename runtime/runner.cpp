@@ -37,8 +37,8 @@ RunnerCore::RunnerCore(Task task, RunConfig config)
   TL_CHECK_USER(task_.model != nullptr, "task '" + task_.name + "' has no model");
   graphs(Mode::train, 1, true);  // creates the parameters and buffers, in module order
   if (config_.show_backend) {
-    std::printf("backend: %s, device: cpu, dtype: %s\n", std::string(backend_kind_name(config_.backend)).c_str(),
-                std::string(dtype_name(config_.dtype)).c_str());
+    std::printf("backend: %s, device: %s, dtype: %s\n", std::string(backend_kind_name(config_.backend)).c_str(),
+                std::string(backend_device(config_.backend)).c_str(), std::string(dtype_name(config_.dtype)).c_str());
     show_contracts(graphs(Mode::train, 1, true).graph);
   }
 }

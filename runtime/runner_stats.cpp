@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "cuda/engine.h"
 #include "fast/contracts.h"
 #include "runtime/runner.h"
 #include "spec/error.h"
@@ -79,7 +80,8 @@ void RunnerCore::show_contracts(const Graph& g) const {
       std::printf("  %-16s strict meaning (reference/): the definition\n", std::string(op_name(n.op)).c_str());
       continue;
     }
-    Contract c = fast::contract(n.op, n.dtype, {});
+    bool on_cuda = config_.backend == BackendKind::cuda || config_.backend == BackendKind::cuda_emulated;
+    Contract c = on_cuda ? cuda::contract(n.op, n.dtype, {}) : fast::contract(n.op, n.dtype, {});
     std::printf("  %-16s forward %s (%s)\n", std::string(op_name(n.op)).c_str(), contract_text(c).c_str(),
                 std::string(evidence_name(c.evidence)).c_str());
   }

@@ -90,6 +90,27 @@ TEST(ContractCheck, NanFromTheStrictMeaningIsJudgedAsASpecialValue) {
   EXPECT_EQ(verdict(kind(ContractKind::correctly_rounded), DType::f64, 0.0, zero.truth(NAN)), Verdict::fail);
 }
 
+TEST(ContractCheck, NanFromAnOverflowedStrictIntermediateLeavesTheRealValueToJudge) {
+  Enclosure zero(0.0);  // finite inputs: g = 0 times rsqrt'(tiny x), which overflows in the strict order
+  ElementTruth t = zero.truth(NAN);
+  t.finite_inputs = true;
+  EXPECT_EQ(verdict(kind(ContractKind::ulp), DType::f64, 0.0, t), Verdict::pass);
+  EXPECT_EQ(verdict(kind(ContractKind::ulp), DType::f64, NAN, t), Verdict::pass);
+  EXPECT_EQ(verdict(kind(ContractKind::ulp), DType::f64, 1.0, t), Verdict::fail);
+  EXPECT_EQ(verdict(kind(ContractKind::strict), DType::f64, 0.0, t), Verdict::fail);
+}
+
+TEST(ContractCheck, SumBoundClaimsNoSpecialValueWhereFiniteTermsMayOverflow) {
+  Enclosure inf_real(INFINITY);  // [-max, inf, -max]: inf as a left fold, NaN in a tree
+  ElementTruth t = inf_real.truth(INFINITY);
+  t.terms = 3;
+  t.condition = 2 * 0x1.fffffffffffffp+1023 / 4;  // |finite terms| sum to about max: partials may overflow
+  EXPECT_EQ(verdict(kind(ContractKind::sum_bound), DType::f64, NAN, t), Verdict::skipped);
+  t.condition = 2.0;  // [1, inf, 1]: no partial of the finite terms overflows, so any order gives inf
+  EXPECT_EQ(verdict(kind(ContractKind::sum_bound), DType::f64, NAN, t), Verdict::fail);
+  EXPECT_EQ(verdict(kind(ContractKind::sum_bound), DType::f64, INFINITY, t), Verdict::pass);
+}
+
 TEST(ContractCheck, GammaNMatchesTheFormula) {
   EXPECT_GE(gamma_n(10, DType::f32), 10 * 0x1p-24 / (1 - 10 * 0x1p-24));
   EXPECT_LE(gamma_n(10, DType::f32), 10 * 0x1p-24 / (1 - 10 * 0x1p-24) * (1 + 1e-15));

@@ -1,0 +1,133 @@
+// The engines (cuda/engine.h): bind a graph's inputs on the device, run every node's kernel, run the
+// shared backward sweep (spec/backprop_sweep.h) over device tensors, download what was asked for.
+// Built twice: make_device_engine() by nvcc, make_emulated_engine() by g++ (cuda/launch.h).
+#include "cuda/engine.h"
+
+#include "cuda/kernels.h"
+#include "spec/backprop_sweep.h"
+#include "spec/error.h"
+
+namespace tl::cuda::TL_CUDA_NS {
+namespace {
+
+// The stream an engine's kernels and copies run on (RAII; the emulated build has none).
+class Stream {
+ public:
+#ifdef TL_CUDA_EMULATE
+  Stream() = default;
+#else
+  Stream() {
+    check_call(cudaSetDevice(0), "cudaSetDevice(0)", "engine start");
+    check_call(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", "engine start");
+    set_current_stream(stream_);
+  }
+  ~Stream() {
+    set_current_stream(nullptr);
+    cudaStreamDestroy(stream_);  // errors cannot be reported from a destructor
+  }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+ private:
+  cudaStream_t stream_ = nullptr;
+#endif
+};
+
+template <class T> void add_into(DeviceTensor& target, const DeviceTensor& x, const std::string& where) {
+  T* t = target.data<T>();
+  const T* v = x.data<T>();
+  for_each_index(target.numel(), TL_BODY(int64_t i) { t[i] = t[i] + v[i]; }, where);
+}
+
+void check_inputs(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
+  for (const auto& [name, t] : inputs) {
+    std::optional<NodeId> id = g.find_named(name);
+    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
+  }
+}
+
+std::vector<std::optional<DeviceTensor>> run_forward(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
+  check_inputs(g, inputs);
+  std::vector<std::optional<DeviceTensor>> values(static_cast<std::size_t>(g.size()));
+  for (NodeId i = 0; i < g.size(); ++i) {
+    const Node& n = g.node(i);
+    std::string where = node_label(i, n.op);
+    if (n.op == OpId::input) {
+      std::string name(node_name(n));
+      auto it = inputs.find(name);
+      TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "'");
+      TL_CHECK_USER(it->second.dtype() == n.dtype && it->second.shape() == n.shape,
+                    "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str());
+      values[static_cast<std::size_t>(i)] = upload(it->second, where);
+      continue;
+    }
+    DevInputs in;
+    for (NodeId p : n.parents) in.push_back(&*values[static_cast<std::size_t>(p)]);
+    values[static_cast<std::size_t>(i)] = forward(n, in, where);
+  }
+  return values;
+}
+
+std::map<NodeId, HostTensor> run_backward(const Graph& g, const std::vector<std::optional<DeviceTensor>>& values,
+                                          NodeId output, const HostTensor& seed, const std::vector<NodeId>& wrt) {
+  TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
+  TL_CHECK_USER(seed.shape() == g.node(output).shape && seed.dtype() == g.node(output).dtype,
+                "gradients: the seed must be " + std::string(dtype_name(g.node(output).dtype)) + g.node(output).shape.str());
+  auto value = [&](NodeId i) -> const DeviceTensor& { return *values[static_cast<std::size_t>(i)]; };
+  auto node_vjp = [&](NodeId i, const DeviceTensor& gi, const std::vector<bool>& wanted) {
+    const Node& n = g.node(i);
+    DevInputs in;
+    for (NodeId p : n.parents) in.push_back(&value(p));
+    return backward(n, in, value(i), gi, node_label(i, n.op), wanted);
+  };
+  auto add = [](DeviceTensor& target, const DeviceTensor& x) {
+    switch (target.dtype) {
+      case DType::f32: add_into<float>(target, x, "gradient accumulation"); break;
+      case DType::f64: add_into<double>(target, x, "gradient accumulation"); break;
+    }
+  };
+  auto zero = [&](NodeId id) { return zeros(g.node(id).dtype, g.node(id).shape, "gradient of an unused node"); };
+  std::map<NodeId, DeviceTensor> grads =
+      backprop_sweep<DeviceTensor>(g, output, upload(seed, "gradient seed"), wrt, node_vjp, add, zero);
+  std::map<NodeId, HostTensor> out;
+  for (auto& [id, t] : grads) out.emplace(id, download(t, "gradient download"));
+  return out;
+}
+
+class EngineImpl : public Engine {
+ public:
+#ifdef TL_CUDA_EMULATE
+  std::string name() const override { return "cuda-emulated"; }
+#else
+  std::string name() const override { return "cuda"; }
+#endif
+  GraphRun run(const Graph& g, const std::map<std::string, HostTensor>& inputs, const std::vector<NodeId>& keep,
+               std::optional<NodeId> output, const HostTensor* seed, const std::vector<NodeId>& wrt) override {
+    std::vector<std::optional<DeviceTensor>> values = run_forward(g, inputs);
+    GraphRun out;
+    for (NodeId id : keep) {
+      TL_CHECK_USER(id >= 0 && id < g.size(), "node " + std::to_string(id) + " does not exist");
+      out.values.emplace(id, download(*values[static_cast<std::size_t>(id)], "value download"));
+    }
+    if (output) {
+      TL_CHECK_INTERNAL(seed != nullptr, "a gradient run needs a seed");
+      out.grads = run_backward(g, values, *output, *seed, wrt);
+    }
+    synchronize("graph run");
+    return out;
+  }
+
+ private:
+  Stream stream_;
+};
+
+}  // namespace
+}  // namespace tl::cuda::TL_CUDA_NS
+
+namespace tl::cuda {
+#ifdef TL_CUDA_EMULATE
+std::unique_ptr<Engine> make_emulated_engine() { return std::make_unique<emulated::EngineImpl>(); }
+#else
+std::unique_ptr<Engine> make_device_engine() { return std::make_unique<device::EngineImpl>(); }
+#endif
+}  // namespace tl::cuda

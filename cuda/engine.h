@@ -1,0 +1,51 @@
+// The CUDA backend's public face: plain C++ (no CUDA headers), so the oracle and the runtime use it
+// without nvcc. Two engines implement it from the same kernel sources (cuda/launch.h):
+//  - make_device_engine(): the GPU (library tl_cuda, built when nvcc is found);
+//  - make_emulated_engine(): the same kernels run as host loops (library tl_cuda_emulated, always
+//    built), which is how CI checks the kernels' logic without a GPU.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "spec/contract.h"
+#include "spec/graph.h"
+
+namespace tl::cuda {
+
+// A failing CUDA runtime call: names the call, the CUDA error and the op being run.
+class DeviceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct GraphRun {
+  std::map<NodeId, HostTensor> values;  // the nodes asked for (downloaded)
+  std::map<NodeId, HostTensor> grads;   // d(output)/d(node) for each node of `wrt`
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual std::string name() const = 0;  // "cuda" or "cuda-emulated"
+  // Uploads `inputs`, runs every node of `g` on the device, downloads the values of `keep`; with
+  // `output` and `seed`, also runs the backward sweep (fast/backprop's order) and downloads the
+  // gradients of `wrt`. Host<->device transfers happen only here.
+  virtual GraphRun run(const Graph& g, const std::map<std::string, HostTensor>& inputs,
+                       const std::vector<NodeId>& keep, std::optional<NodeId> output,
+                       const HostTensor* seed, const std::vector<NodeId>& wrt) = 0;
+};
+
+// Throws DeviceError when the device cannot be initialised (callers probe first: cuda/device.h).
+std::unique_ptr<Engine> make_device_engine();
+std::unique_ptr<Engine> make_emulated_engine();
+
+// The cuda backend's contract table (cuda/contracts.cpp; shared by both engines).
+Contract contract(OpId op, DType dtype, Direction direction);
+std::string numerical_policy();
+
+}  // namespace tl::cuda

@@ -1,0 +1,103 @@
+// The elementwise family on the device: one body per element applying elementwise_math.h's scalar
+// definitions (forward y[i] = f(x[i]); backward dx[i] = g[i] f'(x[i]); binary ops both ways).
+// No reductions, so no order to declare beyond each scalar formula.
+#include <variant>
+
+#include "cuda/elementwise_math.h"
+#include "cuda/kernels.h"
+#include "spec/error.h"
+
+namespace tl::cuda::TL_CUDA_NS {
+namespace {
+
+// The unary elementwise ops and their scalar functions (a table, not a switch: the dispatcher in
+// kernels.cu is the one switch over OpId).
+struct UnaryRow {
+  OpId op;
+  Unary fn;
+};
+constexpr UnaryRow kUnaryOps[] = {
+    {OpId::detach, Unary::detach}, {OpId::neg, Unary::neg},       {OpId::abs, Unary::abs},
+    {OpId::square, Unary::square}, {OpId::sqrt, Unary::sqrt},     {OpId::rsqrt, Unary::rsqrt},
+    {OpId::reciprocal, Unary::reciprocal}, {OpId::exp, Unary::exp}, {OpId::log, Unary::log},
+    {OpId::sin, Unary::sin},       {OpId::cos, Unary::cos},       {OpId::tanh, Unary::tanh},
+    {OpId::sigmoid, Unary::sigmoid}, {OpId::relu, Unary::relu},   {OpId::gelu, Unary::gelu},
+    {OpId::softplus, Unary::softplus}, {OpId::scale, Unary::scale}, {OpId::clamp, Unary::clamp},
+    {OpId::safe_log, Unary::safe_log},
+};
+
+bool unary_of(OpId op, Unary& u) {
+  for (const UnaryRow& r : kUnaryOps) {
+    if (r.op == op) {
+      u = r.fn;
+      return true;
+    }
+  }
+  return false;
+}
+
+Binary binary_of(OpId op) {
+  if (op == OpId::add) return Binary::add;
+  if (op == OpId::sub) return Binary::sub;
+  if (op == OpId::mul) return Binary::mul;
+  if (op == OpId::div) return Binary::div;
+  if (op == OpId::maximum) return Binary::maximum;
+  if (op == OpId::minimum) return Binary::minimum;
+  throw_internal(std::string("cuda elementwise: not an elementwise op: ") + std::string(op_name(op)));
+}
+
+template <class T> UnaryParams<T> params_of(const Node& n) {
+  UnaryParams<T> p;
+  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
+  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
+  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
+  return p;
+}
+
+}  // namespace
+
+template <class T>
+void elementwise_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where) {
+  T* out = y.data<T>();
+  const T* x = in[0]->data<T>();
+  Unary u;
+  if (unary_of(n.op, u)) {
+    UnaryParams<T> p = params_of<T>(n);
+    for_each_index(y.numel(), TL_BODY(int64_t i) { out[i] = unary_forward(u, x[i], p); }, where);
+    return;
+  }
+  Binary b = binary_of(n.op);
+  const T* x2 = in[1]->data<T>();
+  for_each_index(y.numel(), TL_BODY(int64_t i) { out[i] = binary_forward(b, x[i], x2[i]); }, where);
+}
+
+template <class T>
+void elementwise_backward(const Node& n, const DevInputs& in, const DeviceTensor& y, const DeviceTensor& g,
+                          DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
+  const T* x = in[0]->data<T>();
+  const T* gv = g.data<T>();
+  Unary u;
+  if (unary_of(n.op, u)) {
+    if (!wanted[0]) return;
+    DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
+    T* out = d.data<T>();
+    const T* yv = y.data<T>();
+    UnaryParams<T> p = params_of<T>(n);
+    for_each_index(d.numel(), TL_BODY(int64_t i) { out[i] = unary_backward(u, x[i], yv[i], gv[i], p); }, where);
+    dx[0] = std::move(d);
+    return;
+  }
+  Binary b = binary_of(n.op);
+  const T* x2 = in[1]->data<T>();
+  DeviceTensor da = empty_tensor(in[0]->dtype, in[0]->shape, where);
+  DeviceTensor db = empty_tensor(in[1]->dtype, in[1]->shape, where);
+  T* pa = da.data<T>();
+  T* pb = db.data<T>();
+  for_each_index(g.numel(), TL_BODY(int64_t i) { binary_backward(b, x[i], x2[i], gv[i], pa[i], pb[i]); }, where);
+  if (wanted[0]) dx[0] = std::move(da);
+  if (wanted[1]) dx[1] = std::move(db);
+}
+
+TL_CUDA_INSTANTIATE_FAMILY(elementwise)
+
+}  // namespace tl::cuda::TL_CUDA_NS

@@ -1,0 +1,133 @@
+// Device buffers, tensors and copies (cuda/memory.h) for both builds: cudaMalloc / cudaMemcpyAsync on
+// the engine's stream, or malloc / memcpy in the emulated build.
+#include "cuda/memory.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "spec/error.h"
+
+namespace tl::cuda::TL_CUDA_NS {
+
+#ifdef TL_CUDA_EMULATE
+namespace {
+void* allocate(std::size_t bytes, const std::string& op) {
+  void* p = std::malloc(bytes ? bytes : 1);
+  if (!p) throw DeviceError(op + ": malloc of " + std::to_string(bytes) + " bytes failed (emulated device memory)");
+  return p;
+}
+void release(void* p) { std::free(p); }
+void copy_to_device(void* dst, const void* src, std::size_t bytes, const std::string&) { std::memcpy(dst, src, bytes); }
+void copy_to_host(void* dst, const void* src, std::size_t bytes, const std::string&) { std::memcpy(dst, src, bytes); }
+void copy_on_device(void* dst, const void* src, std::size_t bytes, const std::string&) { std::memcpy(dst, src, bytes); }
+void fill_zero(void* dst, std::size_t bytes, const std::string&) { std::memset(dst, 0, bytes); }
+}  // namespace
+
+void synchronize(const std::string&) {}
+#else
+namespace {
+cudaStream_t g_stream = nullptr;  // set by the engine's Stream (engine.cu); 0 = the legacy default stream
+}  // namespace
+
+void set_current_stream(cudaStream_t s) { g_stream = s; }
+cudaStream_t current_stream() { return g_stream; }
+
+void check_call(cudaError_t err, const char* call, const std::string& op) {
+  if (err == cudaSuccess) return;
+  cudaGetLastError();  // clear a non-sticky error so later calls report their own
+  throw DeviceError(op + ": " + call + " failed: " + cudaGetErrorName(err) + " (" + std::to_string(int(err)) +
+                    "): " + cudaGetErrorString(err));
+}
+
+namespace {
+void* allocate(std::size_t bytes, const std::string& op) {
+  void* p = nullptr;
+  check_call(cudaMalloc(&p, bytes ? bytes : 1), "cudaMalloc", op);
+  return p;
+}
+void release(void* p) { cudaFree(p); }  // errors here cannot be reported from a destructor
+void copy_to_device(void* dst, const void* src, std::size_t bytes, const std::string& op) {
+  check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, g_stream), "cudaMemcpyAsync(host->device)", op);
+}
+void copy_to_host(void* dst, const void* src, std::size_t bytes, const std::string& op) {
+  check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, g_stream), "cudaMemcpyAsync(device->host)", op);
+  check_call(cudaStreamSynchronize(g_stream), "cudaStreamSynchronize", op);
+}
+void copy_on_device(void* dst, const void* src, std::size_t bytes, const std::string& op) {
+  check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, g_stream), "cudaMemcpyAsync(device->device)", op);
+}
+void fill_zero(void* dst, std::size_t bytes, const std::string& op) {
+  check_call(cudaMemsetAsync(dst, 0, bytes, g_stream), "cudaMemsetAsync", op);
+}
+}  // namespace
+
+void synchronize(const std::string& op) { check_call(cudaStreamSynchronize(g_stream), "cudaStreamSynchronize", op); }
+#endif
+
+DeviceBuffer::DeviceBuffer(std::size_t bytes, const std::string& op) : ptr_(allocate(bytes, op)), bytes_(bytes) {}
+DeviceBuffer::~DeviceBuffer() {
+  if (ptr_) release(ptr_);
+}
+DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
+  if (this != &o) {
+    if (ptr_) release(ptr_);
+    ptr_ = std::exchange(o.ptr_, nullptr);
+    bytes_ = std::exchange(o.bytes_, 0);
+  }
+  return *this;
+}
+
+DeviceTensor empty_tensor(DType dtype, const Shape& shape, const std::string& op) {
+  DeviceTensor t;
+  t.dtype = dtype;
+  t.shape = shape;
+  t.buffer = DeviceBuffer(static_cast<std::size_t>(shape.numel()) * dtype_size(dtype), op);
+  return t;
+}
+
+DeviceTensor zeros(DType dtype, const Shape& shape, const std::string& op) {
+  DeviceTensor t = empty_tensor(dtype, shape, op);
+  fill_zero(t.buffer.get(), t.buffer.bytes(), op);
+  return t;
+}
+
+DeviceTensor upload(const HostTensor& h, const std::string& op) {
+  DeviceTensor t = empty_tensor(h.dtype(), h.shape(), op);
+  copy_to_device(t.buffer.get(), h.bytes(), h.nbytes(), op);
+  return t;
+}
+
+HostTensor download(const DeviceTensor& t, const std::string& op) {
+  HostTensor h = HostTensor::uninitialized(t.dtype, t.shape);
+  copy_to_host(h.bytes(), t.buffer.get(), h.nbytes(), op);
+  return h;
+}
+
+DeviceTensor copy_of(const DeviceTensor& t, const std::string& op) {
+  DeviceTensor c = empty_tensor(t.dtype, t.shape, op);
+  copy_on_device(c.buffer.get(), t.buffer.get(), c.buffer.bytes(), op);
+  return c;
+}
+
+DeviceBuffer upload_indices(const std::vector<int64_t>& idx, const std::string& op) {
+  DeviceBuffer b(idx.size() * sizeof(int64_t), op);
+  copy_to_device(b.get(), idx.data(), idx.size() * sizeof(int64_t), op);
+  synchronize(op);  // idx is a temporary of the caller's
+  return b;
+}
+
+std::vector<int64_t> checked_indices(const DeviceTensor& idx, int64_t bound, const std::string& where) {
+  HostTensor h = download(idx, where);
+  std::vector<int64_t> out(static_cast<std::size_t>(h.numel()));
+  for (int64_t i = 0; i < h.numel(); ++i) {
+    double v = h.value_as_double(i);
+    bool ok = v == std::trunc(v) && v >= 0 && v < static_cast<double>(bound);
+    TL_CHECK_USER(ok, where + ": index element " + std::to_string(i) + " is not an integer in [0, " +
+                          std::to_string(bound) + ")");
+    out[static_cast<std::size_t>(i)] = static_cast<int64_t>(v);
+  }
+  return out;
+}
+
+}  // namespace tl::cuda::TL_CUDA_NS
