@@ -25,39 +25,39 @@ namespace {
 
 struct Fn {
   const char* name;
-  fast::Unary op;
+  Unary op;
   bool backward;          // derivative (g = 1) instead of the value
   ref::RealFn exact;
   bool positive_domain;
 };
 
 const Fn kFns[] = {
-    {"exp", fast::Unary::exp, false, ref::RealFn::exp, false},
-    {"log", fast::Unary::log, false, ref::RealFn::log, true},
-    {"sin", fast::Unary::sin, false, ref::RealFn::sin, false},
-    {"cos", fast::Unary::cos, false, ref::RealFn::cos, false},
-    {"tanh", fast::Unary::tanh, false, ref::RealFn::tanh, false},
-    {"sigmoid", fast::Unary::sigmoid, false, ref::RealFn::sigmoid, false},
-    {"gelu", fast::Unary::gelu, false, ref::RealFn::gelu, false},
-    {"softplus", fast::Unary::softplus, false, ref::RealFn::softplus, false},
-    {"safe_log", fast::Unary::safe_log, false, ref::RealFn::safe_log, false},
-    {"rsqrt", fast::Unary::rsqrt, false, ref::RealFn::rsqrt, true},
-    {"sqrt'", fast::Unary::sqrt, true, ref::RealFn::sqrt_grad, true},
-    {"rsqrt'", fast::Unary::rsqrt, true, ref::RealFn::rsqrt_grad, true},
-    {"reciprocal'", fast::Unary::reciprocal, true, ref::RealFn::reciprocal_grad, false},
-    {"sin'", fast::Unary::sin, true, ref::RealFn::sin_grad, false},
-    {"cos'", fast::Unary::cos, true, ref::RealFn::cos_grad, false},
-    {"tanh'", fast::Unary::tanh, true, ref::RealFn::tanh_grad, false},
-    {"sigmoid'", fast::Unary::sigmoid, true, ref::RealFn::sigmoid_grad, false},
-    {"gelu'", fast::Unary::gelu, true, ref::RealFn::gelu_grad, false},
-    {"softplus'", fast::Unary::softplus, true, ref::RealFn::softplus_grad, false},
-    {"safe_log'", fast::Unary::safe_log, true, ref::RealFn::safe_log_grad, false},
+    {"exp", Unary::exp, false, ref::RealFn::exp, false},
+    {"log", Unary::log, false, ref::RealFn::log, true},
+    {"sin", Unary::sin, false, ref::RealFn::sin, false},
+    {"cos", Unary::cos, false, ref::RealFn::cos, false},
+    {"tanh", Unary::tanh, false, ref::RealFn::tanh, false},
+    {"sigmoid", Unary::sigmoid, false, ref::RealFn::sigmoid, false},
+    {"gelu", Unary::gelu, false, ref::RealFn::gelu, false},
+    {"softplus", Unary::softplus, false, ref::RealFn::softplus, false},
+    {"safe_log", Unary::safe_log, false, ref::RealFn::safe_log, false},
+    {"rsqrt", Unary::rsqrt, false, ref::RealFn::rsqrt, true},
+    {"sqrt'", Unary::sqrt, true, ref::RealFn::sqrt_grad, true},
+    {"rsqrt'", Unary::rsqrt, true, ref::RealFn::rsqrt_grad, true},
+    {"reciprocal'", Unary::reciprocal, true, ref::RealFn::reciprocal_grad, false},
+    {"sin'", Unary::sin, true, ref::RealFn::sin_grad, false},
+    {"cos'", Unary::cos, true, ref::RealFn::cos_grad, false},
+    {"tanh'", Unary::tanh, true, ref::RealFn::tanh_grad, false},
+    {"sigmoid'", Unary::sigmoid, true, ref::RealFn::sigmoid_grad, false},
+    {"gelu'", Unary::gelu, true, ref::RealFn::gelu_grad, false},
+    {"softplus'", Unary::softplus, true, ref::RealFn::softplus_grad, false},
+    {"safe_log'", Unary::safe_log, true, ref::RealFn::safe_log_grad, false},
 };
 
 constexpr double kEps = 1e-6;
 
 template <class T> T fast_value(const Fn& f, T x) {
-  fast::UnaryParams<T> p;
+  UnaryParams<T> p;
   p.eps = static_cast<T>(kEps);
   T y = fast::unary_forward(f.op, x, p);
   return f.backward ? fast::unary_backward(f.op, x, y, T(1), p) : y;

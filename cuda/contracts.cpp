@@ -9,6 +9,7 @@
 #include "cuda/engine.h"
 
 #include "spec/error.h"
+#include "spec/kernel_orders.h"
 
 namespace tl::cuda {
 namespace {
@@ -31,8 +32,9 @@ Contract rounded_once() {
   return make(ContractKind::correctly_rounded, "", 0, Evidence::assumed,
               "one IEEE 754 operation (no --use_fast_math); assumed on the GPU until measured");
 }
-Contract strict(std::string order) {
-  return make(ContractKind::strict, std::move(order), 0, Evidence::sampled,
+Contract strict(std::string_view order) {
+  TL_CHECK_INTERNAL(!order.empty(), "a strict row without a declared order");
+  return make(ContractKind::strict, std::string(order), 0, Evidence::sampled,
               "same order as reference/Strict; sampled on the emulated build, not yet on a GPU");
 }
 // A function evaluated in double (guide bound b ulp of double) and rounded once to T.
@@ -82,15 +84,9 @@ Contract forward_contract(OpId op, DType d) {
       c.order = "256 strided left folds from +0, then a binary tree";
       return c;
     }
-    case OpId::reduce_sum: return strict("left fold from +0 in index order");
-    case OpId::reduce_mean: return strict("left fold from +0, then one division by n");
-    case OpId::matmul: return strict("FMA chain over k from +0, ascending (16x16 shared-memory tiles)");
-    case OpId::linear: return strict("FMA chain over k from +0, ascending, then + bias");
-    case OpId::conv2d: return strict("FMA chain over (c, kh, kw) from +0, out-of-bounds cells skipped, then + bias");
-    case OpId::avg_pool2d: return strict("left fold over in-bounds window cells, then one division by kh*kw");
-    case OpId::scatter_add_rows: return strict("left fold from +0 in index order");
-    case OpId::mse_loss: return strict("left fold of (p-t)*(p-t) from +0, then one division for mean");
-    case OpId::nll: return strict("left fold of -lp[i, y_i] from +0, then one division for mean");
+    case OpId::reduce_sum: case OpId::reduce_mean: case OpId::matmul: case OpId::linear: case OpId::conv2d:
+    case OpId::avg_pool2d: case OpId::scatter_add_rows: case OpId::mse_loss: case OpId::nll:
+      return strict(strict_order(op, {}));
     case OpId::softmax: return derived(5, 1.5, 1, false);
     case OpId::log_softmax: return derived(4, 2.5, 1, false);
     case OpId::logsumexp: return derived(3, 2.5, 1, false);
@@ -110,22 +106,13 @@ Contract vjp_contract(OpId op, DType d, int input) {
     case OpId::sum: case OpId::reduce_sum: case OpId::reshape: case OpId::flatten: case OpId::permute:
     case OpId::transpose: case OpId::concat: case OpId::slice: case OpId::scatter_add_rows:
       return exact();
-    case OpId::square: return strict("g * (x + x)");
+    case OpId::square: case OpId::log: case OpId::div: case OpId::reduce_max: case OpId::matmul: case OpId::linear:
+    case OpId::conv2d: case OpId::max_pool2d: case OpId::avg_pool2d: case OpId::broadcast_to: case OpId::gather_rows:
+    case OpId::softmax: case OpId::mse_loss: case OpId::nll:
+      return strict(strict_order(op, {input}));
     case OpId::scale: case OpId::mul: case OpId::exp: case OpId::maximum: case OpId::minimum:
     case OpId::reduce_mean:
       return rounded_once();
-    case OpId::log: return strict("g * (1/x)");
-    case OpId::div: return strict("da = g/b; db = ((-g)*a)/(b*b)");
-    case OpId::reduce_max: return strict("g / (number of tied maxima) to each maximum");
-    case OpId::matmul: return strict("da = FMA chain over j, db = FMA chain over i, from +0");
-    case OpId::linear: return strict("dx = FMA chain over o, dW = FMA chain over m, from +0; db = left fold over m");
-    case OpId::conv2d: return strict("FMA chains from +0: dx over (o, kh, kw), dw over (n, i, j); db left fold");
-    case OpId::max_pool2d: return strict("g to the first maximal cell, windows added in order from +0");
-    case OpId::avg_pool2d: return strict("g/(kh*kw) added window by window from +0");
-    case OpId::broadcast_to: case OpId::gather_rows: return strict("left fold from +0 in output order");
-    case OpId::softmax: return strict("y * (g - FMA chain over k of g*y from +0)");
-    case OpId::mse_loss: return strict("s = g/n (mean); dp = s*(d+d); dt = -dp");
-    case OpId::nll: return strict("s = g/N (mean); -s at the label, +0 elsewhere");
     // g * f'(x) with f' in double rounded once: f' within 1 ulp (float) plus the product's rounding.
     // float64: the derivative's own roundings add up (docs/contracts.md, "cuda"); tanh' = sech^2 with
     // cosh within 2 ulp -> 2 (2 + 0.5) + 0.5.

@@ -1,6 +1,6 @@
-// The cuda backend's scalar definitions of the elementwise ops, forward and backward, callable on
-// host and device (kernels_elementwise.cu applies them per element; the losses reuse sigmoid and
-// softplus). Arithmetic ops are single IEEE operations in T (sqrt and / correctly rounded: nvcc
+// The cuda backend's scalar definitions of the unary elementwise ops, forward and backward, callable
+// on host and device (kernels_elementwise.cu applies them per element; the losses reuse sigmoid and
+// softplus; the binary ops' rules are spec/elementwise_rules.h, shared with fast/). Arithmetic ops are single IEEE operations in T (sqrt and / correctly rounded: nvcc
 // without --use_fast_math, -fmad=false), in the reference's formulas, so they match the strict
 // meaning bit for bit. Transcendental and composite functions are evaluated in double with CUDA's
 // double-precision math functions and rounded once to T (for float: about 0.5 ulp plus the double
@@ -10,14 +10,9 @@
 #pragma once
 
 #include "cuda/math.h"
+#include "spec/elementwise_rules.h"
 
 namespace tl::cuda::TL_CUDA_NS {
-
-enum class Unary {
-  detach, neg, abs, square, sqrt, rsqrt, reciprocal, exp, log, sin, cos, tanh, sigmoid, relu,
-  gelu, softplus, scale, clamp, safe_log
-};
-enum class Binary { add, sub, mul, div, maximum, minimum };
 
 template <class T> struct UnaryParams {
   T c = 1, lo = 0, hi = 1, eps = 0;
@@ -151,37 +146,6 @@ template <class T> TL_HD inline T unary_backward(Unary op, T x, T y, T g, UnaryP
     case Unary::safe_log: return g * static_cast<T>(safe_log_grad_d(static_cast<double>(x), static_cast<double>(p.eps)));
   }
   return nan_of<T>();
-}
-
-template <class T> TL_HD inline T binary_forward(Binary op, T a, T b) {
-  switch (op) {
-    case Binary::add: return a + b;
-    case Binary::sub: return a - b;
-    case Binary::mul: return a * b;
-    case Binary::div: return a / b;
-    case Binary::maximum: return (a != a || b != b) ? nan_of<T>() : (a < b ? b : a);
-    case Binary::minimum: return (a != a || b != b) ? nan_of<T>() : (b < a ? b : a);
-  }
-  return nan_of<T>();
-}
-
-// (da, db) for one element: ties split g in halves, NaN operands give NaN.
-template <class T> TL_HD inline void binary_backward(Binary op, T a, T b, T g, T& da, T& db) {
-  switch (op) {
-    case Binary::add: da = g; db = g; return;
-    case Binary::sub: da = g; db = -g; return;
-    case Binary::mul: da = g * b; db = g * a; return;
-    case Binary::div: da = g / b; db = ((-g) * a) / (b * b); return;
-    case Binary::maximum: case Binary::minimum: {
-      if (a != a || b != b) { da = db = nan_of<T>(); return; }
-      bool a_wins = op == Binary::maximum ? a > b : a < b;
-      bool b_wins = op == Binary::maximum ? a < b : a > b;
-      T half_g = g * T(0.5);
-      da = a_wins ? g : (b_wins ? T(0) : half_g);
-      db = b_wins ? g : (a_wins ? T(0) : half_g);
-      return;
-    }
-  }
 }
 
 }  // namespace tl::cuda::TL_CUDA_NS

@@ -39,26 +39,14 @@ template <class T> void add_into(DeviceTensor& target, const DeviceTensor& x, co
   for_each_index(target.numel(), TL_BODY(int64_t i) { t[i] = t[i] + v[i]; }, where);
 }
 
-void check_inputs(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
-  for (const auto& [name, t] : inputs) {
-    std::optional<NodeId> id = g.find_named(name);
-    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
-  }
-}
-
 std::vector<std::optional<DeviceTensor>> run_forward(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
-  check_inputs(g, inputs);
+  check_input_names(g, inputs);
   std::vector<std::optional<DeviceTensor>> values(static_cast<std::size_t>(g.size()));
   for (NodeId i = 0; i < g.size(); ++i) {
     const Node& n = g.node(i);
     std::string where = node_label(i, n.op);
     if (n.op == OpId::input) {
-      std::string name(node_name(n));
-      auto it = inputs.find(name);
-      TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "'");
-      TL_CHECK_USER(it->second.dtype() == n.dtype && it->second.shape() == n.shape,
-                    "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str());
-      values[static_cast<std::size_t>(i)] = upload(it->second, where);
+      values[static_cast<std::size_t>(i)] = upload(bound_input(n, inputs), where);
       continue;
     }
     DevInputs in;
@@ -70,9 +58,7 @@ std::vector<std::optional<DeviceTensor>> run_forward(const Graph& g, const std::
 
 std::map<NodeId, HostTensor> run_backward(const Graph& g, const std::vector<std::optional<DeviceTensor>>& values,
                                           NodeId output, const HostTensor& seed, const std::vector<NodeId>& wrt) {
-  TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
-  TL_CHECK_USER(seed.shape() == g.node(output).shape && seed.dtype() == g.node(output).dtype,
-                "gradients: the seed must be " + std::string(dtype_name(g.node(output).dtype)) + g.node(output).shape.str());
+  check_gradient_seed(g, output, seed);
   auto value = [&](NodeId i) -> const DeviceTensor& { return *values[static_cast<std::size_t>(i)]; };
   auto node_vjp = [&](NodeId i, const DeviceTensor& gi, const std::vector<bool>& wanted) {
     const Node& n = g.node(i);

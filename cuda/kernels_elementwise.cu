@@ -10,40 +10,10 @@
 namespace tl::cuda::TL_CUDA_NS {
 namespace {
 
-// The unary elementwise ops and their scalar functions (a table, not a switch: the dispatcher in
-// kernels.cu is the one switch over OpId).
-struct UnaryRow {
-  OpId op;
-  Unary fn;
-};
-constexpr UnaryRow kUnaryOps[] = {
-    {OpId::detach, Unary::detach}, {OpId::neg, Unary::neg},       {OpId::abs, Unary::abs},
-    {OpId::square, Unary::square}, {OpId::sqrt, Unary::sqrt},     {OpId::rsqrt, Unary::rsqrt},
-    {OpId::reciprocal, Unary::reciprocal}, {OpId::exp, Unary::exp}, {OpId::log, Unary::log},
-    {OpId::sin, Unary::sin},       {OpId::cos, Unary::cos},       {OpId::tanh, Unary::tanh},
-    {OpId::sigmoid, Unary::sigmoid}, {OpId::relu, Unary::relu},   {OpId::gelu, Unary::gelu},
-    {OpId::softplus, Unary::softplus}, {OpId::scale, Unary::scale}, {OpId::clamp, Unary::clamp},
-    {OpId::safe_log, Unary::safe_log},
-};
-
-bool unary_of(OpId op, Unary& u) {
-  for (const UnaryRow& r : kUnaryOps) {
-    if (r.op == op) {
-      u = r.fn;
-      return true;
-    }
-  }
-  return false;
-}
-
-Binary binary_of(OpId op) {
-  if (op == OpId::add) return Binary::add;
-  if (op == OpId::sub) return Binary::sub;
-  if (op == OpId::mul) return Binary::mul;
-  if (op == OpId::div) return Binary::div;
-  if (op == OpId::maximum) return Binary::maximum;
-  if (op == OpId::minimum) return Binary::minimum;
-  throw_internal(std::string("cuda elementwise: not an elementwise op: ") + std::string(op_name(op)));
+Binary binary_op(OpId op) {
+  std::optional<Binary> b = binary_of(op);
+  if (!b) throw_internal(std::string("cuda elementwise: not an elementwise op: ") + std::string(op_name(op)));
+  return *b;
 }
 
 template <class T> UnaryParams<T> params_of(const Node& n) {
@@ -60,13 +30,13 @@ template <class T>
 void elementwise_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where) {
   T* out = y.data<T>();
   const T* x = in[0]->data<T>();
-  Unary u;
-  if (unary_of(n.op, u)) {
+  if (std::optional<Unary> op = unary_of(n.op)) {
+    Unary u = *op;
     UnaryParams<T> p = params_of<T>(n);
     for_each_index(y.numel(), TL_BODY(int64_t i) { out[i] = unary_forward(u, x[i], p); }, where);
     return;
   }
-  Binary b = binary_of(n.op);
+  Binary b = binary_op(n.op);
   const T* x2 = in[1]->data<T>();
   for_each_index(y.numel(), TL_BODY(int64_t i) { out[i] = binary_forward(b, x[i], x2[i]); }, where);
 }
@@ -76,9 +46,9 @@ void elementwise_backward(const Node& n, const DevInputs& in, const DeviceTensor
                           DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
   const T* x = in[0]->data<T>();
   const T* gv = g.data<T>();
-  Unary u;
-  if (unary_of(n.op, u)) {
+  if (std::optional<Unary> op = unary_of(n.op)) {
     if (!wanted[0]) return;
+    Unary u = *op;
     DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
     T* out = d.data<T>();
     const T* yv = y.data<T>();
@@ -87,7 +57,7 @@ void elementwise_backward(const Node& n, const DevInputs& in, const DeviceTensor
     dx[0] = std::move(d);
     return;
   }
-  Binary b = binary_of(n.op);
+  Binary b = binary_op(n.op);
   const T* x2 = in[1]->data<T>();
   DeviceTensor da = empty_tensor(in[0]->dtype, in[0]->shape, where);
   DeviceTensor db = empty_tensor(in[1]->dtype, in[1]->shape, where);

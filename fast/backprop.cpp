@@ -19,9 +19,7 @@ template <class T> void add_into(HostTensor& target, const HostTensor& x) {
 
 std::map<NodeId, HostTensor> backprop(const Graph& g, const std::function<const HostTensor&(NodeId)>& value,
                                       NodeId output, const HostTensor& seed, const std::vector<NodeId>& wrt) {
-  TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
-  TL_CHECK_USER(seed.shape() == g.node(output).shape && seed.dtype() == g.node(output).dtype,
-                "gradients: the seed must be " + std::string(dtype_name(g.node(output).dtype)) + g.node(output).shape.str());
+  check_gradient_seed(g, output, seed);
   auto node_vjp = [&](NodeId i, const HostTensor& gi, const std::vector<bool>& wanted) {
     const Node& n = g.node(i);
     HostInputs in;

@@ -32,31 +32,16 @@ void require_strict_dtype(const Graph& g) {
 }
 
 template <class S>
-RefTensor<S> bind_input(const Node& n, NodeId id, const std::map<std::string, HostTensor>& inputs) {
-  std::string name(node_name(n));
-  auto it = inputs.find(name);
-  TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "' (" + node_label(id, n.op) + ")");
-  const HostTensor& t = it->second;
-  TL_CHECK_USER(t.dtype() == n.dtype && t.shape() == n.shape,
-                "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str() +
-                    ", got " + std::string(dtype_name(t.dtype())) + t.shape().str());
-  return from_host<S>(t);
-}
-
-template <class S>
 std::vector<RefTensor<S>> evaluate(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
   require_rational_ops<S>(g);
   require_strict_dtype<S>(g);
-  for (const auto& [name, tensor] : inputs) {
-    std::optional<NodeId> id = g.find_named(name);
-    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
-  }
+  check_input_names(g, inputs);
   std::vector<RefTensor<S>> values;
   values.reserve(static_cast<std::size_t>(g.size()));
   for (NodeId i = 0; i < g.size(); ++i) {
     const Node& n = g.node(i);
     if (n.op == OpId::input) {
-      values.push_back(bind_input<S>(n, i, inputs));
+      values.push_back(from_host<S>(bound_input(n, inputs)));
       continue;
     }
     Inputs<S> in;

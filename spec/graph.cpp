@@ -115,6 +115,31 @@ void validate(const Graph& g) {
   }
 }
 
+void check_input_names(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
+  for (const auto& [name, t] : inputs) {
+    std::optional<NodeId> id = g.find_named(name);
+    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
+  }
+}
+
+const HostTensor& bound_input(const Node& n, const std::map<std::string, HostTensor>& inputs) {
+  std::string name(node_name(n));
+  auto it = inputs.find(name);
+  TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "'");
+  const HostTensor& t = it->second;
+  TL_CHECK_USER(t.dtype() == n.dtype && t.shape() == n.shape,
+                "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str() + ", got " +
+                    std::string(dtype_name(t.dtype())) + t.shape().str());
+  return t;
+}
+
+void check_gradient_seed(const Graph& g, NodeId output, const HostTensor& seed) {
+  TL_CHECK_USER(output >= 0 && output < g.size(), "gradients: output node " + std::to_string(output) + " does not exist");
+  const Node& n = g.node(output);
+  TL_CHECK_USER(seed.shape() == n.shape && seed.dtype() == n.dtype,
+                "gradients: the seed must be " + std::string(dtype_name(n.dtype)) + n.shape.str());
+}
+
 std::vector<bool> gradient_paths(const Graph& g, const std::vector<NodeId>& wrt) {
   std::vector<bool> needed(static_cast<std::size_t>(g.size()), false);
   for (NodeId id : wrt) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,14 @@ void validate(const Graph& g);
 // needed[i]: node i is one of `wrt` or lies on a path from one of them — the nodes whose gradient
 // a backward sweep must form to reach `wrt`. UserError for an id that does not exist.
 std::vector<bool> gradient_paths(const Graph& g, const std::vector<NodeId>& wrt);
+
+// Binding a run's inputs, as every backend does: UserError for a name that is not an input of `g`
+// (check_input_names), and for an input node with no value or a value of the wrong dtype or shape
+// (bound_input returns the value for input node `n`).
+void check_input_names(const Graph& g, const std::map<std::string, HostTensor>& inputs);
+const HostTensor& bound_input(const Node& n, const std::map<std::string, HostTensor>& inputs);
+// UserError unless `output` is a node of `g` and `seed` has its dtype and shape (a gradient run).
+void check_gradient_seed(const Graph& g, NodeId output, const HostTensor& seed);
 
 // Structural equality: ops, parents, attrs, dtypes, shapes, payload bits, outputs, name.
 bool graphs_equal(const Graph& a, const Graph& b);

@@ -12,20 +12,8 @@ std::map<std::string, HostTensor> Plan::run(const std::map<std::string, HostTens
     for (const Shape& s : buffer_shapes_) buffers_.emplace_back(g.size() ? g.node(0).dtype : DType::f32, s);
   }
   bound_.assign(static_cast<std::size_t>(g.size()), nullptr);
-  for (const auto& [name, t] : inputs) {
-    std::optional<NodeId> id = g.find_named(name);
-    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
-  }
-  for (NodeId id : g.inputs()) {
-    const Node& n = g.node(id);
-    std::string name(node_name(n));
-    auto it = inputs.find(name);
-    TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "'");
-    TL_CHECK_USER(it->second.dtype() == n.dtype && it->second.shape() == n.shape,
-                  "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str() + ", got " +
-                      std::string(dtype_name(it->second.dtype())) + it->second.shape().str());
-    bound_[static_cast<std::size_t>(id)] = &it->second;
-  }
+  check_input_names(g, inputs);
+  for (NodeId id : g.inputs()) bound_[static_cast<std::size_t>(id)] = &bound_input(g.node(id), inputs);
   for (const Step& step : steps_) {
     const Node& first = g.node(step.nodes[0]);
     fast::HostInputs in;

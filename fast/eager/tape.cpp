@@ -91,19 +91,11 @@ std::string Tape::to_json() const {
 Tape run_graph(const Graph& g, const std::map<std::string, HostTensor>& inputs) {
   DType dtype = g.size() ? g.node(0).dtype : DType::f32;
   Tape tape(dtype, g.name);
-  for (const auto& [name, t] : inputs) {
-    std::optional<NodeId> id = g.find_named(name);
-    TL_CHECK_USER(id && g.node(*id).op == OpId::input, "'" + name + "' is not an input of graph '" + g.name + "'");
-  }
+  check_input_names(g, inputs);
   for (NodeId i = 0; i < g.size(); ++i) {
     const Node& n = g.node(i);
     if (n.op == OpId::input) {
-      std::string name(node_name(n));
-      auto it = inputs.find(name);
-      TL_CHECK_USER(it != inputs.end(), "no value given for input '" + name + "'");
-      TL_CHECK_USER(it->second.dtype() == n.dtype && it->second.shape() == n.shape,
-                    "input '" + name + "' must be " + std::string(dtype_name(n.dtype)) + n.shape.str());
-      tape.input(name, it->second, std::get<InputAttrs>(n.attrs).role);
+      tape.input(std::string(node_name(n)), bound_input(n, inputs), std::get<InputAttrs>(n.attrs).role);
     } else if (n.op == OpId::constant) {
       tape.constant(std::string(node_name(n)), *n.value);
     } else {

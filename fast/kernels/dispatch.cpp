@@ -125,23 +125,6 @@ template <class T> void forward_t(const Node& n, const HostInputs& in, HostTenso
   throw_internal("bad OpId value");
 }
 
-// The elementwise unary ops and their scalar functions.
-constexpr std::pair<OpId, Unary> kUnaryOps[] = {
-    {OpId::detach, Unary::detach}, {OpId::neg, Unary::neg}, {OpId::abs, Unary::abs},
-    {OpId::square, Unary::square}, {OpId::sqrt, Unary::sqrt}, {OpId::rsqrt, Unary::rsqrt},
-    {OpId::reciprocal, Unary::reciprocal}, {OpId::exp, Unary::exp}, {OpId::log, Unary::log},
-    {OpId::sin, Unary::sin}, {OpId::cos, Unary::cos}, {OpId::tanh, Unary::tanh},
-    {OpId::sigmoid, Unary::sigmoid}, {OpId::relu, Unary::relu}, {OpId::gelu, Unary::gelu},
-    {OpId::softplus, Unary::softplus}, {OpId::scale, Unary::scale}, {OpId::clamp, Unary::clamp},
-    {OpId::safe_log, Unary::safe_log},
-};
-
-std::optional<Unary> unary_of(OpId op) {
-  for (const auto& [id, unary] : kUnaryOps) {
-    if (id == op) return unary;
-  }
-  return std::nullopt;
-}
 
 template <class T>
 void unary_chain(const std::vector<const Node*>& chain, const HostTensor& x, const std::vector<HostTensor*>& outs) {

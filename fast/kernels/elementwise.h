@@ -1,5 +1,5 @@
-// Scalar definitions of the elementwise ops in the fast backends, forward and backward, for T =
-// float or double. The kernels apply them element by element and the compiled backend's fused loops
+// Scalar definitions of the unary elementwise ops in the fast backends, forward and backward, for
+// T = float or double (the binary ops' rules are spec/elementwise_rules.h, shared with cuda/). The kernels apply them element by element and the compiled backend's fused loops
 // apply the same functions in sequence, so fusion is bit-identical by construction.
 //
 // Arithmetic ops (neg abs square sqrt reciprocal relu scale clamp add sub mul div maximum minimum)
@@ -15,15 +15,11 @@
 
 #include "fast/kernels/vmath.h"
 #include "fast/planted.h"
+#include "spec/elementwise_rules.h"
 #include "spec/attrs.h"
 
 namespace tl::fast {
 
-enum class Unary {
-  detach, neg, abs, square, sqrt, rsqrt, reciprocal, exp, log, sin, cos, tanh, sigmoid, relu,
-  gelu, softplus, scale, clamp, safe_log
-};
-enum class Binary { add, sub, mul, div, maximum, minimum };
 
 // Attribute values, already in T (they are exactly representable: spec validation).
 template <class T>
@@ -178,39 +174,6 @@ template <class T>
     }
   }
   return nan_of<T>();
-}
-
-template <class T>
-[[gnu::always_inline]] inline T binary_forward(Binary op, T a, T b) {
-  switch (op) {
-    case Binary::add: return a + b;
-    case Binary::sub: return a - b;
-    case Binary::mul: return a * b;
-    case Binary::div: return a / b;
-    case Binary::maximum: return (a != a || b != b) ? nan_of<T>() : (a < b ? b : a);
-    case Binary::minimum: return (a != a || b != b) ? nan_of<T>() : (b < a ? b : a);
-  }
-  return nan_of<T>();
-}
-
-// (da, db) for one element.
-template <class T>
-[[gnu::always_inline]] inline void binary_backward(Binary op, T a, T b, T g, T& da, T& db) {
-  const T half_g = g * T(0.5);
-  switch (op) {
-    case Binary::add: da = g; db = g; return;
-    case Binary::sub: da = g; db = -g; return;
-    case Binary::mul: da = g * b; db = g * a; return;
-    case Binary::div: da = g / b; db = ((-g) * a) / (b * b); return;
-    case Binary::maximum: case Binary::minimum: {
-      if (a != a || b != b) { da = db = nan_of<T>(); return; }
-      bool a_wins = op == Binary::maximum ? a > b : a < b;
-      bool b_wins = op == Binary::maximum ? a < b : a > b;
-      da = a_wins ? g : (b_wins ? T(0) : half_g);
-      db = b_wins ? g : (a_wins ? T(0) : half_g);
-      return;
-    }
-  }
 }
 
 // Calls body(std::integral_constant<Unary, op>{}) so the op is a compile-time constant inside.
