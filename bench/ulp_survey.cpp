@@ -57,7 +57,7 @@ const Fn kFns[] = {
 constexpr double kEps = 1e-6;
 
 template <class T> T fast_value(const Fn& f, T x) {
-  UnaryParams<T> p;
+  fast::UnaryParams<T> p;
   p.eps = static_cast<T>(kEps);
   T y = fast::unary_forward(f.op, x, p);
   return f.backward ? fast::unary_backward(f.op, x, y, T(1), p) : y;
