@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: deps configure build run baseline test sanitize fuzz clean bench-reference
+.PHONY: deps configure build run baseline test sanitize fuzz clean bench-reference cuda-check
 
 deps:
 	scripts/install-deps.sh
@@ -28,12 +28,12 @@ baseline: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# spec/, reference/, fast/, oracle/ and runtime/ tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang), incl. the malformed corpus.
+# spec/, reference/, fast/, oracle/, runtime/ and cuda/ (emulated engine) tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang), incl. the malformed corpus.
 sanitize: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then cmake -S . -B build-asan $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_COMPILER=clang++ -DTL_SANITIZE=ON; fi
 	cmake --build build-asan -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L "spec|reference|fast|oracle|runtime"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j$(JOBS) -L "spec|reference|fast|oracle|runtime|cuda"
 
 # libFuzzer (clang, ASan + UBSan) on the tl.ir.v1 reader and on graph evaluation, FUZZ_SECONDS each,
 # starting from the seed corpus; new inputs go to build-fuzz/corpus-*, crashes to build-fuzz/ (commit
@@ -46,6 +46,15 @@ fuzz: deps
 	for t in ir_parser graph_eval; do mkdir -p build-fuzz/corpus-$$t && \
 	  build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/ \
 	  build-fuzz/corpus-$$t fuzz/corpus/ir examples/graphs tests/data/malformed || exit 1; done
+
+# On a machine with a usable GPU (exit 3 from each step without one): the CUDA tests, the cuda
+# backend's agreement report (reports/cuda/float32/, to commit with GPU, driver and toolkit named),
+# compute-sanitizer over the device tests, and the GPU benchmarks beside PyTorch CUDA.
+cuda-check: build
+	ctest --test-dir $(BUILD) --output-on-failure -L cuda
+	$(BUILD)/oracle/tl-check --backend cuda --dtype float32 --graphs 8 --quiet --out reports/cuda/float32
+	scripts/cuda-sanitize.sh $(BUILD)
+	bench/compare-pytorch-cuda.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -16,6 +16,7 @@
 #include "fast/compiled/plan.h"
 #include "fast/kernels/gemm.h"
 #include "fast/kernels/parallel.h"
+#include "bench/mlp_step.h"
 #include "spec/builder.h"
 #include "spec/splitmix.h"
 
@@ -78,55 +79,19 @@ double gemm_gflops(int64_t n, int runs) {
   return 2.0 * static_cast<double>(n) * n * n / s / 1e9;
 }
 
-HostTensor random_tensor(DType d, Shape s, SplitMix64& rng, double scale) {
-  HostTensor t(d, std::move(s));
-  for (auto& v : t.values<float>()) v = static_cast<float>((rng.uniform() * 2 - 1) * scale);
-  return t;
-}
-
 // steps/s of forward + backward + SGD update on the compiled backend.
 double mlp_steps_per_second(const std::vector<int64_t>& widths, int64_t batch, bool classifier, OpId act, int steps) {
-  SplitMix64 rng(2);
-  GraphBuilder b(DType::f32, "mlp");
-  Ref h = b.input("x", {batch, widths[0]});
-  std::map<std::string, HostTensor> in{{"x", random_tensor(DType::f32, Shape{batch, widths[0]}, rng, 1)}};
-  std::vector<NodeId> params;
-  for (std::size_t l = 1; l < widths.size(); ++l) {
-    std::string w = "w" + std::to_string(l), bias = "b" + std::to_string(l);
-    Ref wr = b.param(w, {widths[l], widths[l - 1]});
-    Ref br = b.param(bias, {widths[l]});
-    in.emplace(w, random_tensor(DType::f32, Shape{widths[l], widths[l - 1]}, rng, 0.1));
-    in.emplace(bias, random_tensor(DType::f32, Shape{widths[l]}, rng, 0.1));
-    params.push_back(wr.id);
-    params.push_back(br.id);
-    h = b.linear(h, wr, br);
-    if (l + 1 < widths.size()) h = b.unary(act, h);
-  }
-  Ref loss;
-  if (classifier) {
-    Ref labels = b.input("labels", {batch});
-    HostTensor lab(DType::f32, Shape{batch});
-    for (auto& v : lab.values<float>()) v = static_cast<float>(rng.below(static_cast<uint64_t>(widths.back())));
-    in.emplace("labels", lab);
-    loss = b.loss(OpId::cross_entropy, h, labels);
-  } else {
-    Ref t = b.input("t", {batch, widths.back()});
-    in.emplace("t", random_tensor(DType::f32, Shape{batch, widths.back()}, rng, 1));
-    loss = b.loss(OpId::mse_loss, h, t);
-  }
-  b.output("loss", loss);
-  Graph g = b.finish();
+  bench::MlpStep m = bench::make_mlp_step(widths, batch, classifier, act);
+  Graph& g = m.graph;
+  auto& in = m.inputs;
+  const auto& params = m.params;
+  NodeId loss = m.loss;
   compiled::Plan plan = compiled::Plan::compile(g, {true});
   HostTensor seed = HostTensor::from_values(Shape{}, std::vector<float>{1.0f});
   const float lr = 0.01f;
   auto step = [&] {
-    auto grads = plan.gradients(in, loss.id, seed, params);
-    for (NodeId p : params) {  // SGD: p <- p - lr * g
-      HostTensor& value = in.at(std::string(node_name(g.node(p))));
-      const float* gv = grads.at(p).values<float>().data();
-      float* pv = value.values<float>().data();
-      for (int64_t i = 0; i < value.numel(); ++i) pv[i] -= lr * gv[i];
-    }
+    auto grads = plan.gradients(in, loss, seed, params);
+    bench::sgd_update(g, params, grads, lr, in);
   };
   for (int i = 0; i < 20; ++i) step();
   double s = median_seconds(5, [&] { for (int i = 0; i < steps; ++i) step(); });
