@@ -33,9 +33,7 @@ inline MlpStep make_mlp_step(const std::vector<int64_t>& widths, int64_t batch, 
   Ref h = b.input("x", {batch, widths[0]});
   m.inputs.emplace("x", random_tensor(Shape{batch, widths[0]}, rng, 1));
   for (std::size_t l = 1; l < widths.size(); ++l) {
-    std::string w = "w", bias = "b";  // appended, not "w" + ...: GCC 12 -O3 warns falsely (-Wrestrict, PR 105329)
-    w += std::to_string(l);
-    bias += std::to_string(l);
+    std::string w = "w" + std::to_string(l), bias = "b" + std::to_string(l);
     Ref wr = b.param(w, {widths[l], widths[l - 1]});
     Ref br = b.param(bias, {widths[l]});
     m.inputs.emplace(w, random_tensor(Shape{widths[l], widths[l - 1]}, rng, 0.1));

@@ -142,6 +142,23 @@ Contract vjp_contract(OpId op, DType d, int input) {
   throw_internal("bad OpId value");
 }
 
+// cuBLAS's GEMM (opt-in): matmul, and linear's product (its bias is still added after it, and its
+// bias gradient is still the own left fold), in cuBLAS's undocumented order.
+bool through_cublas(OpId op, Direction d) {
+  if (op == OpId::matmul) return true;
+  return op == OpId::linear && (d.forward() || d.input == 0 || d.input == 1);
+}
+
+Contract cublas_row() {
+  Contract c = make(ContractKind::dot_bound, "", 0, Evidence::assumed,
+                    "external trust boundary: cuBLAS gemm in CUBLAS_PEDANTIC_MATH (no TF32, no reduced-precision "
+                    "tensor cores), its own summation order; Higham (3.5)'s bound holds for any order; "
+                    "reproducible run to run only on the same GPU architecture, cuBLAS version and stream "
+                    "(cuBLAS documentation, 'Results reproducibility'); not yet run on a GPU");
+  c.policy = numerical_policy() + "; matmul/linear through cuBLAS";
+  return c;
+}
+
 }  // namespace
 
 std::string numerical_policy() {
@@ -150,7 +167,11 @@ std::string numerical_policy() {
          "evaluated in double with CUDA's math library and rounded once; whole-tensor sums in a fixed tree";
 }
 
-Contract contract(OpId op, DType dtype, Direction direction) {
+Contract contract(OpId op, DType dtype, Direction direction, Gemm gemm) {
+  if (gemm == Gemm::cublas && through_cublas(op, direction) &&
+      (direction.forward() || op_input_gets_grad(op, direction.input))) {
+    return cublas_row();
+  }
   if (!direction.forward()) {
     if (!op_input_gets_grad(op, direction.input)) {
       return make(ContractKind::unsupported, "", 0, Evidence::none, "this input receives no gradient");

@@ -4,6 +4,9 @@
 #include "cuda/engine.h"
 
 #include "cuda/kernels.h"
+#ifndef TL_CUDA_EMULATE
+#include "cuda/blas.h"
+#endif
 #include "spec/backprop_sweep.h"
 #include "spec/error.h"
 
@@ -83,9 +86,13 @@ std::map<NodeId, HostTensor> run_backward(const Graph& g, const std::vector<std:
 class EngineImpl : public Engine {
  public:
 #ifdef TL_CUDA_EMULATE
+  EngineImpl() = default;
   std::string name() const override { return "cuda-emulated"; }
 #else
-  std::string name() const override { return "cuda"; }
+  explicit EngineImpl(Gemm gemm) {
+    if (gemm == Gemm::cublas) blas_.emplace();  // after stream_: the handle runs on it
+  }
+  std::string name() const override { return blas_ ? "cuda-cublas" : "cuda"; }
 #endif
   GraphRun run(const Graph& g, const std::map<std::string, HostTensor>& inputs, const std::vector<NodeId>& keep,
                std::optional<NodeId> output, const HostTensor* seed, const std::vector<NodeId>& wrt) override {
@@ -105,6 +112,9 @@ class EngineImpl : public Engine {
 
  private:
   Stream stream_;
+#ifndef TL_CUDA_EMULATE
+  std::optional<BlasHandle> blas_;
+#endif
 };
 
 }  // namespace
@@ -114,6 +124,7 @@ namespace tl::cuda {
 #ifdef TL_CUDA_EMULATE
 std::unique_ptr<Engine> make_emulated_engine() { return std::make_unique<emulated::EngineImpl>(); }
 #else
-std::unique_ptr<Engine> make_device_engine() { return std::make_unique<device::EngineImpl>(); }
+std::unique_ptr<Engine> make_device_engine(Gemm gemm) { return std::make_unique<device::EngineImpl>(gemm); }
+std::string cublas_version() { return device::cublas_version(); }
 #endif
 }  // namespace tl::cuda

@@ -31,7 +31,7 @@ struct GraphRun {
 class Engine {
  public:
   virtual ~Engine() = default;
-  virtual std::string name() const = 0;  // "cuda" or "cuda-emulated"
+  virtual std::string name() const = 0;  // "cuda", "cuda-cublas" or "cuda-emulated"
   // Uploads `inputs`, runs every node of `g` on the device, downloads the values of `keep`; with
   // `output` and `seed`, also runs the backward sweep (fast/backprop's order) and downloads the
   // gradients of `wrt`. Host<->device transfers happen only here.
@@ -40,12 +40,19 @@ class Engine {
                        const HostTensor* seed, const std::vector<NodeId>& wrt) = 0;
 };
 
+// How matmul and linear multiply on the GPU: the own tiled GEMM (strict FMA-chain order, default) or
+// cuBLAS (opt-in, an external trust boundary: its order is its own; cuda/blas.h).
+enum class Gemm { own, cublas };
+
 // Throws DeviceError when the device cannot be initialised (callers probe first: cuda/device.h).
-std::unique_ptr<Engine> make_device_engine();
+std::unique_ptr<Engine> make_device_engine(Gemm gemm = Gemm::own);
 std::unique_ptr<Engine> make_emulated_engine();
 
-// The cuda backend's contract table (cuda/contracts.cpp; shared by both engines).
-Contract contract(OpId op, DType dtype, Direction direction);
+// The cuda backend's contract table (cuda/contracts.cpp; shared by both engines; `gemm` changes the
+// matmul and linear rows).
+Contract contract(OpId op, DType dtype, Direction direction, Gemm gemm = Gemm::own);
+// The cuBLAS library's version ("cuBLAS 13.0.2"), or why it is not known (builds without nvcc).
+std::string cublas_version();
 std::string numerical_policy();
 
 }  // namespace tl::cuda

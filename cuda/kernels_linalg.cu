@@ -12,8 +12,13 @@
 //            dx[m,k] = chain_o g[m,o] w[o,k]; dw[o,k] = chain_m g[m,o] x[m,k];
 //            db[o] = left fold from +0 over m = 0..rows-1 of g[m,o] (plain additions).
 //  (m ranges over the leading rows of x, i.e. the product of all its axes but the last.)
+// An engine made with Gemm::cublas runs every gemm whose operands have unit strides through cuBLAS
+// instead (cuda/blas.h): its order is cuBLAS's own, declared as dot_bound in cuda/contracts.cpp.
 #include "cuda/kernels.h"
 #include "cuda/math.h"
+#ifndef TL_CUDA_EMULATE
+#include "cuda/blas.h"
+#endif
 #include "spec/error.h"
 
 namespace tl::cuda::TL_CUDA_NS {
@@ -69,6 +74,7 @@ template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B, int64_t b_col,
           int64_t b_k, T* C, int64_t c_row, const std::string& op) {
   if (M <= 0 || N <= 0) return;
+  if (cublas_gemm<T>(M, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row, op)) return;  // opt-in (cuda/blas.h)
   const int64_t row_tiles = (M + kTile - 1) / kTile, col_tiles = (N + kTile - 1) / kTile;
   const int64_t max_grid_x = 2147483647;
   dim3 block(kTile, kTile);

@@ -84,11 +84,14 @@ class CompiledBackend : public Backend {
 };
 
 // The cuda backend behind one of its engines (cuda/engine.h): the GPU ("cuda", when this build has
-// nvcc and the machine a usable device) or the same kernels run on the host ("cuda-emulated").
+// nvcc and the machine a usable device; "cuda-cublas" with cuBLAS for matmul and linear) or the same
+// kernels run on the host ("cuda-emulated").
 class CudaBackend : public Backend {
  public:
-  explicit CudaBackend(bool emulated) : emulated_(emulated) {}
-  std::string name() const override { return emulated_ ? "cuda-emulated" : "cuda"; }
+  CudaBackend(bool emulated, cuda::Gemm gemm) : emulated_(emulated), gemm_(gemm) {}
+  std::string name() const override {
+    return emulated_ ? "cuda-emulated" : gemm_ == cuda::Gemm::cublas ? "cuda-cublas" : "cuda";
+  }
   std::string unavailable_reason() const override {
     if (emulated_) return "";
 #ifdef TL_HAVE_CUDA
@@ -98,7 +101,7 @@ class CudaBackend : public Backend {
     return "built without a CUDA compiler (nvcc not found at configure time)";
 #endif
   }
-  Contract contract(OpId op, DType d, Direction dir) const override { return cuda::contract(op, d, dir); }
+  Contract contract(OpId op, DType d, Direction dir) const override { return cuda::contract(op, d, dir, gemm_); }
   std::string numerical_policy() const override {
     return cuda::numerical_policy() + (emulated_ ? " [emulated: the kernel bodies run as host loops, with glibc's math functions]" : "");
   }
@@ -126,7 +129,7 @@ class CudaBackend : public Backend {
   cuda::Engine& engine() {
     if (!engine_) {
 #ifdef TL_HAVE_CUDA
-      engine_ = emulated_ ? cuda::make_emulated_engine() : cuda::make_device_engine();
+      engine_ = emulated_ ? cuda::make_emulated_engine() : cuda::make_device_engine(gemm_);
 #else
       TL_CHECK_INTERNAL(emulated_, "the cuda backend is unavailable in this build");
       engine_ = cuda::make_emulated_engine();
@@ -135,13 +138,14 @@ class CudaBackend : public Backend {
     return *engine_;
   }
   bool emulated_;
+  cuda::Gemm gemm_;
   std::unique_ptr<cuda::Engine> engine_;
 };
 
 }  // namespace
 
 const std::vector<std::string>& backend_names() {
-  static const std::vector<std::string> names = {"eager", "compiled", "reference", "cuda", "cuda-emulated"};
+  static const std::vector<std::string> names = {"eager", "compiled", "reference", "cuda", "cuda-cublas", "cuda-emulated"};
   return names;
 }
 
@@ -149,9 +153,10 @@ std::unique_ptr<Backend> make_backend(const std::string& name) {
   if (name == "eager") return std::make_unique<EagerBackend>();
   if (name == "compiled") return std::make_unique<CompiledBackend>();
   if (name == "reference") return make_reference_backend();
-  if (name == "cuda") return std::make_unique<CudaBackend>(false);
-  if (name == "cuda-emulated") return std::make_unique<CudaBackend>(true);
-  throw UserError("unknown backend '" + name + "' (expected eager, compiled, reference, cuda, cuda-emulated or all)");
+  if (name == "cuda") return std::make_unique<CudaBackend>(false, cuda::Gemm::own);
+  if (name == "cuda-cublas") return std::make_unique<CudaBackend>(false, cuda::Gemm::cublas);
+  if (name == "cuda-emulated") return std::make_unique<CudaBackend>(true, cuda::Gemm::own);
+  throw UserError("unknown backend '" + name + "' (expected eager, compiled, reference, cuda, cuda-cublas, cuda-emulated or all)");
 }
 
 }  // namespace tl::oracle

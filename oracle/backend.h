@@ -39,7 +39,8 @@ class Backend {
                                                  const std::vector<NodeId>& wrt) = 0;
 };
 
-// "eager", "compiled", "reference" (the strict meaning run as a backend), "cuda".
+// "eager", "compiled", "reference" (the strict meaning run as a backend), "cuda", "cuda-cublas",
+// "cuda-emulated" (cuda/engine.h).
 std::unique_ptr<Backend> make_backend(const std::string& name);
 const std::vector<std::string>& backend_names();
 

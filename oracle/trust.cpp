@@ -8,6 +8,11 @@
 #include <mpfr.h>
 #include <set>
 
+#ifdef TL_HAVE_CUDA
+#include "cuda/device.h"
+#endif
+
+#include "cuda/engine.h"
 #include "fast/kernels/gemm.h"
 #include "fast/kernels/parallel.h"
 #include "oracle/report.h"
@@ -35,6 +40,25 @@ bool unproven(const Contract& c) {
   return c.kind == ContractKind::empirical || c.evidence == Evidence::none || c.evidence == Evidence::assumed;
 }
 
+// What the cuda rows of this report rest on: the GPU, driver and runtime (and cuBLAS) for the device
+// engines; for the emulated engine, that it is not a GPU at all.
+std::vector<std::pair<std::string, std::string>> cuda_trust(const std::vector<Row>& rows) {
+  std::set<std::string> ran;
+  for (const Row& r : rows)
+    if (r.verdict != Verdict::skipped && r.backend.rfind("cuda", 0) == 0) ran.insert(r.backend);
+  std::vector<std::pair<std::string, std::string>> out;
+  if (ran.empty()) return {{"CUDA toolkit / driver / GPU", "not used: no cuda row of this report ran"}};
+  if (ran.count("cuda-emulated"))
+    out.push_back({"cuda-emulated", "the CUDA kernel bodies run as host loops with glibc's math: not a GPU, not CUDA's math library"});
+  if (ran.count("cuda") || ran.count("cuda-cublas")) {
+#ifdef TL_HAVE_CUDA
+    out.push_back({"GPU / driver / CUDA runtime", cuda::probe_devices().message});
+    if (ran.count("cuda-cublas")) out.push_back({"cuBLAS (cuda-cublas matmul/linear)", cuda::cublas_version()});
+#endif
+  }
+  return out;
+}
+
 }  // namespace
 
 Trust collect_trust(const std::vector<Row>& rows) {
@@ -54,8 +78,8 @@ Trust collect_trust(const std::vector<Row>& rows) {
       {"CPU", cpu_model()},
       {"fast GEMM path", fast::gemm_path()},
       {"fast kernel threads", std::to_string(fast::threads())},
-      {"CUDA toolkit / driver / GPU", "not used by this report's rows unless a cuda row passed"},
   };
+  for (auto& line : cuda_trust(rows)) t.assumed.push_back(std::move(line));
   std::set<std::string> seen;
   for (const Row& r : rows) {
     if (r.verdict == Verdict::skipped || r.verdict == Verdict::unsupported || !unproven(r.contract)) continue;

@@ -22,12 +22,13 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
   app.name("torchlean " + name);
   std::string dtype = std::string(dtype_name(f.dtype)) == "float64" ? "float" : "float32";
   std::string backend(backend_kind_name(f.backend));
-  bool cpu = false, cuda = false;
+  bool cpu = false, cuda = false, cublas = false;
   app.add_option("--dtype", dtype, "float (binary64) | float32")->capture_default_str();
   app.add_option("--backend", backend, "eager | compiled | reference | cuda-emulated")->capture_default_str();
   app.add_flag("--cpu", cpu, "run on the CPU (the default)");
   app.add_flag("--cuda", cuda, "run on a CUDA GPU");
   app.add_option("--device", f.device, "cpu | cuda")->capture_default_str();
+  app.add_flag("--cublas", cublas, "with --cuda: matmul and linear through cuBLAS (an external trust boundary)");
   app.add_option("--steps", f.steps, "optimizer steps")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--epochs", f.epochs, "epochs")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--seed", f.seed, "seed of initialisation, shuffling and dropout")->capture_default_str();
@@ -58,13 +59,17 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
     std::fprintf(stderr, "torchlean %s: error: --device: expected cpu or cuda, got '%s'\n", name.c_str(), f.device.c_str());
     return 2;
   }
+  if (cublas && !cuda && f.device != "cuda") {
+    std::fprintf(stderr, "torchlean %s: error: --cublas needs --cuda (or --device cuda)\n", name.c_str());
+    return 2;
+  }
   if (cuda || f.device == "cuda") {
     std::string why = cuda_unavailable_reason();
     if (!why.empty()) {
       std::fprintf(stderr, "torchlean %s: --cuda: %s\n", name.c_str(), why.c_str());
       return 3;
     }
-    f.backend = BackendKind::cuda;  // the graph runs on the cuda engine, whatever --backend said
+    f.backend = cublas ? BackendKind::cuda_cublas : BackendKind::cuda;  // whatever --backend said
     f.device = "cuda";
   }
   return f;

@@ -1,5 +1,6 @@
 // tl::rt::train::run — TorchLean's train.run in C++: parses the flags every example shares
 //   --dtype float|float32|float64  --backend eager|compiled|reference|cuda-emulated  --cpu | --cuda | --device cpu|cuda
+//   --cublas (with --cuda)
 //   --steps N  --epochs N  --seed N  --lr X  --log PATH  --show-backend  --save-params PATH  --load-params PATH
 // plus the example's own, builds a Runner<float> or Runner<double> for the task and calls the body
 // with it. The choices decide how the model runs, never what it is. Exit status: the body's; 2 for

@@ -58,12 +58,15 @@ std::string_view backend_kind_name(BackendKind k) {
     case BackendKind::compiled: return "compiled";
     case BackendKind::reference: return "reference";
     case BackendKind::cuda: return "cuda";
+    case BackendKind::cuda_cublas: return "cuda-cublas";
     case BackendKind::cuda_emulated: return "cuda-emulated";
   }
   throw_internal("bad BackendKind value");
 }
 
-std::string_view backend_device(BackendKind k) { return k == BackendKind::cuda ? "cuda" : "cpu"; }
+std::string_view backend_device(BackendKind k) {
+  return k == BackendKind::cuda || k == BackendKind::cuda_cublas ? "cuda" : "cpu";
+}
 
 BackendKind parse_backend(const std::string& text) {
   // cuda is chosen with --cuda / --device cuda, not --backend.
@@ -78,8 +81,8 @@ std::unique_ptr<Executor> make_executor(BackendKind kind) {
     case BackendKind::eager: return std::make_unique<EagerExecutor>();
     case BackendKind::compiled: return std::make_unique<CompiledExecutor>();
     case BackendKind::reference: return make_reference_executor();
-    case BackendKind::cuda: return make_cuda_executor(false);
-    case BackendKind::cuda_emulated: return make_cuda_executor(true);
+    case BackendKind::cuda: case BackendKind::cuda_cublas: case BackendKind::cuda_emulated:
+      return make_cuda_executor(kind);
   }
   throw_internal("bad BackendKind value");
 }

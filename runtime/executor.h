@@ -12,8 +12,9 @@
 
 namespace tl::rt {
 
-// cuda: the GPU engine (--cuda); cuda_emulated: the same CUDA kernels run on the host (cuda/engine.h).
-enum class BackendKind { eager, compiled, reference, cuda, cuda_emulated };
+// cuda: the GPU engine (--cuda); cuda_cublas: the same with cuBLAS for matmul/linear (--cuda
+// --cublas); cuda_emulated: the CUDA kernels run on the host (cuda/engine.h).
+enum class BackendKind { eager, compiled, reference, cuda, cuda_cublas, cuda_emulated };
 std::string_view backend_kind_name(BackendKind k);
 BackendKind parse_backend(const std::string& text);  // UserError for unknown names
 
@@ -34,8 +35,8 @@ class Executor {
 
 std::unique_ptr<Executor> make_executor(BackendKind kind);
 std::unique_ptr<Executor> make_reference_executor();  // executor_reference.cpp
-std::unique_ptr<Executor> make_cuda_executor(bool emulated);  // executor_cuda.cpp
-// The device a backend runs on: "cuda" for BackendKind::cuda, else "cpu".
+std::unique_ptr<Executor> make_cuda_executor(BackendKind kind);  // executor_cuda.cpp: the cuda kinds
+// The device a backend runs on: "cuda" for the GPU kinds, else "cpu".
 std::string_view backend_device(BackendKind k);
 
 }  // namespace tl::rt

@@ -1,4 +1,4 @@
-// The cuda executors: a runner's graphs on the GPU engine (--cuda) or on the emulated engine
+// The cuda executors: a runner's graphs on the GPU engine (--cuda, --cublas) or on the emulated engine
 // (--backend cuda-emulated: the same CUDA kernels as host loops). Host<->device transfers happen in
 // the engine, once per run: inputs up, the kept values and gradients down.
 #include "cuda/engine.h"
@@ -31,13 +31,14 @@ class CudaExecutor : public Executor {
 
 }  // namespace
 
-std::unique_ptr<Executor> make_cuda_executor(bool emulated) {
+std::unique_ptr<Executor> make_cuda_executor(BackendKind kind) {
+  if (kind == BackendKind::cuda_emulated) return std::make_unique<CudaExecutor>(cuda::make_emulated_engine());
 #ifdef TL_HAVE_CUDA
-  if (!emulated) return std::make_unique<CudaExecutor>(cuda::make_device_engine());
+  cuda::Gemm gemm = kind == BackendKind::cuda_cublas ? cuda::Gemm::cublas : cuda::Gemm::own;
+  return std::make_unique<CudaExecutor>(cuda::make_device_engine(gemm));
 #else
-  TL_CHECK_USER(emulated, "--cuda: this build has no CUDA compiler");
+  throw UserError("--cuda: this build has no CUDA compiler");
 #endif
-  return std::make_unique<CudaExecutor>(cuda::make_emulated_engine());
 }
 
 }  // namespace tl::rt

@@ -80,8 +80,10 @@ void RunnerCore::show_contracts(const Graph& g) const {
       std::printf("  %-16s strict meaning (reference/): the definition\n", std::string(op_name(n.op)).c_str());
       continue;
     }
-    bool on_cuda = config_.backend == BackendKind::cuda || config_.backend == BackendKind::cuda_emulated;
-    Contract c = on_cuda ? cuda::contract(n.op, n.dtype, {}) : fast::contract(n.op, n.dtype, {});
+    BackendKind k = config_.backend;
+    bool on_cuda = k == BackendKind::cuda || k == BackendKind::cuda_cublas || k == BackendKind::cuda_emulated;
+    cuda::Gemm gemm = k == BackendKind::cuda_cublas ? cuda::Gemm::cublas : cuda::Gemm::own;
+    Contract c = on_cuda ? cuda::contract(n.op, n.dtype, {}, gemm) : fast::contract(n.op, n.dtype, {});
     std::printf("  %-16s forward %s (%s)\n", std::string(op_name(n.op)).c_str(), contract_text(c).c_str(),
                 std::string(evidence_name(c.evidence)).c_str());
   }
