@@ -78,7 +78,7 @@ int main() {
     return 3;
   }
   std::printf("gpu %s\n", s.message.c_str());
-  std::unique_ptr<cuda::Engine> engine = cuda::make_device_engine();  // creates the stream
+  std::unique_ptr<cuda::Engine> engine = cuda::make_device_engine();  // its stream is current only inside run()
   std::printf("cuda_sgemm_1024 %.1f GFLOP/s\n", gemm_gflops<float>(1024, 5));
   std::printf("cuda_sgemm_4096 %.1f GFLOP/s\n", gemm_gflops<float>(4096, 3));
   std::printf("cuda_dgemm_4096 %.1f GFLOP/s\n", gemm_gflops<double>(4096, 3));

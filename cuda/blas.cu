@@ -8,7 +8,7 @@
 namespace tl::cuda::device {
 namespace {
 
-cublasHandle_t g_blas = nullptr;
+thread_local cublasHandle_t g_blas = nullptr;
 
 void check_blas(cublasStatus_t s, const char* call, const std::string& op) {
   if (s == CUBLAS_STATUS_SUCCESS) return;
@@ -32,16 +32,15 @@ bool fits_int(int64_t v) { return v >= 0 && v <= 2147483647; }
 }  // namespace
 
 cublasHandle_t current_blas() { return g_blas; }
+void set_current_blas(cublasHandle_t h) { g_blas = h; }
 
-BlasHandle::BlasHandle() {
+BlasHandle::BlasHandle(cudaStream_t stream) {
   check_blas(cublasCreate(&handle_), "cublasCreate", "engine start");
-  check_blas(cublasSetStream(handle_, current_stream()), "cublasSetStream", "engine start");
+  check_blas(cublasSetStream(handle_, stream), "cublasSetStream", "engine start");
   check_blas(cublasSetMathMode(handle_, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode(CUBLAS_PEDANTIC_MATH)", "engine start");
-  g_blas = handle_;
 }
 
 BlasHandle::~BlasHandle() {
-  g_blas = nullptr;
   cublasDestroy(handle_);  // errors cannot be reported from a destructor
 }
 

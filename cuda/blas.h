@@ -13,15 +13,17 @@
 
 namespace tl::cuda::device {
 
-// The handle of the engine being run, or null (the own tiled GEMM).
+// The handle of the engine whose run() is in progress on this thread, or null (the own tiled GEMM).
 cublasHandle_t current_blas();
+void set_current_blas(cublasHandle_t h);  // by the engine's run(), restored after
 
 class BlasHandle {
  public:
-  BlasHandle();  // created on the current stream; DeviceError on failure
+  explicit BlasHandle(cudaStream_t stream);  // DeviceError on failure
   ~BlasHandle();
   BlasHandle(const BlasHandle&) = delete;
   BlasHandle& operator=(const BlasHandle&) = delete;
+  cublasHandle_t get() const { return handle_; }
 
  private:
   cublasHandle_t handle_ = nullptr;

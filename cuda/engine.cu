@@ -22,19 +22,38 @@ class Stream {
   Stream() {
     check_call(cudaSetDevice(0), "cudaSetDevice(0)", "engine start");
     check_call(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", "engine start");
-    set_current_stream(stream_);
   }
-  ~Stream() {
-    set_current_stream(nullptr);
-    cudaStreamDestroy(stream_);  // errors cannot be reported from a destructor
-  }
+  ~Stream() { cudaStreamDestroy(stream_); }  // errors cannot be reported from a destructor
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
+  cudaStream_t get() const { return stream_; }
 
  private:
   cudaStream_t stream_ = nullptr;
 #endif
 };
+
+#ifndef TL_CUDA_EMULATE
+// Makes an engine's stream (and cuBLAS handle) current on this thread for one run, and restores the
+// previous ones after it, also on exceptions.
+class CurrentContext {
+ public:
+  CurrentContext(cudaStream_t s, cublasHandle_t blas) : stream_(current_stream()), blas_(current_blas()) {
+    set_current_stream(s);
+    set_current_blas(blas);
+  }
+  ~CurrentContext() {
+    set_current_stream(stream_);
+    set_current_blas(blas_);
+  }
+  CurrentContext(const CurrentContext&) = delete;
+  CurrentContext& operator=(const CurrentContext&) = delete;
+
+ private:
+  cudaStream_t stream_;
+  cublasHandle_t blas_;
+};
+#endif
 
 template <class T> void add_into(DeviceTensor& target, const DeviceTensor& x, const std::string& where) {
   T* t = target.data<T>();
@@ -90,12 +109,15 @@ class EngineImpl : public Engine {
   std::string name() const override { return "cuda-emulated"; }
 #else
   explicit EngineImpl(Gemm gemm) {
-    if (gemm == Gemm::cublas) blas_.emplace();  // after stream_: the handle runs on it
+    if (gemm == Gemm::cublas) blas_.emplace(stream_.get());  // after stream_: the handle runs on it
   }
   std::string name() const override { return blas_ ? "cuda-cublas" : "cuda"; }
 #endif
   GraphRun run(const Graph& g, const std::map<std::string, HostTensor>& inputs, const std::vector<NodeId>& keep,
                std::optional<NodeId> output, const HostTensor* seed, const std::vector<NodeId>& wrt) override {
+#ifndef TL_CUDA_EMULATE
+    CurrentContext context(stream_.get(), blas_ ? blas_->get() : nullptr);
+#endif
     std::vector<std::optional<DeviceTensor>> values = run_forward(g, inputs);
     GraphRun out;
     for (NodeId id : keep) {

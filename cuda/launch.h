@@ -34,8 +34,10 @@ template <class F> void for_each_index(int64_t n, F body, const std::string& /*o
 // A failing CUDA call is a runtime error of the device: DeviceError naming the call and the op
 // (cuda/memory.h).
 void check_call(cudaError_t err, const char* call, const std::string& op);
+// The stream of the engine whose run() is in progress on this thread (thread-local: tl-check runs
+// one engine per worker thread); 0, the legacy default stream, outside any run.
 cudaStream_t current_stream();
-void set_current_stream(cudaStream_t s);  // by the engine (its RAII Stream)
+void set_current_stream(cudaStream_t s);  // by the engine's run() (engine.cu), restored after
 inline void check_launch(const std::string& op) { check_call(cudaGetLastError(), "kernel launch", op); }
 
 template <class F> __global__ void each_index_kernel(int64_t n, F body) {

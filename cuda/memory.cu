@@ -27,7 +27,7 @@ void fill_zero(void* dst, std::size_t bytes, const std::string&) { std::memset(d
 void synchronize(const std::string&) {}
 #else
 namespace {
-cudaStream_t g_stream = nullptr;  // set by the engine's Stream (engine.cu); 0 = the legacy default stream
+thread_local cudaStream_t g_stream = nullptr;  // set by an engine's run() (engine.cu); 0 = the legacy default stream
 }  // namespace
 
 void set_current_stream(cudaStream_t s) { g_stream = s; }
