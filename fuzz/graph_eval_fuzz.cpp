@@ -1,7 +1,9 @@
 // libFuzzer target: evaluation of arbitrary valid graphs. Bytes that parse as a small valid
 // tl.ir.v1 graph are run on eager and compiled with inputs derived from the bytes: the two must
 // agree bit for bit at every node, and neither may crash or raise an InternalError (a UserError —
-// e.g. an index input out of range — is a valid outcome).
+// e.g. an index input out of range — is a valid outcome). The CUDA kernels run too, through the
+// emulated engine: a graph eager accepts must run there without a crash or an error, and every node
+// must have the same shape (its values follow the cuda contracts, judged by tl-check, not here).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -54,6 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   compiled = tl::oracle::make_backend("compiled")->run_keep_values(g, in);  // eager accepted it: so must compiled
   for (std::size_t i = 0; i < eager.size(); ++i) {
     if (!eager[i].bit_equal(compiled[i])) std::abort();
+  }
+  tl::oracle::Tensors cuda = tl::oracle::make_backend("cuda-emulated")->run_keep_values(g, in);
+  for (std::size_t i = 0; i < eager.size(); ++i) {
+    if (!(cuda[i].shape() == eager[i].shape()) || cuda[i].dtype() != eager[i].dtype()) std::abort();
   }
   return 0;
 }

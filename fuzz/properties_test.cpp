@@ -1,4 +1,5 @@
-// RapidCheck properties (label fuzz): every op on each CPU backend and dtype holds its contract —
+// RapidCheck properties (label fuzz): every op on each CPU backend (and the cuda kernels through the
+// emulated engine) and dtype holds its contract —
 // forward and every VJP input — on cases drawn by our generators; laws that follow from op traits
 // (commutativity, linearity) hold bit for bit; eager and compiled agree on random graphs node by node
 // and every node holds its contract. Seeds: RC_PARAMS="seed=N" (printed by RapidCheck on failure,
@@ -36,7 +37,7 @@ std::vector<OpBackendDtype> all_combinations() {
   std::vector<OpBackendDtype> out;
   for (const OpInfo& info : kOpInfo) {
     if (info.id == OpId::input) continue;
-    for (const char* b : {"eager", "compiled"}) {
+    for (const char* b : {"eager", "compiled", "cuda-emulated"}) {
       for (DType d : {DType::f32, DType::f64}) out.push_back({info.id, b, d});
     }
   }
@@ -61,7 +62,8 @@ TEST_P(OpProperty, HoldsItsContractForwardAndForEveryVjpInput) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryOp, OpProperty, ::testing::ValuesIn(all_combinations()), [](const auto& info) {
-  return std::string(op_name(info.param.op)) + "_" + info.param.backend + "_" + (info.param.dtype == DType::f32 ? "f32" : "f64");
+  std::string backend = info.param.backend == "cuda-emulated" ? "cuda_emulated" : info.param.backend;  // gtest names: [A-Za-z0-9_]
+  return std::string(op_name(info.param.op)) + "_" + backend + "_" + (info.param.dtype == DType::f32 ? "f32" : "f64");
 });
 
 // op(a, b) and op(b, a) give the same values (NaN matches NaN, ±0 match: maximum/minimum return
