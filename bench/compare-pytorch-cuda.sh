@@ -2,9 +2,10 @@
 # The cuda backend and PyTorch CUDA side by side on the same GPU, in one run (issue 7): own tiled
 # SGEMM/DGEMM against cuBLAS (TF32 off), and the MLP training steps of bench/cuda_bench.cu against
 # the same models in PyTorch. Needs a usable GPU (exit 3 without one) and, for the peer column, a
-# CUDA-enabled PyTorch for /usr/bin/python3 (Debian's python3-torch is CPU-only: then the peer is
-# reported unavailable and only our numbers are printed). Ends with a summary line.
-# Usage: bench/compare-pytorch-cuda.sh [build-dir]
+# CUDA-enabled PyTorch for $PYTHON (default: the first python3 on PATH; Debian's python3-torch is
+# CPU-only: then the peer is reported unavailable and only our numbers are printed). Ends with a
+# summary line.
+# Usage: [PYTHON=python3] bench/compare-pytorch-cuda.sh [build-dir]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -12,7 +13,7 @@ cmake --build "$build" --target cuda_bench -j2 >/dev/null || { echo "compare-pyt
 ours=$("$build/bench/cuda_bench") || exit $?
 echo "== TorchLean cuda backend =="
 echo "$ours"
-peer=$(/usr/bin/python3 bench/torch_cuda_bench.py 2>&1)
+peer=$("${PYTHON:-python3}" bench/torch_cuda_bench.py 2>&1)
 peer_status=$?
 echo "== PyTorch CUDA =="
 echo "$peer"

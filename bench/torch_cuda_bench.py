@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """PyTorch CUDA peer for bench/compare-pytorch-cuda.sh: SGEMM 1024^3 and 4096^3 (TF32 off, as the
 cuda backend's contract), DGEMM 4096^3, and the same MLP training steps as bench/cuda_bench.cu, on
 the same GPU. Prints "name value unit" lines; exit 3 when this PyTorch has no usable CUDA."""
