@@ -1,8 +1,7 @@
 // cuBLAS behind the cuda backend's GEMM (cuda/blas.h), device build only.
 #include "cuda/blas.h"
 
-#include <algorithm>
-
+#include "cuda/blas_layout.h"
 #include "cuda/engine.h"
 
 namespace tl::cuda::device {
@@ -27,8 +26,6 @@ cublasStatus_t call_gemm(cublasHandle_t h, cublasOperation_t ta, cublasOperation
   return cublasDgemm(h, ta, tb, m, n, k, &one, a, lda, b, ldb, &zero, c, ldc);
 }
 
-bool fits_int(int64_t v) { return v >= 0 && v <= 2147483647; }
-
 }  // namespace
 
 cublasHandle_t current_blas() { return g_blas; }
@@ -44,27 +41,15 @@ BlasHandle::~BlasHandle() {
   cublasDestroy(handle_);  // errors cannot be reported from a destructor
 }
 
-// Row-major C (M x N) is column-major C^T (N x M, ld c_row) = X Y with X[j,k] = B(j,k) (N x K) and
-// Y[k,i] = A(i,k) (K x M): each is a plain (N) or transposed (T) column-major matrix when one of its
-// strides is 1.
+// The layout mapping is cuda/blas_layout.h (tested on the host).
 template <class T>
 bool cublas_gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
                  int64_t b_col, int64_t b_k, T* C, int64_t c_row, const std::string& op) {
-  if (!g_blas || K == 0) return false;
-  cublasOperation_t tx, ty;
-  int64_t ldx, ldy;
-  if (b_col == 1) { tx = CUBLAS_OP_N; ldx = b_k; } else if (b_k == 1) { tx = CUBLAS_OP_T; ldx = b_col; } else return false;
-  if (a_k == 1) { ty = CUBLAS_OP_N; ldy = a_row; } else if (a_row == 1) { ty = CUBLAS_OP_T; ldy = a_k; } else return false;
-  if (!fits_int(M) || !fits_int(N) || !fits_int(K) || !fits_int(ldx) || !fits_int(ldy) || !fits_int(c_row)) return false;
-  // cuBLAS requires ld >= the stored matrix's rows; a one-column operand's ld is never used, so it
-  // is raised; any other layout with a smaller ld is not a dense matrix cuBLAS can read.
-  int64_t x_rows = tx == CUBLAS_OP_N ? N : K, x_cols = tx == CUBLAS_OP_N ? K : N;
-  int64_t y_rows = ty == CUBLAS_OP_N ? K : M, y_cols = ty == CUBLAS_OP_N ? M : K;
-  if ((ldx < x_rows && x_cols > 1) || (ldy < y_rows && y_cols > 1) || (c_row < N && M > 1)) return false;
-  ldx = std::max(ldx, x_rows);
-  ldy = std::max(ldy, y_rows);
-  int64_t ldc = std::max(c_row, N);
-  check_blas(call_gemm(g_blas, tx, ty, int(N), int(M), int(K), B, int(ldx), A, int(ldy), C, int(ldc)),
+  if (!g_blas) return false;
+  BlasLayout l = blas_layout(M, N, K, a_row, a_k, b_col, b_k, c_row);
+  if (!l.ok) return false;
+  cublasOperation_t tx = l.x_transposed ? CUBLAS_OP_T : CUBLAS_OP_N, ty = l.y_transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
+  check_blas(call_gemm(g_blas, tx, ty, int(l.m), int(l.n), int(l.k), B, int(l.ldx), A, int(l.ldy), C, int(l.ldc)),
              sizeof(T) == 4 ? "cublasSgemm" : "cublasDgemm", op);
   return true;
 }

@@ -39,6 +39,7 @@ class Stream {
 class CurrentContext {
  public:
   CurrentContext(cudaStream_t s, cublasHandle_t blas) : stream_(current_stream()), blas_(current_blas()) {
+    check_call(cudaSetDevice(0), "cudaSetDevice(0)", "graph run");  // per thread: tl-check's workers
     set_current_stream(s);
     set_current_blas(blas);
   }

@@ -1,5 +1,5 @@
-// Device buffers, tensors and copies (cuda/memory.h) for both builds: cudaMalloc / cudaMemcpyAsync on
-// the engine's stream, or malloc / memcpy in the emulated build.
+// Device buffers, tensors and copies (cuda/memory.h) for both builds: cudaMallocAsync / cudaFreeAsync /
+// cudaMemcpyAsync in stream order on the engine's stream, or malloc / memcpy in the emulated build.
 #include "cuda/memory.h"
 
 #include <cmath>
@@ -12,12 +12,13 @@ namespace tl::cuda::TL_CUDA_NS {
 
 #ifdef TL_CUDA_EMULATE
 namespace {
+void* current_stream_handle() { return nullptr; }
 void* allocate(std::size_t bytes, const std::string& op) {
   void* p = std::malloc(bytes ? bytes : 1);
   if (!p) throw DeviceError(op + ": malloc of " + std::to_string(bytes) + " bytes failed (emulated device memory)");
   return p;
 }
-void release(void* p) { std::free(p); }
+void release(void* p, void*) { std::free(p); }
 void copy_to_device(void* dst, const void* src, std::size_t bytes, const std::string&) { std::memcpy(dst, src, bytes); }
 void copy_to_host(void* dst, const void* src, std::size_t bytes, const std::string&) { std::memcpy(dst, src, bytes); }
 void copy_on_device(void* dst, const void* src, std::size_t bytes, const std::string&) { std::memcpy(dst, src, bytes); }
@@ -41,23 +42,31 @@ void check_call(cudaError_t err, const char* call, const std::string& op) {
 }
 
 namespace {
+void* current_stream_handle() { return static_cast<void*>(g_stream); }
 void* allocate(std::size_t bytes, const std::string& op) {
   void* p = nullptr;
-  check_call(cudaMalloc(&p, bytes ? bytes : 1), "cudaMalloc", op);
+  check_call(cudaMallocAsync(&p, bytes ? bytes : 1, g_stream), "cudaMallocAsync", op);
   return p;
 }
-void release(void* p) { cudaFree(p); }  // errors here cannot be reported from a destructor
+// In stream order on the allocating stream; errors here cannot be reported from a destructor.
+void release(void* p, void* stream) { cudaFreeAsync(p, static_cast<cudaStream_t>(stream)); }
+// Zero-byte transfers are skipped (their host pointer may be null: an empty index vector).
 void copy_to_device(void* dst, const void* src, std::size_t bytes, const std::string& op) {
+  if (bytes == 0) return;
   check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, g_stream), "cudaMemcpyAsync(host->device)", op);
 }
 void copy_to_host(void* dst, const void* src, std::size_t bytes, const std::string& op) {
-  check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, g_stream), "cudaMemcpyAsync(device->host)", op);
+  if (bytes != 0) {
+    check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, g_stream), "cudaMemcpyAsync(device->host)", op);
+  }
   check_call(cudaStreamSynchronize(g_stream), "cudaStreamSynchronize", op);
 }
 void copy_on_device(void* dst, const void* src, std::size_t bytes, const std::string& op) {
+  if (bytes == 0) return;
   check_call(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, g_stream), "cudaMemcpyAsync(device->device)", op);
 }
 void fill_zero(void* dst, std::size_t bytes, const std::string& op) {
+  if (bytes == 0) return;
   check_call(cudaMemsetAsync(dst, 0, bytes, g_stream), "cudaMemsetAsync", op);
 }
 }  // namespace
@@ -65,15 +74,17 @@ void fill_zero(void* dst, std::size_t bytes, const std::string& op) {
 void synchronize(const std::string& op) { check_call(cudaStreamSynchronize(g_stream), "cudaStreamSynchronize", op); }
 #endif
 
-DeviceBuffer::DeviceBuffer(std::size_t bytes, const std::string& op) : ptr_(allocate(bytes, op)), bytes_(bytes) {}
+DeviceBuffer::DeviceBuffer(std::size_t bytes, const std::string& op)
+    : ptr_(allocate(bytes, op)), bytes_(bytes), stream_(current_stream_handle()) {}
 DeviceBuffer::~DeviceBuffer() {
-  if (ptr_) release(ptr_);
+  if (ptr_) release(ptr_, stream_);
 }
 DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
   if (this != &o) {
-    if (ptr_) release(ptr_);
+    if (ptr_) release(ptr_, stream_);
     ptr_ = std::exchange(o.ptr_, nullptr);
     bytes_ = std::exchange(o.bytes_, 0);
+    stream_ = std::exchange(o.stream_, nullptr);
   }
   return *this;
 }

@@ -13,13 +13,16 @@
 
 namespace tl::cuda::TL_CUDA_NS {
 
-// Owns `bytes` of device memory (uninitialised); freed on destruction.
+// Owns `bytes` of device memory (uninitialised), allocated in stream order on the current stream
+// (cudaMallocAsync) and freed in stream order on that stream (cudaFreeAsync) on destruction: a buffer
+// dies after every kernel queued before its death has run, without a device-wide synchronisation.
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
   DeviceBuffer(std::size_t bytes, const std::string& op);
   ~DeviceBuffer();
-  DeviceBuffer(DeviceBuffer&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)), bytes_(std::exchange(o.bytes_, 0)) {}
+  DeviceBuffer(DeviceBuffer&& o) noexcept
+      : ptr_(std::exchange(o.ptr_, nullptr)), bytes_(std::exchange(o.bytes_, 0)), stream_(std::exchange(o.stream_, nullptr)) {}
   DeviceBuffer& operator=(DeviceBuffer&& o) noexcept;
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
@@ -29,6 +32,7 @@ class DeviceBuffer {
  private:
   void* ptr_ = nullptr;
   std::size_t bytes_ = 0;
+  void* stream_ = nullptr;  // the cudaStream_t it was allocated on (unused in the emulated build)
 };
 
 // A dtype-tagged, contiguous, row-major tensor in device memory.

@@ -1,4 +1,4 @@
-// The declared order of every whole-tensor sum in the cuda backend (sum, the losses' totals): 256
+// The declared order of the cuda backend's whole-tensor `sum` (the losses' totals are left folds): 256
 // partial sums, partial t the left fold from +0 of x[t], x[t+256], x[t+512], ...; then a fixed binary
 // tree, for s = 128, 64, ..., 1: p[t] = p[t] + p[t+s] for t < s; the result is p[0]. No atomics, so
 // the result does not depend on scheduling; its accuracy is declared as sum_bound (docs/contracts.md).

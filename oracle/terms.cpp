@@ -66,6 +66,9 @@ int64_t vjp_reduction_terms(const Node& node, const std::vector<Shape>& in) {
   for (int64_t d = 0; d < node.shape.rank(); ++d) n = std::max(n, node.shape.dim(d));
   if (node.op == OpId::conv2d) n = std::max(n, node.shape.numel() / std::max<int64_t>(1, node.shape.dim(1)));
   if (node.op == OpId::broadcast_to) n = std::max(n, node.shape.numel() / std::max<int64_t>(1, in[0].numel()));
+  // linear's dW and db sum over every leading row of x (rank >= 3: the product of its leading axes).
+  if (node.op == OpId::linear && node.shape.rank() > 0)
+    n = std::max(n, node.shape.numel() / std::max<int64_t>(1, node.shape.dim(node.shape.rank() - 1)));
   return n;
 }
 

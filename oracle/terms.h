@@ -15,7 +15,8 @@ namespace tl::oracle {
 int64_t reduction_terms(const Node& node, const std::vector<Shape>& inputs);
 
 // n for a VJP: the forward n, or the longest sum a gradient element forms when that is longer — the
-// longest output axis (matmul, linear: dW sums over rows, dx over output features; broadcast_to,
+// longest output axis (matmul, linear: dW sums over rows — all leading rows of x —, dx over output
+// features; broadcast_to,
 // gather_rows) or N·Ho·Wo for conv2d's filter gradient.
 int64_t vjp_reduction_terms(const Node& node, const std::vector<Shape>& inputs);
 

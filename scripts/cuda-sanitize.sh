@@ -28,7 +28,7 @@ status=0
 for tool in memcheck racecheck initcheck synccheck; do
   extra=()
   [[ "$tool" == memcheck ]] && extra=(--leak-check full)
-  for cmd in "$build/tests/cuda/cuda_device_test" "$build/tests/cuda/cuda_tests --gtest_filter=*/device*"; do
+  for cmd in "$build/tests/cuda/cuda_device_test" "$build/tests/cuda/cuda_tests --gtest_filter=*/device"; do
     echo "== compute-sanitizer --tool $tool ${extra[*]} $cmd"
     # shellcheck disable=SC2086
     if ! "$sanitizer" --tool "$tool" "${extra[@]}" --error-exitcode 1 $cmd; then
