@@ -4,13 +4,19 @@
 // the exact value (MPFI enclosure at 192 bits, whose width is far below an ulp). Prints one Markdown
 // row per function: samples, max ulp error, the worst input, and special-value disagreements with
 // the reference's table. The maxima become the ulp(k) contracts in fast/contracts.cpp.
-// Usage: ulp_survey float32|float64 N_forward N_backward [seed [function]]
+// With --cuda it surveys the cuda backend's scalar rules instead (cuda/elementwise_math.h, built as
+// in the emulated engine: glibc's double functions where the GPU has CUDA's), the evidence behind
+// the float64 rows of cuda/contracts.cpp on the host.
+// Usage: ulp_survey [--cuda] float32|float64 N_forward N_backward [seed [function]]
+// The cuda rules are compiled as the emulated engine compiles them (host code, no CUDA headers).
+#define TL_CUDA_EMULATE 1
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "cuda/elementwise_math.h"
 #include "fast/kernels/elementwise.h"
 #include "oracle/ulp.h"
 #include "reference/rounding.h"
@@ -56,7 +62,15 @@ const Fn kFns[] = {
 
 constexpr double kEps = 1e-6;
 
+bool g_cuda = false;  // --cuda: the cuda backend's rules instead of the fast backend's
+
 template <class T> T fast_value(const Fn& f, T x) {
+  if (g_cuda) {
+    cuda::emulated::UnaryParams<T> p;
+    p.eps = static_cast<T>(kEps);
+    T y = cuda::emulated::unary_forward(f.op, x, p);
+    return f.backward ? cuda::emulated::unary_backward(f.op, x, y, T(1), p) : y;
+  }
   fast::UnaryParams<T> p;
   p.eps = static_cast<T>(kEps);
   T y = fast::unary_forward(f.op, x, p);
@@ -129,8 +143,13 @@ template <class T> void survey(const Fn& f, long n, uint64_t seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--cuda") == 0) {
+    g_cuda = true;
+    --argc;
+    ++argv;
+  }
   if (argc < 4) {
-    std::fprintf(stderr, "usage: ulp_survey float32|float64 N_forward N_backward [seed]\n");
+    std::fprintf(stderr, "usage: ulp_survey [--cuda] float32|float64 N_forward N_backward [seed [function]]\n");
     return 2;
   }
   DType dtype = parse_dtype(argv[1], "dtype");

@@ -69,7 +69,9 @@ Contract forward_contract(OpId op, DType d) {
     case OpId::sub: case OpId::mul: case OpId::div:
       return rounded_once();
     case OpId::exp: case OpId::log: return in_double(d, 1);
-    case OpId::tanh: return in_double(d, 2);       // guide: 1 ulp; glibc (emulated): 2 ulp documented
+    // guide: 1 ulp; glibc (emulated) documents 2 ulp and measured 2.04 in the oracle's measure
+    // (reports/ulp-survey.md, "cuda").
+    case OpId::tanh: return in_double(d, 2.5);
     case OpId::softplus: return in_double(d, 2.5);  // exp and log1p 1 ulp each, one add
     case OpId::sin: case OpId::cos: return in_double(d, 2);
     case OpId::rsqrt: return in_double(d, 1.5);     // 1.0/sqrt: two correctly rounded operations
