@@ -43,13 +43,29 @@ void check_call(cudaError_t err, const char* call, const std::string& op) {
 
 namespace {
 void* current_stream_handle() { return static_cast<void*>(g_stream); }
+// Stream-ordered allocation needs the device's memory pools (some virtualised GPUs lack them); without
+// them cudaMalloc / cudaFree, whose device-wide synchronisation also keeps queued kernels safe.
+bool stream_ordered_memory() {
+  static const bool supported = [] {
+    int device = 0, pools = 0;
+    bool ok = cudaGetDevice(&device) == cudaSuccess &&
+              cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device) == cudaSuccess && pools != 0;
+    cudaGetLastError();
+    return ok;
+  }();
+  return supported;
+}
 void* allocate(std::size_t bytes, const std::string& op) {
   void* p = nullptr;
-  check_call(cudaMallocAsync(&p, bytes ? bytes : 1, g_stream), "cudaMallocAsync", op);
+  if (stream_ordered_memory()) check_call(cudaMallocAsync(&p, bytes ? bytes : 1, g_stream), "cudaMallocAsync", op);
+  else check_call(cudaMalloc(&p, bytes ? bytes : 1), "cudaMalloc", op);
   return p;
 }
 // In stream order on the allocating stream; errors here cannot be reported from a destructor.
-void release(void* p, void* stream) { cudaFreeAsync(p, static_cast<cudaStream_t>(stream)); }
+void release(void* p, void* stream) {
+  if (stream_ordered_memory()) cudaFreeAsync(p, static_cast<cudaStream_t>(stream));
+  else cudaFree(p);
+}
 // Zero-byte transfers are skipped (their host pointer may be null: an empty index vector).
 void copy_to_device(void* dst, const void* src, std::size_t bytes, const std::string& op) {
   if (bytes == 0) return;

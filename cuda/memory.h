@@ -16,6 +16,7 @@ namespace tl::cuda::TL_CUDA_NS {
 // Owns `bytes` of device memory (uninitialised), allocated in stream order on the current stream
 // (cudaMallocAsync) and freed in stream order on that stream (cudaFreeAsync) on destruction: a buffer
 // dies after every kernel queued before its death has run, without a device-wide synchronisation.
+// On a device without memory pools: cudaMalloc / cudaFree (which synchronises the device).
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
