@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   c.command_line = joined_args(argc, argv);
   std::string replay;
   bool show_ops = false, show_contracts = false, quiet = false;
-  app.add_option("--backend", c.backend, "eager|compiled|cuda|reference|all")->capture_default_str();
+  app.add_option("--backend", c.backend, "eager|compiled|reference|cuda|cuda-cublas|cuda-emulated|all, or a comma list")->capture_default_str();
   app.add_option("--dtype", c.dtype, "float32|float|float64|all")->capture_default_str();
   app.add_option("--ops", c.ops, "comma-separated op names (default: all ops)");
   app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->check(CLI::PositiveNumber);
