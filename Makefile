@@ -21,9 +21,11 @@ build: configure
 run: build
 	$(BUILD)/oracle/tl-check --backend all --dtype all --graphs 8 --out reports/latest
 
-# The committed baseline agreement report of the CPU backends (reports/baseline/).
+# The committed baseline agreement reports: the CPU backends (reports/baseline/) and the CUDA kernels
+# through the emulated engine (reports/cuda/emulated/: host loops, not a GPU).
 baseline: build
 	$(BUILD)/oracle/tl-check --backend eager,compiled --dtype all --tier unit --cases 600 --graphs 16 --quiet --out reports/baseline
+	$(BUILD)/oracle/tl-check --backend cuda-emulated --dtype all --tier unit --cases 600 --graphs 16 --quiet --out reports/cuda/emulated
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
