@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/run_command.h"
-#include "cuda_status.h"
+#include "../common/cuda_status.h"
 
 namespace {
 

@@ -1,12 +1,15 @@
 // The torchlean examples as a user runs them: the summary line last, eager and compiled printing the
 // same numbers, the quickstart MLP reaching its target loss, digits reaching 95% held-out accuracy,
-// and bad flags, bad numbers, missing data and --cuda giving exit statuses 2 and 3 with a message.
+// and bad flags, bad numbers, missing data and --cuda giving exit statuses 2 and 3 with a message
+// (with a usable GPU, --cuda trains instead); the CUDA kernels through the emulated engine printing
+// the compiled backend's numbers.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
+#include "../common/cuda_status.h"
 #include "../common/run_command.h"
 
 namespace {
@@ -37,6 +40,14 @@ TEST(Examples, QuickstartMlpReachesItsTargetAndEagerPrintsTheSameNumbers) {
   EXPECT_EQ(compiled.output, eager.output);
 }
 
+// linear, relu and mse are strict rows in both tables: the CUDA kernels give the same bits.
+TEST(Examples, QuickstartMlpOnTheEmulatedCudaKernelsPrintsTheCompiledNumbers) {
+  CommandResult compiled = torchlean("quickstart_mlp --dtype float32 --backend compiled");
+  CommandResult cuda = torchlean("quickstart_mlp --dtype float32 --backend cuda-emulated");
+  ASSERT_EQ(cuda.status, 0) << cuda.output;
+  EXPECT_EQ(cuda.output, compiled.output);
+}
+
 TEST(Examples, EveryExampleEndsWithTheSummaryLine) {
   for (const char* ex : {"quickstart_tensors", "quickstart_autograd", "quickstart_minibatch_mlp --epochs 3",
                          "quickstart_cnn --epochs 2", "mlp --epochs 2"}) {
@@ -65,6 +76,7 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
       {"digits --data-dir /nonexistent", "/nonexistent/digits.csv"},
       {"quickstart_minibatch_mlp --csv /nonexistent.csv", "/nonexistent.csv"},
       {"quickstart_mlp --load-params /nonexistent.tlckpt", "/nonexistent.tlckpt"},
+      {"quickstart_mlp --cublas", "--cublas needs --cuda"},
   };
   for (const Case& c : cases) {
     CommandResult r = torchlean(c.args);
@@ -74,6 +86,7 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
 }
 
 TEST(Examples, CudaIsRefusedWithExit3NeverASilentCpuFallback) {
+  if (tl::testing::cuda_usable()) GTEST_SKIP() << "a GPU is usable here";
   for (const char* args : {"quickstart_mlp --cuda", "digits --device cuda"}) {
     CommandResult r = torchlean(args);
     EXPECT_EQ(r.status, 3) << args << "\n" << r.output;
@@ -89,6 +102,14 @@ TEST(Examples, SavedParametersLoadBackToTheSameLoss) {
   CommandResult b = torchlean("quickstart_mlp --steps 1 --load-params " + path);
   ASSERT_EQ(b.status, 0) << b.output;
   EXPECT_EQ(field(last_line(a.output), "loss1"), field(b.output.substr(b.output.find("mean_loss(before)")), "mean_loss(before) ") );
+}
+
+TEST(Examples, QuickstartMlpTrainsOnTheGpuWithCuda) {
+  if (!tl::testing::cuda_usable()) GTEST_SKIP() << "no usable GPU";
+  CommandResult compiled = torchlean("quickstart_mlp --dtype float32 --backend compiled");
+  CommandResult gpu = torchlean("quickstart_mlp --dtype float32 --cuda");
+  ASSERT_EQ(gpu.status, 0) << gpu.output;
+  EXPECT_EQ(gpu.output, compiled.output) << "linear, relu, mse: strict orders on both";
 }
 
 }  // namespace
