@@ -1,5 +1,5 @@
-// RapidCheck properties (label fuzz): every op on each CPU backend (and the cuda kernels through the
-// emulated engine) and dtype holds its contract —
+// RapidCheck properties (label fuzz): every op on each CPU backend, the cuda kernels through the
+// emulated engine and on the GPU (skipped without one), and dtype holds its contract —
 // forward and every VJP input — on cases drawn by our generators; laws that follow from op traits
 // (commutativity, linearity) hold bit for bit; eager and compiled agree on random graphs node by node
 // and every node holds its contract. Seeds: RC_PARAMS="seed=N" (printed by RapidCheck on failure,
@@ -37,7 +37,7 @@ std::vector<OpBackendDtype> all_combinations() {
   std::vector<OpBackendDtype> out;
   for (const OpInfo& info : kOpInfo) {
     if (info.id == OpId::input) continue;
-    for (const char* b : {"eager", "compiled", "cuda-emulated"}) {
+    for (const char* b : {"eager", "compiled", "cuda-emulated", "cuda"}) {
       for (DType d : {DType::f32, DType::f64}) out.push_back({info.id, b, d});
     }
   }
@@ -49,6 +49,8 @@ class OpProperty : public ::testing::TestWithParam<OpBackendDtype> {};
 TEST_P(OpProperty, HoldsItsContractForwardAndForEveryVjpInput) {
   const OpBackendDtype p = GetParam();
   std::unique_ptr<Backend> backend = make_backend(p.backend);
+  std::string why = backend->unavailable_reason();
+  if (!why.empty()) GTEST_SKIP() << p.backend << ": " << why;  // the GPU instances without a GPU
   bool ok = rc::check(std::string(op_name(p.op)) + " on " + p.backend, [&](uint64_t seed, uint8_t kind_pick) {
     ValueKind kind = kValueKinds[kind_pick % std::size(kValueKinds)];
     SplitMix64 rng(seed);
