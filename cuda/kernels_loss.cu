@@ -144,7 +144,6 @@ void loss_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std
     T* tp = static_cast<T*>(terms.get());
     pairwise_forward(n.op == OpId::mse_loss, a, b, tp, count, where);
     total_of<T>(tp, count, loss_mean(n), y.data<T>(), where);
-    synchronize(where);  // terms dies here
     return;
   }
   const int64_t N = in[0]->shape.dim(0), C = in[0]->shape.dim(1);
@@ -154,7 +153,6 @@ void loss_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std
   T* tp = static_cast<T*>(terms.get());
   labelled_forward(n.op == OpId::nll, a, static_cast<const int64_t*>(ib.get()), tp, N, C, where);
   total_of<T>(tp, N, loss_mean(n), y.data<T>(), where);
-  synchronize(where);  // ib and terms die here
 }
 
 template <class T>
@@ -184,7 +182,6 @@ void loss_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*/
   DeviceTensor da = empty_tensor(in[0]->dtype, in[0]->shape, where);
   if (n.op == OpId::nll) nll_backward(mean, lab, gp, da.data<T>(), N, C, where);
   else cross_entropy_backward(mean, a, lab, gp, da.data<T>(), N, C, where);
-  synchronize(where);  // ib dies here
   dx[0] = std::move(da);
 }
 

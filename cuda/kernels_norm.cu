@@ -165,7 +165,6 @@ void norm_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std
   DeviceBuffer st(static_cast<std::size_t>(kStats * P.l.groups) * sizeof(T), where);
   group_stats<T>(P, nullptr, static_cast<T*>(st.get()));
   apply_forward<T>(P, static_cast<const T*>(st.get()), y.data<T>(), in[0]->numel());
-  synchronize(where);  // st dies here
 }
 
 template <class T>
@@ -193,7 +192,6 @@ void norm_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*/
     if (want[1]) dx[1] = std::move(dg);
     if (want[2]) dx[2] = std::move(db);
   }
-  synchronize(where);  // st dies here
 }
 
 TL_CUDA_INSTANTIATE_FAMILY(norm)

@@ -78,7 +78,6 @@ template <class T> void mapped_copy(const Node& n, const Shape& x, const Shape& 
     if (scatter) out[off] = src[j];
     else out[j] = src[off];
   }, where);
-  synchronize(where);  // mb dies here
 }
 
 // broadcast_to backward: meta = [ydims, ystrides, x stride or -1 (free axis), x dim] per output axis.
@@ -116,7 +115,6 @@ template <class T> void broadcast_backward(const Shape& x, const Shape& y, const
     }
     dv[e] = acc;
   }, where);
-  synchronize(where);  // mb dies here
 }
 
 // ---- concat / slice: (outer, axis, inner) blocks --------------------------------------------------
@@ -188,7 +186,6 @@ template <class T> void gather_copy(const std::vector<int64_t>& idx, int64_t rs,
   DeviceBuffer ib = upload_indices(idx, where);
   const int64_t* ip = static_cast<const int64_t*>(ib.get());
   for_each_index(count, TL_BODY(int64_t j) { out[j] = src[ip[j / rs] * rs + j % rs]; }, where);
-  synchronize(where);  // ib dies here
 }
 
 // out[r*rs + c] = left fold from +0 of src[i*rs + c] over i ascending with idx[i] == r: scatter_add_rows
@@ -212,7 +209,6 @@ template <class T> void grouped_sum(const std::vector<int64_t>& idx, int64_t row
     for (int64_t q = cp[r]; q < cp[r + 1]; ++q) acc = acc + src[cp[rows + 1 + q] * rs + c];
     out[j] = acc;
   }, where);
-  synchronize(where);  // cb dies here
 }
 
 int64_t rows_bound(const Node& n, const DevInputs& in) {

@@ -139,8 +139,8 @@ DeviceTensor copy_of(const DeviceTensor& t, const std::string& op) {
 
 DeviceBuffer upload_indices(const std::vector<int64_t>& idx, const std::string& op) {
   DeviceBuffer b(idx.size() * sizeof(int64_t), op);
+  // No wait: a copy from pageable host memory returns once the data is staged, so idx may die.
   copy_to_device(b.get(), idx.data(), idx.size() * sizeof(int64_t), op);
-  synchronize(op);  // idx is a temporary of the caller's
   return b;
 }
 
