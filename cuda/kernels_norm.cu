@@ -20,6 +20,7 @@
 // every xhat is recomputed from them with the same two operations, so the values equal fast's.
 #include "cuda/kernels.h"
 #include "cuda/math.h"
+#include "spec/norm_layout.h"
 
 #include "spec/error.h"
 
@@ -28,46 +29,18 @@ namespace {
 
 constexpr int64_t kStats = 4;  // mean, r, mean_a, mean_b per group
 
-struct Layout {
-  int64_t groups = 1, count = 1, channels = 1, spatial = 1;
-  bool per_channel = false;
-  TL_HD int64_t element(int64_t grp, int64_t j) const {
-    if (!per_channel) return grp * count + j;
-    return ((j / spatial) * channels + grp) * spatial + j % spatial;
-  }
-  TL_HD int64_t group_of(int64_t at) const { return per_channel ? (at / spatial) % channels : at / count; }
-  TL_HD int64_t param_of(int64_t at) const { return per_channel ? group_of(at) : at % count; }
-  int64_t params() const { return per_channel ? channels : count; }
-};
-
-Layout layout_of(const Node& n, const Shape& x) {
-  Layout l;
-  if (n.op == OpId::layer_norm) {
-    int64_t axis = std::get<LayerNormAttrs>(n.attrs).axis;
-    for (int64_t d = 0; d < x.rank(); ++d) (d < axis ? l.groups : l.count) *= x.dim(d);
-    return l;
-  }
-  l.per_channel = true;
-  l.channels = l.groups = x.dim(1);
-  l.spatial = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1;
-  l.count = x.dim(0) * l.spatial;
-  return l;
-}
-
 struct Params {
-  const Layout l;
+  const NormLayout l;
   const Node& n;
   const DevInputs& in;
   const std::string& where;
-  bool eval() const { return n.op == OpId::batch_norm && !std::get<BatchNormAttrs>(n.attrs).training; }
-  double eps() const {
-    return n.op == OpId::layer_norm ? std::get<LayerNormAttrs>(n.attrs).eps : std::get<BatchNormAttrs>(n.attrs).eps;
-  }
+  bool eval() const { return norm_eval_form(n); }
+  double eps() const { return norm_eps(n); }
 };
 
 // st[kStats*grp + 0..3] = mean, r, and (when gv is given) mean_a, mean_b of every group.
 template <class T> void group_stats(const Params& P, const T* gv, T* st) {
-  const Layout l = P.l;
+  const NormLayout l = P.l;
   const T* x = P.in[0]->data<T>();
   const T* gamma = P.in[1]->data<T>();
   const bool eval = P.eval();
@@ -109,7 +82,7 @@ template <class T> void group_stats(const Params& P, const T* gv, T* st) {
 }
 
 template <class T> void apply_forward(const Params& P, const T* st, T* out, int64_t numel) {
-  const Layout l = P.l;
+  const NormLayout l = P.l;
   const T* x = P.in[0]->data<T>();
   const T* gamma = P.in[1]->data<T>();
   const T* beta = P.in[2]->data<T>();
@@ -122,7 +95,7 @@ template <class T> void apply_forward(const Params& P, const T* st, T* out, int6
 }
 
 template <class T> void input_grad(const Params& P, const T* st, const T* gv, T* dx, int64_t numel) {
-  const Layout l = P.l;
+  const NormLayout l = P.l;
   const T* x = P.in[0]->data<T>();
   const T* gamma = P.in[1]->data<T>();
   const bool eval = P.eval();
@@ -136,7 +109,7 @@ template <class T> void input_grad(const Params& P, const T* st, const T* gv, T*
 
 // dg / db (either may be null): one body per affine parameter element p.
 template <class T> void affine_grads(const Params& P, const T* st, const T* gv, T* dg, T* db) {
-  const Layout l = P.l;
+  const NormLayout l = P.l;
   const T* x = P.in[0]->data<T>();
   for_each_index(l.params(), TL_BODY(int64_t p) {
     T acc_g = T(0), acc_b = T(0);
@@ -161,7 +134,7 @@ bool is_norm(OpId op) { return op == OpId::layer_norm || op == OpId::batch_norm;
 template <class T>
 void norm_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where) {
   if (!is_norm(n.op)) throw_internal(where + ": norm_forward given an op of another family");
-  const Params P{layout_of(n, in[0]->shape), n, in, where};
+  const Params P{norm_layout(n, in[0]->shape), n, in, where};
   DeviceBuffer st(static_cast<std::size_t>(kStats * P.l.groups) * sizeof(T), where);
   group_stats<T>(P, nullptr, static_cast<T*>(st.get()));
   apply_forward<T>(P, static_cast<const T*>(st.get()), y.data<T>(), in[0]->numel());
@@ -174,7 +147,7 @@ void norm_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*/
   bool want[3];
   for (int k = 0; k < 3; ++k) want[k] = wanted[static_cast<std::size_t>(k)] && op_input_gets_grad(n.op, k);
   if (!want[0] && !want[1] && !want[2]) return;
-  const Params P{layout_of(n, in[0]->shape), n, in, where};
+  const Params P{norm_layout(n, in[0]->shape), n, in, where};
   const T* gv = g.data<T>();
   DeviceBuffer st(static_cast<std::size_t>(kStats * P.l.groups) * sizeof(T), where);
   T* stv = static_cast<T*>(st.get());

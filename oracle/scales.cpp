@@ -1,10 +1,11 @@
 // Error scales per op and direction: one switch over OpId, no default.
 #include "oracle/scales.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "fast/kernels/norm.h"
+#include "spec/norm_layout.h"
 #include "oracle/ulp.h"
 #include "spec/error.h"
 
@@ -44,8 +45,8 @@ struct NormStats {
 };
 
 NormStats norm_stats(const Node& n, const HostTensor& x) {
-  fast::NormLayout l = fast::norm_layout(n, x.shape());
-  double eps = fast::norm_eps(n);
+  NormLayout l = norm_layout(n, x.shape());
+  double eps = norm_eps(n);
   NormStats s;
   s.count = l.count;
   for (int64_t grp = 0; grp < l.groups; ++grp) {
@@ -67,8 +68,8 @@ NormStats norm_stats(const Node& n, const HostTensor& x) {
 // layer_norm / batch_norm (training) forward: |gamma| (n kappa (1 + sqrt n) + sqrt n (n/2 + 6)).
 double norm_forward_scale(const Node& n, const std::vector<const HostTensor*>& in) {
   if (n.op == OpId::batch_norm && !std::get<BatchNormAttrs>(n.attrs).training) {
-    fast::NormLayout l = fast::norm_layout(n, in[0]->shape());
-    double eps = fast::norm_eps(n), worst = 0;
+    NormLayout l = norm_layout(n, in[0]->shape());
+    double eps = norm_eps(n), worst = 0;
     for (int64_t c = 0; c < l.groups; ++c) {
       double r = 1 / std::sqrt(in[4]->value_as_double(c) + eps), gamma = std::fabs(in[1]->value_as_double(c));
       for (int64_t j = 0; j < l.count; ++j)
@@ -85,8 +86,8 @@ double norm_forward_scale(const Node& n, const std::vector<const HostTensor*>& i
 // + eps), which can be far larger than sqrt(n). dx = g gamma r: S = 4 max|gamma| max r sum|g|;
 // dgamma = sum g x_hat: S = 2 sum|g| max|x_hat|; dbeta: sum|g|.
 double eval_batch_norm_vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor& g, int input) {
-  fast::NormLayout l = fast::norm_layout(n, in[0]->shape());
-  double eps = fast::norm_eps(n), r_max = 0, xhat_max = 0;
+  NormLayout l = norm_layout(n, in[0]->shape());
+  double eps = norm_eps(n), r_max = 0, xhat_max = 0;
   for (int64_t c = 0; c < l.groups; ++c) {
     double r = 1 / std::sqrt(in[4]->value_as_double(c) + eps);
     r_max = std::max(r_max, r);
@@ -145,9 +146,9 @@ double largest_intermediate(const Node& n, const std::vector<const HostTensor*>&
   }
   if (n.op == OpId::bce_with_logits) return std::max(count * (x + 1), gmax * (x + 1));
   if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) {
-    double cnt = static_cast<double>(fast::norm_layout(n, in[0]->shape()).count);
+    double cnt = static_cast<double>(norm_layout(n, in[0]->shape()).count);
     double gamma = max_abs(*in[1]), beta = max_abs(*in[2]);
-    double r = 1 / std::sqrt(fast::norm_eps(n));
+    double r = 1 / std::sqrt(norm_eps(n));
     double centred = 2 * x + (in.size() > 3 ? max_abs(*in[3]) : 0.0);
     return std::max({4 * cnt * x * x, centred * r * gamma + beta, gmax * gamma * cnt * std::sqrt(cnt) * r * (1 + centred * r)});
   }

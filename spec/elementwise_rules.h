@@ -8,13 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "spec/host_device.h"
 #include "spec/op.h"
-
-#if defined(__CUDACC__)
-#define TL_RULE __host__ __device__ inline
-#else
-#define TL_RULE inline
-#endif
 
 namespace tl {
 

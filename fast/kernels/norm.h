@@ -5,40 +5,9 @@
 #pragma once
 
 #include "fast/kernels/common.h"
+#include "spec/norm_layout.h"
 
 namespace tl::fast {
-
-struct NormLayout {
-  int64_t groups = 1, count = 1, channels = 1, spatial = 1;
-  bool per_channel = false;
-  int64_t element(int64_t grp, int64_t j) const {
-    if (!per_channel) return grp * count + j;
-    return ((j / spatial) * channels + grp) * spatial + j % spatial;
-  }
-  int64_t affine(int64_t grp, int64_t j) const { return per_channel ? grp : j; }
-};
-
-inline NormLayout norm_layout(const Node& n, const Shape& x) {
-  NormLayout l;
-  if (n.op == OpId::layer_norm) {
-    int64_t axis = std::get<LayerNormAttrs>(n.attrs).axis;
-    for (int64_t d = 0; d < x.rank(); ++d) (d < axis ? l.groups : l.count) *= x.dim(d);
-    return l;
-  }
-  l.per_channel = true;
-  l.channels = l.groups = x.dim(1);
-  l.spatial = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1;
-  l.count = x.dim(0) * l.spatial;
-  return l;
-}
-
-inline double norm_eps(const Node& n) {
-  return n.op == OpId::layer_norm ? std::get<LayerNormAttrs>(n.attrs).eps : std::get<BatchNormAttrs>(n.attrs).eps;
-}
-
-inline bool norm_eval_form(const Node& n) {
-  return n.op == OpId::batch_norm && !std::get<BatchNormAttrs>(n.attrs).training;
-}
 
 // r and xhat of one group (xhat written to `xhat`, indexed by j).
 template <class T>
