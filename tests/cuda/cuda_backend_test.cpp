@@ -6,6 +6,7 @@
 // Seeds are printed; TL_SEED=N replays.
 #include <gtest/gtest.h>
 
+#include "../common/bit_exact.h"
 #include "../common/seed.h"
 
 #include <cstring>
@@ -19,23 +20,8 @@
 namespace tl {
 namespace {
 
-bool bit_exact_kind(const Contract& c) {
-  return c.kind == ContractKind::exact || c.kind == ContractKind::correctly_rounded || c.kind == ContractKind::strict;
-}
-
-template <class T> bool same_bits(const HostTensor& a, const HostTensor& b, std::string& where) {
-  if (!(a.shape() == b.shape())) {
-    where = "shape " + a.shape().str() + " vs " + b.shape().str();
-    return false;
-  }
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    T x = a.values<T>()[static_cast<std::size_t>(i)], y = b.values<T>()[static_cast<std::size_t>(i)];
-    if ((x != x && y != y) || std::memcmp(&x, &y, sizeof(T)) == 0) continue;
-    where = "element " + std::to_string(i) + ": cuda " + hex_float(x) + " strict " + hex_float(y);
-    return false;
-  }
-  return true;
-}
+using testing::bit_exact_kind;
+using testing::same_bits;
 
 class CudaEngines : public ::testing::TestWithParam<std::string> {
  protected:

@@ -5,6 +5,7 @@
 // Seeds are printed; TL_SEED=N replays.
 #include <gtest/gtest.h>
 
+#include "../common/bit_exact.h"
 #include "../common/seed.h"
 
 #include <cstdlib>
@@ -18,28 +19,13 @@
 namespace tl {
 namespace {
 
-// Rows of the contract table that promise bit-identity with the strict meaning.
-bool bit_exact_kind(const Contract& c) {
-  return c.kind == ContractKind::exact || c.kind == ContractKind::correctly_rounded ||
-         c.kind == ContractKind::strict;
-}
+using testing::bit_exact_kind;
+using testing::same_bits;
 
 bool forward_is_strict(OpId op, DType d) { return op != OpId::input && bit_exact_kind(fast::contract(op, d, {})); }
 bool backward_is_strict(OpId op, DType d, int input) { return bit_exact_kind(fast::contract(op, d, {input})); }
 
 using ref::to_host;
-
-template <class T>
-bool same_bits(const HostTensor& a, const HostTensor& b, std::string& where) {
-  if (!(a.shape() == b.shape())) { where = "shape " + a.shape().str() + " vs " + b.shape().str(); return false; }
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    T x = a.values<T>()[static_cast<std::size_t>(i)], y = b.values<T>()[static_cast<std::size_t>(i)];
-    if ((x != x && y != y) || std::memcmp(&x, &y, sizeof(T)) == 0) continue;
-    where = "element " + std::to_string(i) + ": fast " + hex_float(x) + " strict " + hex_float(y);
-    return false;
-  }
-  return true;
-}
 
 template <class T>
 void check_all_ops(uint64_t seed, int rounds) {
