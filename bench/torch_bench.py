@@ -1,38 +1,43 @@
 #!/usr/bin/python3
 """PyTorch CPU peer for bench/compare-pytorch.sh: the same models, batches, optimizer (plain SGD,
-lr 0.01) and thread count as bench/fast_bench.cpp. Prints "name value unit" lines."""
+lr 0.01) and thread count as bench/fast_bench.cpp. Prints "name value unit" lines. Its timing and
+MLP step also serve the CUDA peer (bench/torch_cuda_bench.py), with device="cuda"."""
 import sys
 import time
 
 import torch
 
 
-def median_seconds(runs, f):
+def median_seconds(runs, f, sync=lambda: None):
+    """Median wall time of f; sync() before and after each run (CUDA: wait for queued kernels)."""
     times = []
     for _ in range(runs):
+        sync()
         t0 = time.perf_counter()
         f()
+        sync()
         times.append(time.perf_counter() - t0)
     times.sort()
     return times[len(times) // 2]
 
 
-def mlp_steps_per_second(widths, batch, classifier, act, steps):
+def mlp_steps_per_second(widths, batch, classifier, act, steps, device="cpu"):
     torch.manual_seed(2)
     layers = []
     for i in range(1, len(widths)):
         layers.append(torch.nn.Linear(widths[i - 1], widths[i]))
         if i + 1 < len(widths):
             layers.append(act())
-    model = torch.nn.Sequential(*layers)
+    model = torch.nn.Sequential(*layers).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    x = torch.rand(batch, widths[0]) * 2 - 1
+    x = (torch.rand(batch, widths[0]) * 2 - 1).to(device)
     if classifier:
-        target = torch.randint(0, widths[-1], (batch,))
+        target = torch.randint(0, widths[-1], (batch,)).to(device)
         loss_fn = torch.nn.CrossEntropyLoss()
     else:
-        target = torch.rand(batch, widths[-1]) * 2 - 1
+        target = (torch.rand(batch, widths[-1]) * 2 - 1).to(device)
         loss_fn = torch.nn.MSELoss()
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -42,15 +47,16 @@ def mlp_steps_per_second(widths, batch, classifier, act, steps):
 
     for _ in range(20):
         step()
-    return steps / median_seconds(5, lambda: [step() for _ in range(steps)])
+    return steps / median_seconds(5, lambda: [step() for _ in range(steps)], sync)
 
 
-def gemm_gflops(n, dtype, runs):
-    a = torch.rand(n, n, dtype=dtype)
-    b = torch.rand(n, n, dtype=dtype)
-    c = torch.empty(n, n, dtype=dtype)
+def gemm_gflops(n, dtype, runs, device="cpu"):
+    a = torch.rand(n, n, dtype=dtype, device=device)
+    b = torch.rand(n, n, dtype=dtype, device=device)
+    c = torch.empty(n, n, dtype=dtype, device=device)
     torch.mm(a, b, out=c)
-    return 2.0 * n ** 3 / median_seconds(runs, lambda: torch.mm(a, b, out=c)) / 1e9
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    return 2.0 * n ** 3 / median_seconds(runs, lambda: torch.mm(a, b, out=c), sync) / 1e9
 
 
 def main():
@@ -66,4 +72,5 @@ def main():
     print(f"mlp_784_256_10_steps {mlp_steps_per_second([784, 256, 10], 64, True, torch.nn.ReLU, 50):.0f} steps/s")
 
 
-main()
+if __name__ == "__main__":
+    main()

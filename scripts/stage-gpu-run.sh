@@ -18,5 +18,5 @@ for lib in libmpfi.so.0 libmpfr.so.6 libgmp.so.10; do
   path=$(ldd "$build/oracle/tl-check" | awk -v l="$lib" '$1 == l { print $3 }')
   [[ -n "$path" ]] && cp -L "$path" "$stage/lib/"
 done
-cp scripts/gpu-run.sh bench/torch_cuda_bench.py "$stage/"
+cp scripts/gpu-run.sh bench/torch_cuda_bench.py bench/torch_bench.py "$stage/"
 du -sh "$stage"
