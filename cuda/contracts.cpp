@@ -9,139 +9,81 @@
 #include "cuda/engine.h"
 
 #include "spec/error.h"
-#include "spec/kernel_orders.h"
+#include "spec/kernel_contracts.h"
 
 namespace tl::cuda {
 namespace {
 
 const char* kGuide = "assumed on the GPU (CUDA C++ Programming Guide, double-precision math table), not yet measured on hardware; sampled on the emulated build (glibc)";
 
-Contract make(ContractKind kind, std::string order, double ulps, Evidence evidence, std::string detail) {
-  Contract c;
-  c.kind = kind;
-  c.order = std::move(order);
-  c.ulps = ulps;
-  c.policy = numerical_policy();
-  c.evidence = evidence;
-  c.evidence_detail = std::move(detail);
-  return c;
+const KernelEvidence& evidence() {
+  static const KernelEvidence e{numerical_policy(), Evidence::assumed,
+                                "one IEEE 754 operation (no --use_fast_math); assumed on the GPU until measured",
+                                "same order as reference/Strict; sampled on the emulated build, not yet on a GPU",
+                                std::string("docs/contracts.md; ") + kGuide};
+  return e;
 }
 
-Contract exact() { return make(ContractKind::exact, "", 0, Evidence::proved, "values are moved or selected, never rounded"); }
-Contract rounded_once() {
-  return make(ContractKind::correctly_rounded, "", 0, Evidence::assumed,
-              "one IEEE 754 operation (no --use_fast_math); assumed on the GPU until measured");
-}
-Contract strict(std::string_view order) {
-  TL_CHECK_INTERNAL(!order.empty(), "a strict row without a declared order");
-  return make(ContractKind::strict, std::string(order), 0, Evidence::sampled,
-              "same order as reference/Strict; sampled on the emulated build, not yet on a GPU");
-}
-// A function evaluated in double (guide bound b ulp of double) and rounded once to T.
-Contract in_double(DType d, double f64_ulps) {
-  return make(ContractKind::ulp, "", d == DType::f32 ? 1 : f64_ulps, Evidence::assumed, kGuide);
-}
-// Composite ops: budget (ulps + per_term * n) at max(|y|, floor, S), as for the fast backend.
-Contract derived(double ulps, double per_term, double floor, bool scale) {
-  Contract c = make(ContractKind::derived, "", ulps, Evidence::assumed, std::string("docs/contracts.md; ") + kGuide);
-  c.ulps_per_term = per_term;
+// Budget (ulps + per_term * n) at max(|y|, floor, S): a bound derived in docs/contracts.md.
+Contract derived(double ulps, double floor, bool scale) {
+  Contract c = kernel_contract(ContractKind::derived, ulps, Evidence::assumed, evidence().derived_detail, evidence());
   c.magnitude_floor = floor;
   c.data_scale = scale;
   return c;
 }
-Contract sketched(double ulps, double per_term) {
-  Contract c = make(ContractKind::empirical, "", ulps, Evidence::none,
-                    "budget from a first-order sketch, not a derivation (docs/contracts.md)");
-  c.ulps_per_term = per_term;
-  c.data_scale = true;
-  return c;
+
+// The transcendental rows. float: the double function rounded once (ulp(1); a VJP's product with g
+// adds 0.5). float64: the function in double itself, the bounds derived in docs/contracts.md from the
+// guide's (exp, log, log1p, tanh, cosh 1 ulp; sin, cos 2 ulp; glibc's tanh 2 ulp, 2.04 measured).
+struct UlpRow {
+  OpId op;
+  double f64;
+};
+constexpr UlpRow kForwardF64[] = {
+    {OpId::exp, 1}, {OpId::log, 1}, {OpId::tanh, 2.5}, {OpId::softplus, 2.5},  // exp and log1p, one add
+    {OpId::sin, 2}, {OpId::cos, 2},
+    {OpId::rsqrt, 1.5},    // 1.0/sqrt: two correctly rounded operations
+    {OpId::sigmoid, 2.5},  // exp, one add, one division
+    {OpId::gelu, 4096},    // exp(z) of a z = 2u(x) rounded 5 times: 5|z| u, |z| <= 745 before underflow
+};
+constexpr UlpRow kVjpF64[] = {
+    {OpId::sqrt, 3}, {OpId::softplus, 3},
+    {OpId::reciprocal, 4},  // -(1/m)^2 g 2^-2e: three roundings, one more where the result is subnormal
+    {OpId::safe_log, 10},   // sigmoid/(softplus + eps) (or q/(1+q) below w = -40), times g
+    {OpId::sigmoid, 7},     // e/((1+e)(1+e)): exp 2u, (1+e) twice, product, division, times g
+    {OpId::rsqrt, 10},      // -0.5 r^3 g 2^-3e/2, r = 1/sqrt(m) within 2u: 6u + 2 products + g + subnormal
+    {OpId::tanh, 6},        // sech^2 from cosh within 2 ulp: 2 (2 + 0.5) + 0.5
+    {OpId::sin, 3.5}, {OpId::cos, 3.5},
+};
+
+template <std::size_t N> double lookup(const UlpRow (&rows)[N], OpId op) {
+  for (const UlpRow& r : rows)
+    if (r.op == op) return r.f64;
+  throw_internal("no cuda ulp bound for " + std::string(op_name(op)));
 }
 
-Contract forward_contract(OpId op, DType d) {
-  switch (op) {
-    case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
-    case OpId::rand_uniform: case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp:
-    case OpId::maximum: case OpId::minimum: case OpId::reduce_max: case OpId::max_pool2d:
-    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
-    case OpId::broadcast_to: case OpId::concat: case OpId::slice: case OpId::gather_rows:
-      return exact();
-    case OpId::square: case OpId::sqrt: case OpId::reciprocal: case OpId::scale: case OpId::add:
-    case OpId::sub: case OpId::mul: case OpId::div:
-      return rounded_once();
-    case OpId::exp: case OpId::log: return in_double(d, 1);
-    // guide: 1 ulp; glibc (emulated) documents 2 ulp and measured 2.04 in the oracle's measure
-    // (reports/ulp-survey.md, "cuda").
-    case OpId::tanh: return in_double(d, 2.5);
-    case OpId::softplus: return in_double(d, 2.5);  // exp and log1p 1 ulp each, one add
-    case OpId::sin: case OpId::cos: return in_double(d, 2);
-    case OpId::rsqrt: return in_double(d, 1.5);     // 1.0/sqrt: two correctly rounded operations
-    case OpId::sigmoid: return in_double(d, 2.5);   // exp, one add, one division
-    // double: exp(z) of a z = 2u(x) rounded 5 times amplifies to 5|z| u, |z| <= 745 before underflow.
-    case OpId::gelu: return in_double(d, 4096);
-    // double: log(v) near v = 1 has no relative bound; absolute <= 4 ulp(1) (softplus 2.5, + eps, log).
-    case OpId::safe_log: return d == DType::f32 ? in_double(d, 1) : derived(4, 0, 1, false);
-    case OpId::sum: {
-      Contract c = make(ContractKind::sum_bound, "", 0, Evidence::proved,
-                        "fixed tree (cuda/tree_sum.h); Higham, Accuracy and Stability, (4.4): any order");
-      c.order = "256 strided left folds from +0, then a binary tree";
-      return c;
-    }
-    case OpId::reduce_sum: case OpId::reduce_mean: case OpId::matmul: case OpId::linear: case OpId::conv2d:
-    case OpId::avg_pool2d: case OpId::scatter_add_rows: case OpId::mse_loss: case OpId::nll:
-      return strict(strict_order(op, {}));
-    case OpId::softmax: return derived(5, 1.5, 1, false);
-    case OpId::log_softmax: return derived(4, 2.5, 1, false);
-    case OpId::logsumexp: return derived(3, 2.5, 1, false);
-    case OpId::cross_entropy: return derived(4, 4.5, 1, false);
-    case OpId::bce_with_logits: return derived(5, 1.5, 1, true);
-    case OpId::layer_norm: case OpId::batch_norm: return derived(3, 0, 0, true);
+Contract ulp_row(double ulps) { return kernel_contract(ContractKind::ulp, ulps, Evidence::assumed, kGuide, evidence()); }
+
+// The rows that are the cuda backend's own (spec/kernel_contracts.h has the rest).
+Contract own_forward(OpId op, DType d) {
+  if (op == OpId::sum) {
+    Contract c = kernel_contract(ContractKind::sum_bound, 0, Evidence::proved,
+                                 "fixed tree (cuda/tree_sum.h); Higham, Accuracy and Stability, (4.4): any order", evidence());
+    c.order = "256 strided left folds from +0, then a binary tree";
+    return c;
   }
-  throw_internal("bad OpId value");
+  if (d == DType::f32) return ulp_row(1);
+  // log(v) near v = 1 has no relative bound; absolute <= 4 ulp(1) (softplus 2.5, + eps, log).
+  if (op == OpId::safe_log) return derived(4, 1, false);
+  return ulp_row(lookup(kForwardF64, op));
 }
 
-Contract vjp_contract(OpId op, DType d, int input) {
-  switch (op) {
-    case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
-    case OpId::rand_uniform:
-      return make(ContractKind::unsupported, "", 0, Evidence::none, "no gradient flows through this op");
-    case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp: case OpId::add: case OpId::sub:
-    case OpId::sum: case OpId::reduce_sum: case OpId::reshape: case OpId::flatten: case OpId::permute:
-    case OpId::transpose: case OpId::concat: case OpId::slice: case OpId::scatter_add_rows:
-      return exact();
-    case OpId::square: case OpId::log: case OpId::div: case OpId::reduce_max: case OpId::matmul: case OpId::linear:
-    case OpId::conv2d: case OpId::max_pool2d: case OpId::avg_pool2d: case OpId::broadcast_to: case OpId::gather_rows:
-    case OpId::softmax: case OpId::mse_loss: case OpId::nll:
-      return strict(strict_order(op, {input}));
-    case OpId::scale: case OpId::mul: case OpId::exp: case OpId::maximum: case OpId::minimum:
-    case OpId::reduce_mean:
-      return rounded_once();
-    // g * f'(x) with f' in double rounded once: f' within 1 ulp (float) plus the product's rounding.
-    // float64: the derivative's own roundings add up (docs/contracts.md, "cuda"); tanh' = sech^2 with
-    // cosh within 2 ulp -> 2 (2 + 0.5) + 0.5.
-    case OpId::sqrt: case OpId::softplus:
-      return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 3, Evidence::assumed, kGuide);
-    // -(1/m)^2 g 2^-2e: three roundings, one more where the result is subnormal.
-    case OpId::reciprocal: return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 4, Evidence::assumed, kGuide);
-    // sigmoid/(softplus + eps) (or q/(1+q) below w = -40): about 9 roundings' worth, times g.
-    case OpId::safe_log: return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 10, Evidence::assumed, kGuide);
-    // e/((1+e)(1+e)): exp 2u relative, (1+e) twice, product, division, times g: 7u.
-    case OpId::sigmoid: return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 7, Evidence::assumed, kGuide);
-    // -0.5 r^3 g 2^-3e/2, r = 1/sqrt(m) within 2u relative: 6u + two products + times g + subnormal.
-    case OpId::rsqrt: return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 10, Evidence::assumed, kGuide);
-    case OpId::tanh: return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 6, Evidence::assumed, kGuide);
-    case OpId::sin: case OpId::cos: return make(ContractKind::ulp, "", d == DType::f32 ? 1.5 : 3.5, Evidence::assumed, kGuide);
-    case OpId::gelu:
-      if (d == DType::f32) return make(ContractKind::ulp, "", 1.5, Evidence::assumed, kGuide);
-      // As gelu (exp of a 5-times-rounded z), measured at max(|y|, max|g|): near the root of gelu'
-      // (x = -0.752) its two terms cancel and only an absolute bound ~ u |g| exists.
-      return derived(4096, 0, 0, true);
-    case OpId::log_softmax: return derived(3, 0, 0, true);
-    case OpId::logsumexp: return derived(4, 0, 0, true);
-    case OpId::cross_entropy: return derived(7, 2.5, 0, true);
-    case OpId::bce_with_logits: return input == 0 ? derived(5, 0, 0, true) : derived(2, 0, 0, false);
-    case OpId::layer_norm: case OpId::batch_norm: return sketched(2, 1);
-  }
-  throw_internal("bad OpId value");
+Contract own_vjp(OpId op, DType d) {
+  if (d == DType::f32) return ulp_row(1.5);
+  // As gelu (exp of a 5-times-rounded z), measured at max(|y|, max|g|): near the root of gelu'
+  // (x = -0.752) its two terms cancel and only an absolute bound ~ u |g| exists.
+  if (op == OpId::gelu) return derived(4096, 0, true);
+  return ulp_row(lookup(kVjpF64, op));
 }
 
 // cuBLAS's GEMM (opt-in): matmul, and linear's product (its bias is still added after it, and its
@@ -152,11 +94,11 @@ bool through_cublas(OpId op, Direction d) {
 }
 
 Contract cublas_row() {
-  Contract c = make(ContractKind::dot_bound, "", 0, Evidence::assumed,
+  Contract c = kernel_contract(ContractKind::dot_bound, 0, Evidence::assumed,
                     "external trust boundary: cuBLAS gemm in CUBLAS_PEDANTIC_MATH (no TF32, no reduced-precision "
                     "tensor cores), its own summation order; Higham (3.5)'s bound holds for any order; "
                     "reproducible run to run only on the same GPU architecture, cuBLAS version and stream "
-                    "(cuBLAS documentation, 'Results reproducibility'); not yet run on a GPU");
+                    "(cuBLAS documentation, 'Results reproducibility'); not yet run on a GPU", evidence());
   c.policy = numerical_policy() + "; matmul/linear through cuBLAS";
   return c;
 }
@@ -170,17 +112,13 @@ std::string numerical_policy() {
 }
 
 Contract contract(OpId op, DType dtype, Direction direction, Gemm gemm) {
-  if (gemm == Gemm::cublas && through_cublas(op, direction) &&
-      (direction.forward() || op_input_gets_grad(op, direction.input))) {
-    return cublas_row();
+  bool gets_grad = direction.forward() || op_input_gets_grad(op, direction.input);
+  if (gemm == Gemm::cublas && through_cublas(op, direction) && gets_grad) return cublas_row();
+  if (!gets_grad) {
+    return kernel_contract(ContractKind::unsupported, 0, Evidence::none, "this input receives no gradient", evidence());
   }
-  if (!direction.forward()) {
-    if (!op_input_gets_grad(op, direction.input)) {
-      return make(ContractKind::unsupported, "", 0, Evidence::none, "this input receives no gradient");
-    }
-    return vjp_contract(op, dtype, direction.input);
-  }
-  return forward_contract(op, dtype);
+  if (std::optional<Contract> shared = shared_kernel_row(op, direction, evidence())) return *shared;
+  return direction.forward() ? own_forward(op, dtype) : own_vjp(op, dtype);
 }
 
 }  // namespace tl::cuda

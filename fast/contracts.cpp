@@ -5,50 +5,16 @@
 #include "fast/contracts.h"
 
 #include "spec/error.h"
-#include "spec/kernel_orders.h"
+#include "spec/kernel_contracts.h"
 
 namespace tl::fast {
 namespace {
 
-Contract make(ContractKind kind, std::string order = "", double ulps = 0, Evidence evidence = Evidence::proved,
-              std::string detail = "") {
-  Contract c;
-  c.kind = kind;
-  c.order = std::move(order);
-  c.ulps = ulps;
-  c.policy = numerical_policy();
-  c.evidence = evidence;
-  c.evidence_detail = std::move(detail);
-  return c;
-}
-
-Contract exact() { return make(ContractKind::exact, "", 0, Evidence::proved, "values are moved or selected, never rounded"); }
-Contract rounded_once() { return make(ContractKind::correctly_rounded, "", 0, Evidence::proved, "one IEEE 754 operation"); }
-Contract strict(std::string_view order) {
-  TL_CHECK_INTERNAL(!order.empty(), "a strict row without a declared order");
-  return make(ContractKind::strict, std::string(order), 0, Evidence::sampled,
-              "bit-identical to reference/Strict: tests/fast FastStrictAgreement");
-}
-Contract measured(double ulps) {
-  return make(ContractKind::ulp, "", ulps, Evidence::sampled, "bench/ulp_survey: 10^7 samples + specials vs MPFR");
-}
-// Composite ops: budget (ulps + per_term * n) ulps at max(|y|, floor, S) — derived to first order in
-// docs/contracts.md from the parts' bounds, assuming glibc's exp and log within 1 ulp.
-Contract derived(double ulps, double per_term, double floor, bool scale) {
-  Contract c = make(ContractKind::derived, "", ulps, Evidence::assumed,
-                    "first-order derivation in docs/contracts.md; assumes glibc exp/log within 1 ulp");
-  c.ulps_per_term = per_term;
-  c.magnitude_floor = floor;
-  c.data_scale = scale;
-  return c;
-}
-// The normalisation VJPs: a budget sketched, not derived (docs/contracts.md), labelled empirical.
-Contract sketched(double ulps, double per_term) {
-  Contract c = make(ContractKind::empirical, "", ulps, Evidence::none,
-                    "budget from a first-order sketch, not a derivation (docs/contracts.md)");
-  c.ulps_per_term = per_term;
-  c.data_scale = true;
-  return c;
+const KernelEvidence& evidence() {
+  static const KernelEvidence e{numerical_policy(), Evidence::proved, "one IEEE 754 operation",
+                                "bit-identical to reference/Strict: tests/fast FastStrictAgreement",
+                                "first-order derivation in docs/contracts.md; assumes glibc exp/log within 1 ulp"};
+  return e;
 }
 
 struct UlpRow {
@@ -94,60 +60,17 @@ UlpRow lookup(const UlpRow (&rows)[N], OpId op) {
 
 double pick(UlpRow r, DType d) { return d == DType::f32 ? r.f32 : r.f64; }
 
-Contract forward_contract(OpId op, DType d) {
-  switch (op) {
-    case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
-    case OpId::rand_uniform: case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp:
-    case OpId::maximum: case OpId::minimum: case OpId::reduce_max: case OpId::max_pool2d:
-    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
-    case OpId::broadcast_to: case OpId::concat: case OpId::slice: case OpId::gather_rows:
-      return exact();
-    case OpId::square: case OpId::sqrt: case OpId::reciprocal: case OpId::scale: case OpId::add:
-    case OpId::sub: case OpId::mul: case OpId::div:
-      return rounded_once();
-    case OpId::exp: case OpId::log: case OpId::sin: case OpId::cos: case OpId::tanh: case OpId::sigmoid:
-    case OpId::gelu: case OpId::softplus: case OpId::safe_log: case OpId::rsqrt:
-      return measured(pick(lookup(kForwardUlps, op), d));
-    case OpId::sum: case OpId::reduce_sum: case OpId::reduce_mean: case OpId::matmul: case OpId::linear: case OpId::conv2d:
-    case OpId::avg_pool2d: case OpId::scatter_add_rows: case OpId::mse_loss: case OpId::nll:
-      return strict(strict_order(op, {}));
-    case OpId::softmax: return derived(5, 1.5, 1, false);
-    case OpId::log_softmax: return derived(4, 2.5, 1, false);
-    case OpId::logsumexp: return derived(3, 2.5, 1, false);
-    case OpId::cross_entropy: return derived(4, 4.5, 1, false);
-    case OpId::bce_with_logits: return derived(5, 1.5, 1, true);
-    case OpId::layer_norm: case OpId::batch_norm: return derived(3, 0, 0, true);
-  }
-  throw_internal("bad OpId value");
+// The rows that are the fast backend's own (spec/kernel_contracts.h has the rest): `sum` a left fold,
+// the transcendental functions' measured ulp bounds; a VJP g*f'(x) adds the product's rounding.
+Contract own_forward(OpId op, DType d) {
+  if (op == OpId::sum) return strict_kernel_row(op, {}, evidence());
+  return kernel_contract(ContractKind::ulp, pick(lookup(kForwardUlps, op), d), Evidence::sampled,
+                         "bench/ulp_survey: 10^7 samples + specials vs MPFR", evidence());
 }
 
-Contract vjp_contract(OpId op, DType d, int input) {
-  switch (op) {
-    case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
-    case OpId::rand_uniform:
-      return make(ContractKind::unsupported, "", 0, Evidence::none, "no gradient flows through this op");
-    case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp: case OpId::add: case OpId::sub:
-    case OpId::sum: case OpId::reduce_sum: case OpId::reshape: case OpId::flatten: case OpId::permute:
-    case OpId::transpose: case OpId::concat: case OpId::slice: case OpId::scatter_add_rows:
-      return exact();
-    case OpId::square: case OpId::log: case OpId::div: case OpId::reduce_max: case OpId::matmul: case OpId::linear:
-    case OpId::conv2d: case OpId::max_pool2d: case OpId::avg_pool2d: case OpId::broadcast_to: case OpId::gather_rows:
-    case OpId::softmax: case OpId::mse_loss: case OpId::nll:
-      return strict(strict_order(op, {input}));
-    case OpId::scale: case OpId::mul: case OpId::exp: case OpId::maximum:
-    case OpId::minimum: case OpId::reduce_mean:
-      return rounded_once();
-    case OpId::sqrt: case OpId::rsqrt: case OpId::reciprocal: case OpId::sin: case OpId::cos:
-    case OpId::tanh: case OpId::sigmoid: case OpId::gelu: case OpId::softplus: case OpId::safe_log:
-      return make(ContractKind::ulp, "", pick(lookup(kDerivativeUlps, op), d) + 0.5, Evidence::sampled,
-                  "g*f'(x): f' measured by bench/ulp_survey (10^6 samples), plus one rounding");
-    case OpId::log_softmax: return derived(3, 0, 0, true);
-    case OpId::logsumexp: return derived(4, 0, 0, true);
-    case OpId::cross_entropy: return derived(7, 2.5, 0, true);
-    case OpId::bce_with_logits: return input == 0 ? derived(5, 0, 0, true) : derived(2, 0, 0, false);
-    case OpId::layer_norm: case OpId::batch_norm: return sketched(2, 1);
-  }
-  throw_internal("bad OpId value");
+Contract own_vjp(OpId op, DType d) {
+  return kernel_contract(ContractKind::ulp, pick(lookup(kDerivativeUlps, op), d) + 0.5, Evidence::sampled,
+                         "g*f'(x): f' measured by bench/ulp_survey (10^6 samples), plus one rounding", evidence());
 }
 
 }  // namespace
@@ -159,13 +82,11 @@ const char* numerical_policy() {
 }
 
 Contract contract(OpId op, DType dtype, Direction direction) {
-  if (!direction.forward()) {
-    if (!op_input_gets_grad(op, direction.input)) {
-      return make(ContractKind::unsupported, "", 0, Evidence::none, "this input receives no gradient");
-    }
-    return vjp_contract(op, dtype, direction.input);
+  if (!direction.forward() && !op_input_gets_grad(op, direction.input)) {
+    return kernel_contract(ContractKind::unsupported, 0, Evidence::none, "this input receives no gradient", evidence());
   }
-  return forward_contract(op, dtype);
+  if (std::optional<Contract> shared = shared_kernel_row(op, direction, evidence())) return *shared;
+  return direction.forward() ? own_forward(op, dtype) : own_vjp(op, dtype);
 }
 
 }  // namespace tl::fast
