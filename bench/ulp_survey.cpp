@@ -66,12 +66,12 @@ bool g_cuda = false;  // --cuda: the cuda backend's rules instead of the fast ba
 
 template <class T> T fast_value(const Fn& f, T x) {
   if (g_cuda) {
-    cuda::emulated::UnaryParams<T> p;
+    UnaryParams<T> p;
     p.eps = static_cast<T>(kEps);
     T y = cuda::emulated::unary_forward(f.op, x, p);
     return f.backward ? cuda::emulated::unary_backward(f.op, x, y, T(1), p) : y;
   }
-  fast::UnaryParams<T> p;
+  UnaryParams<T> p;
   p.eps = static_cast<T>(kEps);
   T y = fast::unary_forward(f.op, x, p);
   return f.backward ? fast::unary_backward(f.op, x, y, T(1), p) : y;

@@ -14,10 +14,6 @@
 
 namespace tl::cuda::TL_CUDA_NS {
 
-template <class T> struct UnaryParams {
-  T c = 1, lo = 0, hi = 1, eps = 0;
-};
-
 // sigmoid without overflow or cancellation: for x >= 0, 1/(1+e^-x); else e^x/(1+e^x).
 TL_HD inline double sigmoid_d(double x) {
   if (x >= 0) return 1.0 / (1.0 + m_exp(-x));

@@ -16,14 +16,6 @@ Binary binary_op(OpId op) {
   return *b;
 }
 
-template <class T> UnaryParams<T> params_of(const Node& n) {
-  UnaryParams<T> p;
-  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
-  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
-  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
-  return p;
-}
-
 }  // namespace
 
 template <class T>
@@ -32,7 +24,7 @@ void elementwise_forward(const Node& n, const DevInputs& in, DeviceTensor& y, co
   const T* x = in[0]->data<T>();
   if (std::optional<Unary> op = unary_of(n.op)) {
     Unary u = *op;
-    UnaryParams<T> p = params_of<T>(n);
+    UnaryParams<T> p = unary_params<T>(n);
     for_each_index(y.numel(), TL_BODY(int64_t i) { out[i] = unary_forward(u, x[i], p); }, where);
     return;
   }
@@ -52,7 +44,7 @@ void elementwise_backward(const Node& n, const DevInputs& in, const DeviceTensor
     DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
     T* out = d.data<T>();
     const T* yv = y.data<T>();
-    UnaryParams<T> p = params_of<T>(n);
+    UnaryParams<T> p = unary_params<T>(n);
     for_each_index(d.numel(), TL_BODY(int64_t i) { out[i] = unary_backward(u, x[i], yv[i], gv[i], p); }, where);
     dx[0] = std::move(d);
     return;

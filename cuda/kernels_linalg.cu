@@ -20,6 +20,7 @@
 #include "cuda/blas.h"
 #endif
 #include "spec/error.h"
+#include "spec/kernel_shapes.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 
@@ -92,27 +93,13 @@ template void gemm<double>(int64_t, int64_t, int64_t, const double*, int64_t, in
 
 namespace {
 
-struct MatmulDims {
-  int64_t batch, m, n, p;
-};
-
-MatmulDims matmul_dims(const Shape& a, const Shape& b) {
-  return {a.rank() == 3 ? a.dim(0) : 1, a.dim(a.rank() - 2), a.dim(a.rank() - 1), b.dim(b.rank() - 1)};
-}
-
-int64_t leading_rows(const Shape& s) {
-  int64_t rows = 1;
-  for (int64_t d = 0; d + 1 < s.rank(); ++d) rows *= s.dim(d);
-  return rows;
-}
-
 bool grad_wanted(const Node& n, const std::vector<bool>& wanted, int k) {
   return static_cast<std::size_t>(k) < wanted.size() && wanted[static_cast<std::size_t>(k)] &&
          op_input_gets_grad(n.op, k);
 }
 
 template <class T> void matmul_fwd(const DevInputs& in, DeviceTensor& y, const std::string& where) {
-  MatmulDims d = matmul_dims(in[0]->shape, in[1]->shape);
+  MatmulDims d(in[0]->shape, in[1]->shape);
   const T* a = in[0]->data<T>();
   const T* b = in[1]->data<T>();
   T* out = y.data<T>();
@@ -123,7 +110,7 @@ template <class T> void matmul_fwd(const DevInputs& in, DeviceTensor& y, const s
 template <class T>
 void matmul_bwd(const Node& n, const DevInputs& in, const DeviceTensor& g, DevGrads& dx,
                 const std::vector<bool>& wanted, const std::string& where) {
-  MatmulDims d = matmul_dims(in[0]->shape, in[1]->shape);
+  MatmulDims d(in[0]->shape, in[1]->shape);
   const T* a = in[0]->data<T>();
   const T* b = in[1]->data<T>();
   const T* gv = g.data<T>();

@@ -24,27 +24,16 @@
 #include "cuda/tree_sum.h"
 
 #include "spec/error.h"
+#include "spec/kernel_shapes.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 namespace {
-
-struct Split {
-  int64_t outer = 1, n = 1, inner = 1;
-  TL_HD int64_t at(int64_t o, int64_t k, int64_t i) const { return (o * n + k) * inner + i; }
-  int64_t slices() const { return outer * inner; }
-};
-
-Split split_of(const Shape& s, int64_t axis) {
-  Split sp;
-  for (int64_t d = 0; d < s.rank(); ++d) (d < axis ? sp.outer : d == axis ? sp.n : sp.inner) *= s.dim(d);
-  return sp;
-}
 
 int64_t axis_of(const Node& n) { return std::get<AxisAttrs>(n.attrs).axis; }
 
 enum class Kind { sum, mean, max, logsumexp };
 
-template <class T> TL_HD T slice_max(const T* x, Split sp, int64_t o, int64_t i) {
+template <class T> TL_HD T slice_max(const T* x, AxisSplit sp, int64_t o, int64_t i) {
   T m = x[sp.at(o, 0, i)];
   for (int64_t k = 1; k < sp.n; ++k) {
     T v = x[sp.at(o, k, i)];
@@ -54,7 +43,7 @@ template <class T> TL_HD T slice_max(const T* x, Split sp, int64_t o, int64_t i)
   return m;
 }
 
-template <class T> void axis_forward(Kind kind, const Split sp, const T* x, T* out, const std::string& where) {
+template <class T> void axis_forward(Kind kind, const AxisSplit sp, const T* x, T* out, const std::string& where) {
   for_each_index(sp.slices(), TL_BODY(int64_t r) {
     int64_t o = r / sp.inner, i = r % sp.inner;
     if (kind == Kind::max) {
@@ -74,7 +63,7 @@ template <class T> void axis_forward(Kind kind, const Split sp, const T* x, T* o
 }
 
 // sum, mean, logsumexp: element j of x gets its gradient from its slice's g (and y) alone.
-template <class T> void axis_backward_elementwise(Kind kind, const Split sp, const T* x, const T* yv, const T* gv,
+template <class T> void axis_backward_elementwise(Kind kind, const AxisSplit sp, const T* x, const T* yv, const T* gv,
                                                   T* d, int64_t count, const std::string& where) {
   for_each_index(count, TL_BODY(int64_t j) {
     int64_t i = j % sp.inner, o = (j / sp.inner) / sp.n;
@@ -85,7 +74,7 @@ template <class T> void axis_backward_elementwise(Kind kind, const Split sp, con
   }, where);
 }
 
-template <class T> void max_backward(const Split sp, const T* x, const T* yv, const T* gv, T* d,
+template <class T> void max_backward(const AxisSplit sp, const T* x, const T* yv, const T* gv, T* d,
                                      const std::string& where) {
   for_each_index(sp.slices(), TL_BODY(int64_t r) {
     int64_t o = r / sp.inner, i = r % sp.inner;
@@ -99,7 +88,7 @@ template <class T> void max_backward(const Split sp, const T* x, const T* yv, co
   }, where);
 }
 
-template <class T> void softmax_fwd(bool log_form, const Split sp, const T* x, T* out, const std::string& where) {
+template <class T> void softmax_fwd(bool log_form, const AxisSplit sp, const T* x, T* out, const std::string& where) {
   for_each_index(sp.slices(), TL_BODY(int64_t r) {
     int64_t o = r / sp.inner, i = r % sp.inner;
     if (sp.n == 0) return;
@@ -117,7 +106,7 @@ template <class T> void softmax_fwd(bool log_form, const Split sp, const T* x, T
   }, where);
 }
 
-template <class T> void softmax_bwd(bool log_form, const Split sp, const T* yv, const T* gv, T* d,
+template <class T> void softmax_bwd(bool log_form, const AxisSplit sp, const T* yv, const T* gv, T* d,
                                     const std::string& where) {
   for_each_index(sp.slices(), TL_BODY(int64_t r) {
     int64_t o = r / sp.inner, i = r % sp.inner;
@@ -149,7 +138,7 @@ void reduce_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const s
   const T* x = in[0]->data<T>();
   T* out = y.data<T>();
   if (n.op == OpId::sum) return tree_sum(x, in[0]->numel(), out, where);
-  const Split sp = split_of(in[0]->shape, axis_of(n));
+  const AxisSplit sp = AxisSplit(in[0]->shape, axis_of(n));
   if (n.op == OpId::reduce_sum) return axis_forward(Kind::sum, sp, x, out, where);
   if (n.op == OpId::reduce_mean) return axis_forward(Kind::mean, sp, x, out, where);
   if (n.op == OpId::reduce_max) return axis_forward(Kind::max, sp, x, out, where);
@@ -176,7 +165,7 @@ void reduce_backward(const Node& n, const DevInputs& in, const DeviceTensor& y, 
   if (n.op == OpId::sum) {
     sum_backward(gv, dv, count, where);
   } else {
-    const Split sp = split_of(in[0]->shape, axis_of(n));
+    const AxisSplit sp = AxisSplit(in[0]->shape, axis_of(n));
     if (n.op == OpId::reduce_sum) axis_backward_elementwise(Kind::sum, sp, x, yv, gv, dv, count, where);
     else if (n.op == OpId::reduce_mean) axis_backward_elementwise(Kind::mean, sp, x, yv, gv, dv, count, where);
     else if (n.op == OpId::logsumexp) axis_backward_elementwise(Kind::logsumexp, sp, x, yv, gv, dv, count, where);

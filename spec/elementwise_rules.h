@@ -7,7 +7,9 @@
 
 #include <limits>
 #include <optional>
+#include <variant>
 
+#include "spec/attrs.h"
 #include "spec/host_device.h"
 #include "spec/op.h"
 
@@ -40,6 +42,21 @@ inline constexpr BinaryRow kBinaryOps[] = {
     {OpId::add, Binary::add}, {OpId::sub, Binary::sub}, {OpId::mul, Binary::mul},
     {OpId::div, Binary::div}, {OpId::maximum, Binary::maximum}, {OpId::minimum, Binary::minimum},
 };
+
+// The attributes of a scale / clamp / safe_log node in T (other ops use none); already exact in T
+// (spec validation).
+template <class T>
+struct UnaryParams {
+  T c = 1, lo = 0, hi = 1, eps = 0;
+};
+template <class T, class NodeT>
+UnaryParams<T> unary_params(const NodeT& n) {
+  UnaryParams<T> p;
+  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
+  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
+  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
+  return p;
+}
 
 // The scalar function of an elementwise op; nullopt for other ops (a table, not a switch: each
 // backend's dispatcher is its one switch over OpId).

@@ -21,22 +21,6 @@
 namespace tl::fast {
 
 
-// Attribute values, already in T (they are exactly representable: spec validation).
-template <class T>
-struct UnaryParams {
-  T c = 1, lo = 0, hi = 1, eps = 0;
-};
-
-// The attributes of a scale / clamp / safe_log node in T (other ops use none).
-template <class T, class NodeT>
-UnaryParams<T> unary_params(const NodeT& n) {
-  UnaryParams<T> p;
-  if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
-  if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
-  if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
-  return p;
-}
-
 template <class T> constexpr T nan_of() { return std::numeric_limits<T>::quiet_NaN(); }
 
 // Transcendental and composite functions of float are evaluated in double and rounded once at the

@@ -8,13 +8,6 @@
 
 namespace tl::fast {
 
-struct MatmulDims {
-  int64_t batch, m, n, p;
-  MatmulDims(const Shape& a, const Shape& b)
-      : batch(a.rank() == 3 ? a.dim(0) : 1), m(a.dim(a.rank() - 2)), n(a.dim(a.rank() - 1)),
-        p(b.dim(b.rank() - 1)) {}
-};
-
 template <class T> void matmul_forward(const HostInputs& in, HostTensor& y) {
   MatmulDims d(in[0]->shape(), in[1]->shape());
   const T* a = data<T>(in[0]);
