@@ -40,7 +40,7 @@ struct UlpRow {
   double f64;
 };
 constexpr UlpRow kForwardF64[] = {
-    {OpId::exp, 1}, {OpId::log, 1}, {OpId::tanh, 2.5}, {OpId::softplus, 2.5},  // exp and log1p, one add
+    {OpId::exp, 1}, {OpId::log, 1}, {OpId::softplus, 2.5},  // softplus: exp and log1p, one add
     {OpId::sin, 2}, {OpId::cos, 2},
     {OpId::rsqrt, 1.5},    // 1.0/sqrt: two correctly rounded operations
     {OpId::sigmoid, 2.5},  // exp, one add, one division
@@ -75,6 +75,13 @@ Contract own_forward(OpId op, DType d) {
   if (d == DType::f32) return ulp_row(1);
   // log(v) near v = 1 has no relative bound; absolute <= 4 ulp(1) (softplus 2.5, + eps, log).
   if (op == OpId::safe_log) return derived(4, 1, false);
+  // Not derived: the guide says 1 ulp on the GPU, glibc documents 2 (in its own measure) and the
+  // emulated build measured 2.04 in the oracle's; the bound is that measurement rounded up.
+  if (op == OpId::tanh) {
+    return kernel_contract(ContractKind::ulp, 2.5, Evidence::sampled,
+                           "glibc tanh (emulated build): 2.04 ulp max over 10^6 samples (bench/ulp_survey --cuda), "
+                           "rounded up; the GPU's tanh (guide: 1 ulp) not yet measured", evidence());
+  }
   return ulp_row(lookup(kForwardF64, op));
 }
 

@@ -102,7 +102,8 @@ TEST_P(CudaEngines, GradientsOfATrainingGraphMatchTheEagerBackend) {
 }
 
 TEST_P(CudaEngines, UnknownOrMisshapenInputsAreUserErrors) {
-  oracle::OpCase c = oracle::make_op_case(OpId::add, DType::f32, *std::make_unique<SplitMix64>(1), 8);
+  SplitMix64 rng(1);
+  oracle::OpCase c = oracle::make_op_case(OpId::add, DType::f32, rng, 8);
   auto bad = c.inputs;
   bad.emplace("nope", HostTensor(DType::f32, Shape{1}));
   EXPECT_THROW(backend_->forward(c.graph, bad), UserError);
