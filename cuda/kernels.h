@@ -23,7 +23,8 @@ DevGrads backward(const Node& node, const DevInputs& in, const DeviceTensor& y, 
 
 // The families (kernels_<family>.cu). forward: y is preallocated with the node's dtype and shape,
 // uninitialised, and must be written whole. backward: dx has one entry per parent, all nullopt;
-// fill dx[k] (dtype and shape of input k) when wanted[k] and op_input_gets_grad(node.op, k).
+// fill dx[k] (dtype and shape of input k) when wanted[k] — which the dispatcher has already
+// restricted to the inputs that get a gradient (op_input_gets_grad).
 #define TL_CUDA_FAMILY(NAME)                                                                         \
   template <class T>                                                                                 \
   void NAME##_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where); \

@@ -33,24 +33,10 @@
 namespace tl::cuda::TL_CUDA_NS {
 namespace {
 
-// spec/window.h's Window with member functions callable in bodies.
-struct Geo {
-  int64_t N, C, H, W, OH, OW, KH, KW, SH, SW, PH, PW;
-  TL_HD int64_t x_at(int64_t n, int64_t c, int64_t h, int64_t w) const { return ((n * C + c) * H + h) * W + w; }
-  TL_HD bool inside(int64_t h, int64_t w) const { return h >= 0 && h < H && w >= 0 && w < W; }
-};
-
-Geo geo_of(const Window& v) { return {v.N, v.C, v.H, v.W, v.OH, v.OW, v.KH, v.KW, v.SH, v.SW, v.PH, v.PW}; }
-
-bool grad_wanted(const Node& n, const std::vector<bool>& wanted, int k) {
-  return static_cast<std::size_t>(k) < wanted.size() && wanted[static_cast<std::size_t>(k)] &&
-         op_input_gets_grad(n.op, k);
-}
-
 // ---- conv2d ---------------------------------------------------------------------------------------
 
 template <class T> void conv2d_fwd(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where) {
-  const Geo v = geo_of(conv_window(in[0]->shape, in[1]->shape, y.shape, std::get<Conv2dAttrs>(n.attrs)));
+  const Window v = conv_window(in[0]->shape, in[1]->shape, y.shape, std::get<Conv2dAttrs>(n.attrs));
   const int64_t O = in[1]->shape.dim(0);
   const T* x = in[0]->data<T>();
   const T* w = in[1]->data<T>();
@@ -72,7 +58,7 @@ template <class T> void conv2d_fwd(const Node& n, const DevInputs& in, DeviceTen
 
 // dx[n,c,h,w]: one body per input element, the taps in fast's (o, kh, kw) order.
 template <class T>
-void conv2d_dx(const Geo v, int64_t O, const T* gv, const T* w, T* dv, const std::string& where) {
+void conv2d_dx(const Window v, int64_t O, const T* gv, const T* w, T* dv, const std::string& where) {
   for_each_index(v.N * v.C * v.H * v.W, TL_BODY(int64_t e) {
     const int64_t ww = e % v.W, h = (e / v.W) % v.H, c = (e / (v.W * v.H)) % v.C, nn = e / (v.W * v.H * v.C);
     T acc = T(0);
@@ -90,7 +76,7 @@ void conv2d_dx(const Geo v, int64_t O, const T* gv, const T* w, T* dv, const std
 
 // dw[o,c,kh,kw]: one body per weight element, the taps in fast's (n, i, j) order.
 template <class T>
-void conv2d_dw(const Geo v, int64_t O, const T* gv, const T* x, T* dv, const std::string& where) {
+void conv2d_dw(const Window v, int64_t O, const T* gv, const T* x, T* dv, const std::string& where) {
   for_each_index(O * v.C * v.KH * v.KW, TL_BODY(int64_t e) {
     const int64_t kw = e % v.KW, kh = (e / v.KW) % v.KH, c = (e / (v.KW * v.KH)) % v.C, o = e / (v.KW * v.KH * v.C);
     T acc = T(0);
@@ -105,7 +91,7 @@ void conv2d_dw(const Geo v, int64_t O, const T* gv, const T* x, T* dv, const std
 }
 
 // db[o]: left fold over (n, i, j).
-template <class T> void conv2d_db(const Geo v, int64_t O, const T* gv, T* dv, const std::string& where) {
+template <class T> void conv2d_db(const Window v, int64_t O, const T* gv, T* dv, const std::string& where) {
   for_each_index(O, TL_BODY(int64_t o) {
     T acc = T(0);
     for (int64_t nn = 0; nn < v.N; ++nn)
@@ -118,20 +104,20 @@ template <class T> void conv2d_db(const Geo v, int64_t O, const T* gv, T* dv, co
 template <class T>
 void conv2d_bwd(const Node& n, const DevInputs& in, const DeviceTensor& g, DevGrads& dx,
                 const std::vector<bool>& wanted, const std::string& where) {
-  const Geo v = geo_of(conv_window(in[0]->shape, in[1]->shape, g.shape, std::get<Conv2dAttrs>(n.attrs)));
+  const Window v = conv_window(in[0]->shape, in[1]->shape, g.shape, std::get<Conv2dAttrs>(n.attrs));
   const int64_t O = in[1]->shape.dim(0);
   const T* gv = g.data<T>();
-  if (grad_wanted(n, wanted, 0)) {
+  if (wanted[0]) {
     DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
     conv2d_dx<T>(v, O, gv, in[1]->data<T>(), d.data<T>(), where);
     dx[0] = std::move(d);
   }
-  if (grad_wanted(n, wanted, 1)) {
+  if (wanted[1]) {
     DeviceTensor d = empty_tensor(in[1]->dtype, in[1]->shape, where);
     conv2d_dw<T>(v, O, gv, in[0]->data<T>(), d.data<T>(), where);
     dx[1] = std::move(d);
   }
-  if (in.size() == 3 && grad_wanted(n, wanted, 2)) {
+  if (in.size() == 3 && wanted[2]) {
     DeviceTensor d = empty_tensor(in[2]->dtype, in[2]->shape, where);
     conv2d_db<T>(v, O, gv, d.data<T>(), where);
     dx[2] = std::move(d);
@@ -142,7 +128,7 @@ void conv2d_bwd(const Node& n, const DevInputs& in, const DeviceTensor& g, DevGr
 
 // Index (x_at) of the first inside cell of window (plane, i, j), row-major, holding a value == yv;
 // -1 when none does.
-template <class T> TL_HD int64_t first_match(const Geo& v, const T* x, int64_t plane, int64_t i, int64_t j, T yv) {
+template <class T> TL_HD int64_t first_match(const Window& v, const T* x, int64_t plane, int64_t i, int64_t j, T yv) {
   for (int64_t kh = 0; kh < v.KH; ++kh)
     for (int64_t kw = 0; kw < v.KW; ++kw) {
       const int64_t h = i * v.SH - v.PH + kh, w = j * v.SW - v.PW + kw;
@@ -156,7 +142,7 @@ template <class T> TL_HD int64_t first_match(const Geo& v, const T* x, int64_t p
 template <class T>
 void pool_fwd(const Node& n, bool max_form, const DevInputs& in, DeviceTensor& y, const std::string& where) {
   const auto& a = std::get<Pool2dAttrs>(n.attrs);
-  const Geo v = geo_of(pool_window(in[0]->shape, y.shape, a));
+  const Window v = pool_window(in[0]->shape, y.shape, a);
   const T* x = in[0]->data<T>();
   T* out = y.data<T>();
   const T area = static_cast<T>(a.kernel_h * a.kernel_w);
@@ -190,9 +176,9 @@ TL_HD inline void covering(int64_t p, int64_t pad, int64_t stride, int64_t k, in
 template <class T>
 void pool_bwd(const Node& n, bool max_form, const DevInputs& in, const DeviceTensor& y, const DeviceTensor& g,
               DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
-  if (!grad_wanted(n, wanted, 0)) return;
+  if (!wanted[0]) return;
   const auto& a = std::get<Pool2dAttrs>(n.attrs);
-  const Geo v = geo_of(pool_window(in[0]->shape, y.shape, a));
+  const Window v = pool_window(in[0]->shape, y.shape, a);
   const T* x = in[0]->data<T>();
   const T* yv = y.data<T>();
   const T* gv = g.data<T>();

@@ -93,11 +93,6 @@ template void gemm<double>(int64_t, int64_t, int64_t, const double*, int64_t, in
 
 namespace {
 
-bool grad_wanted(const Node& n, const std::vector<bool>& wanted, int k) {
-  return static_cast<std::size_t>(k) < wanted.size() && wanted[static_cast<std::size_t>(k)] &&
-         op_input_gets_grad(n.op, k);
-}
-
 template <class T> void matmul_fwd(const DevInputs& in, DeviceTensor& y, const std::string& where) {
   MatmulDims d(in[0]->shape, in[1]->shape);
   const T* a = in[0]->data<T>();
@@ -108,20 +103,20 @@ template <class T> void matmul_fwd(const DevInputs& in, DeviceTensor& y, const s
 }
 
 template <class T>
-void matmul_bwd(const Node& n, const DevInputs& in, const DeviceTensor& g, DevGrads& dx,
+void matmul_bwd(const DevInputs& in, const DeviceTensor& g, DevGrads& dx,
                 const std::vector<bool>& wanted, const std::string& where) {
   MatmulDims d(in[0]->shape, in[1]->shape);
   const T* a = in[0]->data<T>();
   const T* b = in[1]->data<T>();
   const T* gv = g.data<T>();
-  if (grad_wanted(n, wanted, 0)) {  // da[i,k] = chain_j g[i,j] b[k,j]
+  if (wanted[0]) {  // da[i,k] = chain_j g[i,j] b[k,j]
     DeviceTensor da = empty_tensor(in[0]->dtype, in[0]->shape, where);
     for (int64_t t = 0; t < d.batch; ++t)
       gemm<T>(d.m, d.n, d.p, gv + t * d.m * d.p, d.p, 1, b + t * d.n * d.p, d.p, 1, da.data<T>() + t * d.m * d.n,
               d.n, where);
     dx[0] = std::move(da);
   }
-  if (grad_wanted(n, wanted, 1)) {  // db[k,j] = chain_i a[i,k] g[i,j]
+  if (wanted[1]) {  // db[k,j] = chain_i a[i,k] g[i,j]
     DeviceTensor db = empty_tensor(in[1]->dtype, in[1]->shape, where);
     for (int64_t t = 0; t < d.batch; ++t)
       gemm<T>(d.n, d.p, d.m, a + t * d.m * d.n, 1, d.n, gv + t * d.m * d.p, 1, d.p, db.data<T>() + t * d.n * d.p,
@@ -142,23 +137,23 @@ template <class T> void linear_fwd(const DevInputs& in, DeviceTensor& y, const s
 }
 
 template <class T>
-void linear_bwd(const Node& n, const DevInputs& in, const DeviceTensor& g, DevGrads& dx,
+void linear_bwd(const DevInputs& in, const DeviceTensor& g, DevGrads& dx,
                 const std::vector<bool>& wanted, const std::string& where) {
   const int64_t out = in[1]->shape.dim(0), k_in = in[1]->shape.dim(1), rows = leading_rows(in[0]->shape);
   const T* x = in[0]->data<T>();
   const T* w = in[1]->data<T>();
   const T* gv = g.data<T>();
-  if (grad_wanted(n, wanted, 0)) {  // dx[m,k] = chain_o g[m,o] w[o,k]
+  if (wanted[0]) {  // dx[m,k] = chain_o g[m,o] w[o,k]
     DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
     gemm<T>(rows, k_in, out, gv, out, 1, w, 1, k_in, d.data<T>(), k_in, where);
     dx[0] = std::move(d);
   }
-  if (grad_wanted(n, wanted, 1)) {  // dw[o,k] = chain_m g[m,o] x[m,k]
+  if (wanted[1]) {  // dw[o,k] = chain_m g[m,o] x[m,k]
     DeviceTensor d = empty_tensor(in[1]->dtype, in[1]->shape, where);
     gemm<T>(out, k_in, rows, gv, 1, out, x, 1, k_in, d.data<T>(), k_in, where);
     dx[1] = std::move(d);
   }
-  if (in.size() == 3 && grad_wanted(n, wanted, 2)) {  // db[o] = left fold from +0 over m of g[m,o]
+  if (in.size() == 3 && wanted[2]) {  // db[o] = left fold from +0 over m of g[m,o]
     DeviceTensor d = empty_tensor(in[2]->dtype, in[2]->shape, where);
     T* dv = d.data<T>();
     for_each_index(out, TL_BODY(int64_t j) {
@@ -181,8 +176,8 @@ template <class T> void linalg_forward(const Node& n, const DevInputs& in, Devic
 template <class T>
 void linalg_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*/, const DeviceTensor& g,
                      DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
-  if (n.op == OpId::matmul) return matmul_bwd<T>(n, in, g, dx, wanted, where);
-  if (n.op == OpId::linear) return linear_bwd<T>(n, in, g, dx, wanted, where);
+  if (n.op == OpId::matmul) return matmul_bwd<T>(in, g, dx, wanted, where);
+  if (n.op == OpId::linear) return linear_bwd<T>(in, g, dx, wanted, where);
   throw_internal("linalg_backward: op " + std::string(op_name(n.op)) + " is not of the linalg family");
 }
 

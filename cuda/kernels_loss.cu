@@ -159,8 +159,8 @@ template <class T>
 void loss_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*/, const DeviceTensor& g,
                    DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
   if (!is_loss(n.op)) throw_internal(where + ": loss_backward given an op of another family");
-  const bool want_a = wanted[0] && op_input_gets_grad(n.op, 0);
-  const bool want_b = wanted[1] && op_input_gets_grad(n.op, 1);
+  const bool want_a = wanted[0];
+  const bool want_b = wanted[1];
   if (!want_a && !want_b) return;
   const T* a = in[0]->data<T>();
   const T* gp = g.data<T>();

@@ -145,7 +145,7 @@ void norm_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*/
                    DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
   if (!is_norm(n.op)) throw_internal(where + ": norm_backward given an op of another family");
   bool want[3];
-  for (int k = 0; k < 3; ++k) want[k] = wanted[static_cast<std::size_t>(k)] && op_input_gets_grad(n.op, k);
+  for (int k = 0; k < 3; ++k) want[k] = wanted[static_cast<std::size_t>(k)];
   if (!want[0] && !want[1] && !want[2]) return;
   const Params P{norm_layout(n, in[0]->shape), n, in, where};
   const T* gv = g.data<T>();

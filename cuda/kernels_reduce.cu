@@ -155,7 +155,7 @@ void reduce_backward(const Node& n, const DevInputs& in, const DeviceTensor& y, 
                          n.op == OpId::reduce_max || n.op == OpId::logsumexp || n.op == OpId::softmax ||
                          n.op == OpId::log_softmax;
   if (!is_reduce) throw_internal(where + ": reduce_backward given an op of another family");
-  if (!(wanted[0] && op_input_gets_grad(n.op, 0))) return;
+  if (!wanted[0]) return;
   DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
   const T* x = in[0]->data<T>();
   const T* yv = y.data<T>();

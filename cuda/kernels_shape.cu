@@ -152,7 +152,7 @@ template <class T> void concat_backward(const Node& n, const DevInputs& in, cons
   int64_t start = 0;
   for (std::size_t k = 0; k < in.size(); ++k) {
     const int64_t len = in[k]->shape.dim(axis);
-    if (wanted[k] && op_input_gets_grad(n.op, static_cast<int>(k))) {
+    if (wanted[k]) {
       DeviceTensor d = empty_tensor(in[k]->dtype, in[k]->shape, where);
       concat_part(d.data<T>(), g.data<T>(), d.numel(), len, start, g.shape.dim(axis), inner, true, where);
       dx[k] = std::move(d);
@@ -263,7 +263,7 @@ void shape_backward(const Node& n, const DevInputs& in, const DeviceTensor& /*y*
                     op == OpId::gather_rows || op == OpId::scatter_add_rows;
   if (!ours) throw_internal(where + ": shape_backward given an op of another family");
   if (op == OpId::concat) return concat_backward<T>(n, in, g, dx, wanted, where);
-  if (!(wanted[0] && op_input_gets_grad(op, 0))) return;
+  if (!wanted[0]) return;
   if (op == OpId::gather_rows || op == OpId::scatter_add_rows) {
     dx[0] = rows_backward<T>(n, in, g, where);
     return;
