@@ -7,7 +7,10 @@
 // With --cuda it surveys the cuda backend's scalar rules instead (cuda/elementwise_math.h, built as
 // in the emulated engine: glibc's double functions where the GPU has CUDA's), the evidence behind
 // the float64 rows of cuda/contracts.cpp on the host.
-// Usage: ulp_survey [--cuda] float32|float64 N_forward N_backward [seed [function]]
+// With --wide it surveys the derivatives as the fast VJPs use them — unrounded in the wider type
+// (fast::unary_derivative_wide; the VJP rounds g * f' once) — and prints 2^p times their largest
+// relative and absolute errors (p = 24 or 53): the VJP's error is 0.5 ulp plus the relative one.
+// Usage: ulp_survey [--cuda | --wide] float32|float64 N_forward N_backward [seed [function]]
 // The cuda rules are compiled as the emulated engine compiles them (host code, no CUDA headers).
 #define TL_CUDA_EMULATE 1
 #include <cmath>
@@ -16,6 +19,7 @@
 #include <cstring>
 #include <string>
 
+#include "bench/ulp_measure.h"
 #include "cuda/elementwise_math.h"
 #include "fast/kernels/elementwise.h"
 #include "oracle/ulp.h"
@@ -61,6 +65,8 @@ const Fn kFns[] = {
 };
 
 constexpr double kEps = 1e-6;
+// safe_log's eps as a graph of dtype T holds it (rounded to T), so kernel and reference agree.
+template <class T> double eps_of() { return static_cast<double>(static_cast<T>(kEps)); }
 
 bool g_cuda = false;  // --cuda: the cuda backend's rules instead of the fast backend's
 
@@ -93,27 +99,13 @@ template <class T> T sample(SplitMix64& rng, bool positive, bool bits) {
 
 template <class T> void survey(const Fn& f, long n, uint64_t seed) {
   SplitMix64 rng(seed);
-  ref::IntervalPrecision prec(192);
   double worst = 0;
   T worst_x = 0;
   long undecidable = 0;
   for (long i = 0; i < n; ++i) {
     T x = sample<T>(rng, f.positive_domain, i % 2 == 0);
-    T v = fast_value(f, x);
-    ref::Interval r = ref::apply(f.exact, ref::Interval::from_double(static_cast<double>(x)), kEps);
-    if (r.has_nan()) { ++undecidable; continue; }
-    mpfr_t mid;
-    mpfr_init2(mid, 192);
-    mpfr_add(mid, &r.raw()->left, &r.raw()->right, MPFR_RNDN);
-    mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
-    double err;
-    if (!std::isfinite(v) || mpfr_inf_p(mid)) {
-      double cr = ref::round_to_dtype(mid, dtype_of<T>());
-      err = (static_cast<double>(v) == cr) ? 0.0 : INFINITY;
-    } else {
-      err = oracle::ulp_error(v, &r.raw()->left, &r.raw()->right, dtype_of<T>()).hi;  // sound upper bound
-    }
-    mpfr_clear(mid);
+    double err = bench::mpfr_ulp_error(f.exact, x, fast_value(f, x), eps_of<T>());
+    if (err != err) { ++undecidable; continue; }
     if (err > worst) { worst = err; worst_x = x; }
   }
   // Special values: the fast result must agree with the reference's special-value table.
@@ -124,7 +116,7 @@ template <class T> void survey(const Fn& f, long n, uint64_t seed) {
     T v = fast_value(f, x);
     T want;
     try {
-      want = ref::apply(f.exact, ref::Strict<T>{x}, kEps).v;
+      want = ref::apply(f.exact, ref::Strict<T>{x}, eps_of<T>()).v;
     } catch (const ref::UndecidedRounding&) { continue; }
     // Classes must agree (NaN, infinity of a sign, zero of a sign); finite nonzero values are the
     // ulp measurement's business.
@@ -140,22 +132,63 @@ template <class T> void survey(const Fn& f, long n, uint64_t seed) {
   std::fflush(stdout);
 }
 
+// --wide: the derivative in the wider type against MPFR, relative and absolute, times 2^p. Where the
+// real f' is below 2^-300 (float) or 2^-2200 (double) and w is too (below 2^-279 / 2^-2150), g f'
+// and g w both round to zero for every g of the dtype, so the relative error there does not count.
+template <class T> void survey_wide(const Fn& f, long n, uint64_t seed) {
+  const bool is_float = std::is_same_v<T, float>;
+  const long double tiny_real = is_float ? 0x1p-300L : 0x1p-2200L, tiny_w = is_float ? 0x1p-279L : 0x1p-2150L;
+  SplitMix64 rng(seed);
+  UnaryParams<T> p;
+  p.eps = static_cast<T>(kEps);
+  const double scale = std::ldexp(1.0, std::numeric_limits<T>::digits);
+  double worst_rel = 0, worst_abs = 0;
+  T rel_x = 0, abs_x = 0;
+  for (long i = 0; i < n; ++i) {
+    T x = sample<T>(rng, f.positive_domain, i % 2 == 0);
+    auto w = fast::unary_derivative_wide(f.op, x, p);
+    long double real = bench::mpfr_real_value(f.exact, static_cast<double>(x), eps_of<T>());
+    if (fabsl(real) < tiny_real && fabsl(static_cast<long double>(w)) < tiny_w) continue;
+    double rel = bench::mpfr_wide_error(f.exact, static_cast<double>(x), w, eps_of<T>(), true) * scale;
+    double abs = bench::mpfr_wide_error(f.exact, static_cast<double>(x), w, eps_of<T>(), false) * scale;
+    if (rel > worst_rel) { worst_rel = rel; rel_x = x; }
+    if (abs > worst_abs) { worst_abs = abs; abs_x = x; }
+  }
+  std::printf("| %s | %s | %ld | %.4g | %s | %.4g | %s |\n", f.name, std::string(dtype_name(dtype_of<T>())).c_str(), n,
+              worst_rel, hex_float(rel_x).c_str(), worst_abs, hex_float(abs_x).c_str());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  bool wide = false;
   if (argc > 1 && std::strcmp(argv[1], "--cuda") == 0) {
     g_cuda = true;
     --argc;
     ++argv;
+  } else if (argc > 1 && std::strcmp(argv[1], "--wide") == 0) {
+    wide = true;
+    --argc;
+    ++argv;
   }
   if (argc < 4) {
-    std::fprintf(stderr, "usage: ulp_survey [--cuda] float32|float64 N_forward N_backward [seed [function]]\n");
+    std::fprintf(stderr, "usage: ulp_survey [--cuda | --wide] float32|float64 N_forward N_backward [seed [function]]\n");
     return 2;
   }
   DType dtype = parse_dtype(argv[1], "dtype");
   long n_fwd = std::atol(argv[2]), n_bwd = std::atol(argv[3]);
   uint64_t seed = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 20261125;
   std::string only = argc > 5 ? argv[5] : "";  // optional: one function name, e.g. tanh or tanh'
+  if (wide) {
+    std::printf("| derivative (wide) | dtype | samples | 2^p max relative error | worst input | 2^p max absolute error | worst input |\n|---|---|---|---|---|---|---|\n");
+    for (const Fn& f : kFns) {
+      if (!f.backward || (!only.empty() && only != f.name)) continue;
+      if (dtype == DType::f32) survey_wide<float>(f, n_bwd, seed);
+      else survey_wide<double>(f, n_bwd, seed);
+    }
+    return 0;
+  }
   std::printf("| function | dtype | samples | max ulp | worst input | special-value disagreements |\n|---|---|---|---|---|---|\n");
   for (const Fn& f : kFns) {
     if (!only.empty() && only != f.name) continue;

@@ -30,6 +30,16 @@ double max_abs(const HostTensor& t) {
   return m;
 }
 
+// Smallest nonzero finite magnitude (+inf when there is none).
+double min_abs_nonzero(const HostTensor& t) {
+  double m = INFINITY;
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    double v = std::fabs(t.value_as_double(i));
+    if (v > 0 && std::isfinite(v)) m = std::min(m, v);
+  }
+  return m;
+}
+
 bool loss_is_mean(const Node& n) { return std::get<LossAttrs>(n.attrs).reduction == Reduction::mean; }
 
 // |s| of a loss VJP: |g| / count for mean, |g| for sum.
@@ -145,6 +155,10 @@ double largest_intermediate(const Node& n, const std::vector<const HostTensor*>&
     return std::max(rows * (2 * x + std::log(classes)), gmax);
   }
   if (n.op == OpId::bce_with_logits) return std::max(count * (x + 1), gmax * (x + 1));
+  if (g && (n.op == OpId::rsqrt || n.op == OpId::reciprocal)) {  // a VJP that forms f'(x) before g
+    double smallest = min_abs_nonzero(*in[0]);
+    return n.op == OpId::rsqrt ? 0.5 / (smallest * std::sqrt(smallest)) : 1 / (smallest * smallest);
+  }
   if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) {
     double cnt = static_cast<double>(norm_layout(n, in[0]->shape()).count);
     double gamma = max_abs(*in[1]), beta = max_abs(*in[2]);

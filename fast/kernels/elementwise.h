@@ -111,6 +111,53 @@ template <class T>
   return nan_of<T>();
 }
 
+// f'(x) in the wider type, unrounded, for the ops whose VJP is g * f'(x) formed in Wide<T> and
+// rounded once: sqrt, rsqrt, reciprocal and the transcendental functions. One rounding, so the VJP's
+// error is 0.5 ulp plus 2^p times the relative error of this value, whatever g is (p = 24 or 53;
+// docs/contracts.md); bench/ulp_exhaustive measures that relative error. Other ops: NaN.
+template <class T>
+[[gnu::always_inline]] inline Wide<T> unary_derivative_wide(Unary op, T x, const UnaryParams<T>& p) {
+  using W = Wide<T>;
+  const W w = static_cast<W>(x);
+  switch (op) {
+    case Unary::sqrt: return x > 0 ? W(0.5) / std::sqrt(w) : (x != x ? w : W(0));
+    case Unary::rsqrt: {  // rsqrt'(±0) = -inf (docs/special-values.md; the formula gives +inf at -0)
+      if (x == 0) return -std::numeric_limits<W>::infinity();
+      W r = W(1) / std::sqrt(w);  // in the wider type: f'(x) alone can overflow T for tiny x
+      return W(-0.5) * r * r * r;
+    }
+    case Unary::reciprocal: {  // -(1/x)^2: x*x would overflow long before the result does
+      W r = W(1) / w;
+      return -(r * r);
+    }
+    case Unary::sin: return std::cos(w);
+    case Unary::cos: return -std::sin(w);
+    case Unary::tanh:
+      if constexpr (std::is_same_v<T, float>) return tanh_grad_wide(x);  // vectorisable (vmath.h)
+      else {
+        W sech = W(1) / std::cosh(w);
+        return sech * sech;
+      }
+    case Unary::sigmoid:
+      if constexpr (std::is_same_v<T, float>) return sigmoid_grad_wide(x);  // vectorisable (vmath.h)
+      else return sigmoid_grad(w);
+    case Unary::gelu:
+      if constexpr (std::is_same_v<T, float>) return gelu_grad_wide(x);  // vectorisable (vmath.h)
+      else return gelu_grad(w);
+    case Unary::softplus: return sigmoid(w);
+    case Unary::safe_log: return sigmoid(w) / (softplus(w) + static_cast<W>(p.eps));
+    case Unary::detach: case Unary::neg: case Unary::abs: case Unary::square: case Unary::exp:
+    case Unary::log: case Unary::relu: case Unary::scale: case Unary::clamp:
+      return nan_of<W>();
+  }
+  return nan_of<W>();
+}
+
+// g * d formed in the wider type and rounded once to T.
+template <class T> [[gnu::always_inline]] inline T times_wide(T g, Wide<T> d) {
+  return static_cast<T>(static_cast<Wide<T>>(g) * d);
+}
+
 // dx for one element: g times the derivative at x (y: the forward output).
 template <class T>
 [[gnu::always_inline]] inline T unary_backward(Unary op, T x, T y, T g, const UnaryParams<T>& p) {
@@ -119,43 +166,17 @@ template <class T>
     case Unary::neg: return -g;
     case Unary::abs: return x != x ? nan_of<T>() : g * (x < 0 ? T(-1) : (x > 0 ? T(1) : T(0)));
     case Unary::square: return g * (x + x);
-    case Unary::sqrt: return x > 0 ? g * static_cast<T>(Wide<T>(0.5) / std::sqrt(static_cast<Wide<T>>(x))) : (x != x ? x : T(0) * g);
-    case Unary::rsqrt: {  // rsqrt'(±0) = -inf (docs/special-values.md; the formula gives +inf at -0)
-      if (x == 0) return g * -std::numeric_limits<T>::infinity();
-      // g * f'(x) formed in the wider type and rounded once: f'(x) alone can overflow T where the
-      // product does not (tiny x, small g).
-      Wide<T> r = Wide<T>(1) / std::sqrt(static_cast<Wide<T>>(x));
-      return static_cast<T>(static_cast<Wide<T>>(g) * (Wide<T>(-0.5) * r * r * r));
-    }
-    case Unary::reciprocal: {  // -(1/x)^2 (x*x would overflow long before the result does), times g, rounded once
-      Wide<T> r = Wide<T>(1) / static_cast<Wide<T>>(x);
-      return static_cast<T>(static_cast<Wide<T>>(g) * -(r * r));
-    }
     case Unary::exp: return g * y;
     case Unary::log: return g * (T(1) / x);
-    case Unary::sin: return g * static_cast<T>(std::cos(static_cast<Wide<T>>(x)));
-    case Unary::cos: return g * static_cast<T>(-std::sin(static_cast<Wide<T>>(x)));
-    case Unary::tanh: {
+    case Unary::tanh:
       if (TL_PLANTED("tanh_grad_sign")) return -(g * static_cast<T>(1 / (std::cosh(static_cast<double>(x)) * std::cosh(static_cast<double>(x)))));
-      if constexpr (std::is_same_v<T, float>) return g * tanh_grad_f32(x);
-      Wide<T> sech = Wide<T>(1) / std::cosh(static_cast<Wide<T>>(x));
-      return g * static_cast<T>(sech * sech);
-    }
-    case Unary::sigmoid:
-      if constexpr (std::is_same_v<T, float>) return g * sigmoid_grad_f32(x);
-      else return g * static_cast<T>(sigmoid_grad(static_cast<Wide<T>>(x)));
+      return times_wide(g, unary_derivative_wide(op, x, p));
+    case Unary::sqrt: case Unary::rsqrt: case Unary::reciprocal: case Unary::sin: case Unary::cos:
+    case Unary::sigmoid: case Unary::gelu: case Unary::softplus: case Unary::safe_log:
+      return times_wide(g, unary_derivative_wide(op, x, p));
     case Unary::relu: return x > 0 ? g : (x == x ? T(0) : x);
-    case Unary::gelu:
-      if constexpr (std::is_same_v<T, float>) return g * gelu_grad_f32(x);
-      else return g * static_cast<T>(gelu_grad(static_cast<Wide<T>>(x)));
-    case Unary::softplus: return g * static_cast<T>(sigmoid(static_cast<Wide<T>>(x)));
     case Unary::scale: return g * p.c;
     case Unary::clamp: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
-    case Unary::safe_log: {
-      using W = Wide<T>;
-      W w = static_cast<W>(x);
-      return g * static_cast<T>(sigmoid(w) / (softplus(w) + static_cast<W>(p.eps)));
-    }
   }
   return nan_of<T>();
 }

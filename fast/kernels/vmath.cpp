@@ -17,6 +17,11 @@ constexpr double kInvFact[12] = {2.505210838544172e-08, 2.755731922398589e-07, 2
                                  0.008333333333333333, 0.041666666666666664, 0.16666666666666666,
                                  0.5, 1.0, 1.0};
 
+// Clamps of |x| (see tanh_grad_wide and sigmoid_f32): far enough that g f'(x) rounds to 0 for every
+// float g beyond them, as the exact value does.
+constexpr double kGradClamp = 120.0;
+constexpr double kSigmoidClamp = 200.0;
+
 // tanh(x) = s * (1 - u) / (1 + u) with u = e^{-2|x|}, s = sign(x); tiny |x| use x directly.
 double tanh_from_u(double ax, double u) { return ax < 0x1p-13 ? ax : (1.0 - u) / (1.0 + u); }
 
@@ -58,11 +63,14 @@ float tanh_f32(float x) {
   return static_cast<float>(std::copysign(t, static_cast<double>(x)));
 }
 
-float tanh_grad_f32(float x) {
+// |x| is clamped to 120: sech^2(120) = 4e^-240 times the largest float g is still far below half
+// the smallest float subnormal, as g sech^2(x) is beyond it (a clamp of 60 sufficed while f' was
+// rounded to float before the product: sech^2(60) rounds to +0).
+double tanh_grad_wide(float x) {
   if (x != x) return quiet(x);
-  double ax = std::fmin(std::fabs(static_cast<double>(x)), 60.0);  // sech^2(60) rounds to +0
+  double ax = std::fmin(std::fabs(static_cast<double>(x)), kGradClamp);
   double u = exp_poly(-2.0 * ax);  // sech^2 = 4u / (1 + u)^2
-  return static_cast<float>(4.0 * u / ((1.0 + u) * (1.0 + u)));
+  return 4.0 * u / ((1.0 + u) * (1.0 + u));
 }
 
 // exp: arguments clamped to [-110, 100], where the double result already rounds to 0 or inf in
@@ -72,18 +80,19 @@ float exp_f32(float x) {
   return static_cast<float>(exp_poly(std::fmax(std::fmin(static_cast<double>(x), 100.0), -110.0)));
 }
 
-// sigmoid: e = exp(-|x|) (|x| clamped to 110: beyond, the float result is 0 or 1 anyway);
-// x >= 0: 1/(1+e), x < 0: e/(1+e).
+// sigmoid: e = exp(-|x|), x >= 0: 1/(1+e), x < 0: e/(1+e). |x| is clamped to 200: beyond, the
+// float result is 0 or 1 anyway, and e^-200 times the largest float g (sigmoid') is still far below
+// half the smallest float subnormal.
 float sigmoid_f32(float x) {
   if (x != x) return quiet(x);
-  double e = exp_poly(-std::fmin(std::fabs(static_cast<double>(x)), 110.0));
+  double e = exp_poly(-std::fmin(std::fabs(static_cast<double>(x)), kSigmoidClamp));
   return static_cast<float>((x >= 0 ? 1.0 : e) / (1.0 + e));
 }
 
-float sigmoid_grad_f32(float x) {
+double sigmoid_grad_wide(float x) {
   if (x != x) return quiet(x);
-  double e = exp_poly(-std::fmin(std::fabs(static_cast<double>(x)), 110.0));
-  return static_cast<float>(e / ((1.0 + e) * (1.0 + e)));
+  double e = exp_poly(-std::fmin(std::fabs(static_cast<double>(x)), kSigmoidClamp));
+  return e / ((1.0 + e) * (1.0 + e));
 }
 
 __attribute__((target("avx512f,avx512dq"))) __m512d exp_poly_v(__m512d x) {
@@ -98,11 +107,11 @@ __attribute__((target("avx512f,avx512dq"))) __m512d exp_poly_v(__m512d x) {
 
 namespace {
 
-// Eight floats at a time, in double; `grad` selects sech^2 (times g) instead of tanh.
+// Eight floats at a time, in double; `grad` selects g sech^2 (the product in double) instead of tanh.
 __attribute__((target("avx512f,avx512dq"))) void tanh_block(const float* x, const float* g, float* out, bool grad) {
   __m512d xd = _mm512_cvtps_pd(_mm256_loadu_ps(x));
   __mmask8 nan = _mm512_cmp_pd_mask(xd, xd, _CMP_UNORD_Q);
-  __m512d ax = _mm512_min_pd(_mm512_abs_pd(xd), _mm512_set1_pd(grad ? 60.0 : 20.0));
+  __m512d ax = _mm512_min_pd(_mm512_abs_pd(xd), _mm512_set1_pd(grad ? kGradClamp : 20.0));
   __m512d u = exp_poly_v(_mm512_mul_pd(_mm512_set1_pd(-2.0), ax));
   __m512d one = _mm512_set1_pd(1.0), res;
   if (grad) {
@@ -117,15 +126,14 @@ __attribute__((target("avx512f,avx512dq"))) void tanh_block(const float* x, cons
     res = _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(res), sign));
   }
   res = _mm512_mask_blend_pd(nan, res, xd);
-  __m256 f = _mm512_cvtpd_ps(res);
-  if (grad) f = _mm256_mul_ps(_mm256_loadu_ps(g), f);
-  _mm256_storeu_ps(out, f);
+  if (grad) res = _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(g)), res);
+  _mm256_storeu_ps(out, _mm512_cvtpd_ps(res));
 }
 
 enum class ExpKind { exp, sigmoid, sigmoid_grad };
 
 // Eight floats at a time, in double, with the operations of exp_f32 / sigmoid_f32 /
-// sigmoid_grad_f32; for sigmoid_grad the result is multiplied by g in float.
+// sigmoid_grad_wide; for sigmoid_grad the result is multiplied by g in double before the rounding.
 __attribute__((target("avx512f,avx512dq"))) void exp_block(ExpKind kind, const float* x, const float* g, float* out) {
   __m512d xd = _mm512_cvtps_pd(_mm256_loadu_ps(x));
   __mmask8 nan = _mm512_cmp_pd_mask(xd, xd, _CMP_UNORD_Q);
@@ -133,7 +141,7 @@ __attribute__((target("avx512f,avx512dq"))) void exp_block(ExpKind kind, const f
   if (kind == ExpKind::exp) {
     res = exp_poly_v(_mm512_max_pd(_mm512_min_pd(xd, _mm512_set1_pd(100.0)), _mm512_set1_pd(-110.0)));
   } else {
-    __m512d ax = _mm512_min_pd(_mm512_abs_pd(xd), _mm512_set1_pd(110.0));
+    __m512d ax = _mm512_min_pd(_mm512_abs_pd(xd), _mm512_set1_pd(kSigmoidClamp));
     __m512d e = exp_poly_v(_mm512_sub_pd(_mm512_setzero_pd(), ax));
     __m512d d = _mm512_add_pd(one, e);
     if (kind == ExpKind::sigmoid) {
@@ -144,9 +152,8 @@ __attribute__((target("avx512f,avx512dq"))) void exp_block(ExpKind kind, const f
     }
   }
   res = _mm512_mask_blend_pd(nan, res, xd);
-  __m256 f = _mm512_cvtpd_ps(res);
-  if (kind == ExpKind::sigmoid_grad) f = _mm256_mul_ps(_mm256_loadu_ps(g), f);
-  _mm256_storeu_ps(out, f);
+  if (kind == ExpKind::sigmoid_grad) res = _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(g)), res);
+  _mm256_storeu_ps(out, _mm512_cvtpd_ps(res));
 }
 
 }  // namespace
@@ -166,7 +173,7 @@ void sigmoid_f32_array(const float* x, float* y, int64_t n) {
 void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
   int64_t i = 0;
   if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::sigmoid_grad, x + i, g + i, dx + i);
-  for (; i < n; ++i) dx[i] = g[i] * sigmoid_grad_f32(x[i]);
+  for (; i < n; ++i) dx[i] = static_cast<float>(static_cast<double>(g[i]) * sigmoid_grad_wide(x[i]));
 }
 
 void tanh_f32_array(const float* x, float* y, int64_t n) {
@@ -178,7 +185,7 @@ void tanh_f32_array(const float* x, float* y, int64_t n) {
 void tanh_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
   int64_t i = 0;
   if (has_avx512()) for (; i + 8 <= n; i += 8) tanh_block(x + i, g + i, dx + i, true);
-  for (; i < n; ++i) dx[i] = g[i] * tanh_grad_f32(x[i]);
+  for (; i < n; ++i) dx[i] = static_cast<float>(static_cast<double>(g[i]) * tanh_grad_wide(x[i]));
 }
 
 }  // namespace tl::fast

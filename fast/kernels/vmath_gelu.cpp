@@ -1,10 +1,11 @@
 // float gelu (tanh form) and its derivative on exp_poly, scalar and AVX-512 with identical
 // operations in the same order (so both give the same bits):
-//   z = 2 (c (x + ((a x) x) x)),  c = sqrt(2/pi), a = 0.044715,  e = exp(-min(|z|, 200)),
+//   z = 2 (c (x + ((a x) x) x)),  c = sqrt(2/pi), a = 0.044715,  e = exp(-min(|z|, 400)),
 //   s = (z >= 0 ? 1 : e) / (1 + e) = sigmoid(z),  gelu = x s,
 //   gelu' = s + (2 x) (c (1 + ((3 a) x) x)) e / ((1 + e)(1 + e)),
-// evaluated in double and rounded once to float. Beyond |x| = 1e4 the float results are the limits
-// (gelu(-x) = -0, gelu' = 1 or -0), which also covers the infinities.
+// evaluated in double; gelu is rounded once to float, gelu' stays in double and its VJP rounds
+// g * gelu' once. Beyond |x| = 1e4 the results are the limits (gelu(-x) = -0, gelu' = 1 or -0),
+// which also covers the infinities.
 #include <cmath>
 
 #include "fast/kernels/vmath.h"
@@ -16,10 +17,11 @@ namespace {
 constexpr double kC = 0.79788456080286535587989211986876373;  // sqrt(2/pi)
 constexpr double kA = 0.044715;
 constexpr float kFar = 1e4f;
-// |z| is clamped to 200: for |x| <= 1e4, x e^-200 and even 2e12 e^-200 (the largest factor gelu'
-// puts on sigmoid'(z)) are far below half the smallest float subnormal, as the exact values are.
-// (A clamp of 110 left gelu(-9582) = -12 subnormal ulps instead of -0: found by bench/ulp_survey.)
-constexpr double kClamp = 200.0;
+// |z| is clamped to 400: for |x| <= 1e4, x e^-400 and even 2e12 e^-400 (the largest factor gelu'
+// puts on sigmoid'(z)) times the largest float g are far below half the smallest float subnormal,
+// as the exact values are. (A clamp of 110 left gelu(-9582) = -12 subnormal ulps instead of -0:
+// found by bench/ulp_survey; 200 sufficed until the VJP's product moved into double.)
+constexpr double kClamp = 400.0;
 
 double gelu_z(double x) { return 2.0 * (kC * (x + kA * x * x * x)); }
 
@@ -48,9 +50,8 @@ __attribute__((target("avx512f,avx512dq"))) void gelu_block(const float* x, cons
   }
   res = _mm512_mask_blend_pd(far_neg, res, _mm512_set1_pd(-0.0));
   res = _mm512_mask_blend_pd(nan, res, xd);
-  __m256 f = _mm512_cvtpd_ps(res);
-  if (grad) f = _mm256_mul_ps(_mm256_loadu_ps(g), f);
-  _mm256_storeu_ps(out, f);
+  if (grad) res = _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(g)), res);
+  _mm256_storeu_ps(out, _mm512_cvtpd_ps(res));
 }
 
 }  // namespace
@@ -65,15 +66,15 @@ float gelu_f32(float x) {
   return static_cast<float>(xd * s);
 }
 
-float gelu_grad_f32(float x) {
+double gelu_grad_wide(float x) {
   if (x != x) return quiet(x);
-  if (x < -kFar) return -0.0f;
-  if (x > kFar) return 1.0f;
+  if (x < -kFar) return -0.0;
+  if (x > kFar) return 1.0;
   double xd = x, z = gelu_z(xd);
   double e = exp_poly(-std::fmin(std::fabs(z), kClamp)), d = 1.0 + e;
   double s = (z >= 0 ? 1.0 : e) / d, ds = e / (d * d);
   double t = (2.0 * xd) * (kC * (1.0 + (3.0 * kA) * xd * xd));
-  return static_cast<float>(s + t * ds);
+  return s + t * ds;
 }
 
 void gelu_f32_array(const float* x, float* y, int64_t n) {
@@ -85,7 +86,7 @@ void gelu_f32_array(const float* x, float* y, int64_t n) {
 void gelu_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
   int64_t i = 0;
   if (has_avx512()) for (; i + 8 <= n; i += 8) gelu_block(x + i, g + i, dx + i, true);
-  for (; i < n; ++i) dx[i] = g[i] * gelu_grad_f32(x[i]);
+  for (; i < n; ++i) dx[i] = static_cast<float>(static_cast<double>(g[i]) * gelu_grad_wide(x[i]));
 }
 
 }  // namespace tl::fast
