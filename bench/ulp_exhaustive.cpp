@@ -165,12 +165,12 @@ struct Specials {
 };
 
 // The relative error of the double derivative w against the reference r, times 2^24 (ulps at the
-// top of r's binade). Below |r| = 2^-300 the relative error does not matter as long as |w| < 2^-279
-// (the kernels clamp far arguments): then |g w| and |g r| are below 2^-151 for every float g, so
+// top of r's binade). Where both |r| and |w| are below 2^-279 the relative error does not matter
+// (the kernels clamp far arguments): |g w| and |g r| are then below 2^-151 for every float g, so
 // both round to zero.
 double wide_relative_error(double w, long double r) {
   if (w != w) return INFINITY;
-  if (fabsl(r) < 0x1p-300L) return std::fabs(w) < 0x1p-279 ? 0.0 : INFINITY;
+  if (fabsl(r) < 0x1p-279L && std::fabs(w) < 0x1p-279) return 0.0;
   return static_cast<double>(fabsl(static_cast<long double>(w) - r) / fabsl(r) * 0x1p24L);
 }
 
