@@ -69,7 +69,7 @@ Contract own_forward(OpId op, DType d) {
 // g * f'(x) rounded once from f'(x) in the wider type: at most 0.5 + 2^p rho ulps, rho the relative
 // error of the wide f'(x) — float32: 2^24 rho <= 2e-7 over all 2^32 inputs, 0.17 for gelu' at the
 // float nearest its root (bench/ulp_exhaustive: every VJP bound <= 0.67);
-// float64: 2^53 rho <= 0.003 over 10^6 samples (bench/ulp_survey --wide). gelu' has a root
+// float64: 2^53 rho <= 0.0031 over 10^6 samples (bench/ulp_survey --wide). gelu' has a root
 // (x ~ -0.7518) where no relative bound holds: its float64 VJP is measured at max(|y|, max|g|),
 // where the long double f's absolute error (2^53 alpha <= 0.002, sampled) gives 0.5 + 0.002.
 Contract own_vjp(OpId op, DType d) {
