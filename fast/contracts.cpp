@@ -6,9 +6,7 @@
 // (docs/contracts.md, "VJPs of the transcendental functions").
 #include "fast/contracts.h"
 
-#include <algorithm>
-#include <iterator>
-
+#include "spec/elementwise_rules.h"
 #include "spec/error.h"
 #include "spec/kernel_contracts.h"
 
@@ -50,10 +48,6 @@ UlpRow lookup(const UlpRow (&rows)[N], OpId op) {
   throw_internal("no ulp measurement for " + std::string(op_name(op)));
 }
 
-// The ops whose VJP is g * f'(x) from the wide f'(x) (fast::unary_derivative_wide).
-constexpr OpId kWideVjpOps[] = {OpId::sqrt, OpId::rsqrt, OpId::reciprocal, OpId::sin, OpId::cos,
-                                OpId::tanh, OpId::sigmoid, OpId::gelu, OpId::softplus, OpId::safe_log};
-
 // The rows that are the fast backend's own (spec/kernel_contracts.h has the rest): `sum` a left fold,
 // the transcendental functions' ulp bounds and their VJPs.
 Contract own_forward(OpId op, DType d) {
@@ -73,8 +67,7 @@ Contract own_forward(OpId op, DType d) {
 // (x ~ -0.7518) where no relative bound holds: its float64 VJP is measured at max(|y|, max|g|),
 // where the long double f's absolute error (2^53 alpha <= 0.002, sampled) gives 0.5 + 0.002.
 Contract own_vjp(OpId op, DType d) {
-  if (std::find(std::begin(kWideVjpOps), std::end(kWideVjpOps), op) == std::end(kWideVjpOps))
-    throw_internal("no VJP row for " + std::string(op_name(op)));
+  if (!vjp_is_g_times_derivative(op)) throw_internal("no VJP row for " + std::string(op_name(op)));
   if (d == DType::f32)
     return kernel_contract(ContractKind::ulp, 1, Evidence::exhaustive,
                            "g*f'(x) from f' in double, rounded once: 0.5 + 2^24 rho, rho over all 2^32 "

@@ -1,11 +1,9 @@
 // The reference backend and its contract table.
 #include "oracle/backend_reference.h"
 
-#include <algorithm>
-#include <iterator>
-
 #include "fast/contracts.h"
 #include "reference/eval.h"
+#include "spec/elementwise_rules.h"
 #include "spec/error.h"
 
 namespace tl::oracle {
@@ -84,6 +82,7 @@ Contract with_kind(Contract c, ContractKind kind, Evidence evidence, std::string
   c.ulps = 0;
   c.ulps_per_term = 0;
   c.magnitude_floor = 0;
+  c.data_scale = false;
   c.order.clear();
   c.evidence = evidence;
   c.evidence_detail = std::move(detail);
@@ -102,9 +101,7 @@ Contract reference_contract(OpId op, DType d, Direction dir) {
     c.policy = "strict IEEE meaning (reference/)";
     // g * f'(x) with f'(x) correctly rounded: |g||f^ - f'| <= u|y| < 1 ulp(y), plus the product's
     // half ulp (the fast kernels round g * f' once from a wider f' and declare ulp(1) instead).
-    constexpr OpId kTimesDerivative[] = {OpId::sqrt, OpId::rsqrt, OpId::reciprocal, OpId::sin, OpId::cos,
-                                         OpId::tanh, OpId::sigmoid, OpId::gelu, OpId::softplus, OpId::safe_log};
-    if (std::find(std::begin(kTimesDerivative), std::end(kTimesDerivative), op) != std::end(kTimesDerivative)) {
+    if (vjp_is_g_times_derivative(op)) {
       // rsqrt' and reciprocal' overflow on their own for tiny x where g f' need not: derived rows,
       // judged where f'(x) stays finite (oracle/scales.cpp's precondition).
       bool may_overflow = op == OpId::rsqrt || op == OpId::reciprocal;
@@ -112,7 +109,6 @@ Contract reference_contract(OpId op, DType d, Direction dir) {
                              may_overflow ? "g times the correctly rounded f'(x): < 1.5 ulp where f'(x) is finite"
                                           : "g times the correctly rounded f'(x): < 1.5 ulp");
       r.ulps = 1.5;
-      r.data_scale = false;
       return r;
     }
     return c;

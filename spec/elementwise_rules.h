@@ -65,6 +65,26 @@ inline std::optional<Unary> unary_of(OpId op) {
     if (r.op == op) return r.fn;
   return std::nullopt;
 }
+// The unary ops whose VJP is g * f'(x) with f' a function that is rounded (sqrt, rsqrt, reciprocal
+// and the transcendental ones): the rows whose bound depends on how f' and the product are rounded
+// (docs/contracts.md, "VJPs of the transcendental functions"). The others' VJPs are exact or one
+// IEEE operation of g and x or y.
+constexpr bool vjp_is_g_times_derivative(Unary u) {
+  switch (u) {
+    case Unary::sqrt: case Unary::rsqrt: case Unary::reciprocal: case Unary::sin: case Unary::cos:
+    case Unary::tanh: case Unary::sigmoid: case Unary::gelu: case Unary::softplus: case Unary::safe_log:
+      return true;
+    case Unary::detach: case Unary::neg: case Unary::abs: case Unary::square: case Unary::exp:
+    case Unary::log: case Unary::relu: case Unary::scale: case Unary::clamp:
+      return false;
+  }
+  return false;
+}
+inline bool vjp_is_g_times_derivative(OpId op) {
+  std::optional<Unary> u = unary_of(op);
+  return u && vjp_is_g_times_derivative(*u);
+}
+
 inline std::optional<Binary> binary_of(OpId op) {
   for (const BinaryRow& r : kBinaryOps)
     if (r.op == op) return r.fn;
