@@ -6,7 +6,8 @@
 # cuda-cublas-float32/report.md, bench.txt.
 # A kernel fault shows at the next synchronisation under another op's name: to locate one, rerun
 # with CUDA_LAUNCH_BLOCKING=1 and tl-check --threads 1.
-# Exit 0 when every step passed, 1 when one failed, 3 without a usable GPU.
+# Exit 0 when every step passed, 1 when one failed, 3 without a usable GPU, 4 when a shared library
+# the binaries load is nowhere on the machine.
 # Usage: gpu-run.sh OUT_DIR
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,10 +24,24 @@ step() {  # step NAME COMMAND...: runs it (at most 120 s), appends its output (f
   echo "   exit $rc" | tee -a "$log"
   [[ $rc -eq 0 ]] || status=1
 }
+# The binaries load libcudart/libcublas/libcublasLt .so.13 from the machine: where the loader cannot
+# find one, look in the CUDA toolkit's and Python's NVIDIA wheel folders before giving up (exit 4,
+# naming the library, rather than a smoke-test failure that would read as "no GPU").
+missing_libs() { ldd "$here/tl-check" "$here/cuda_tests" "$here/cuda_bench" 2>/dev/null | awk '/not found/ { print $1 }' | sort -u; }
+for lib in $(missing_libs); do
+  found=$(find /usr/local /opt /usr/lib /usr/lib64 -name "$lib" -not -path '*/stubs/*' 2>/dev/null | head -n 1)
+  [[ -n "$found" ]] && export LD_LIBRARY_PATH="$(dirname "$found"):$LD_LIBRARY_PATH"
+done
+if [[ -n "$(missing_libs)" ]]; then
+  echo "gpu-run.sh: shared libraries not found on this machine: $(missing_libs | tr '\n' ' ')" | tee -a "$log"
+  exit 4
+fi
 {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
   nvcc --version 2>/dev/null | tail -2
   "$here/cuda_device_test"
+  echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+  ldd "$here/tl-check" | grep -E 'cuda|cublas|mpf|gmp'
 } >"$out/machine.txt" 2>&1
 step "device smoke test" "$here/cuda_device_test"
 if [[ $status -ne 0 ]]; then  # no usable GPU: every device test would be skipped and look clean
