@@ -32,20 +32,20 @@ template <class T> double gemm_gflops(int64_t n, int runs) {
   T* pc = static_cast<T*>(c.get());
   gemm<T>(n, n, n, pa, n, 1, pb, 1, n, pc, n, "bench");  // warm-up
   cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
+  check_call(cudaEventCreate(&start), "cudaEventCreate", "bench");
+  check_call(cudaEventCreate(&stop), "cudaEventCreate", "bench");
   std::vector<float> ms;
   for (int r = 0; r < runs; ++r) {
-    cudaEventRecord(start, current_stream());
+    check_call(cudaEventRecord(start, current_stream()), "cudaEventRecord", "bench");
     gemm<T>(n, n, n, pa, n, 1, pb, 1, n, pc, n, "bench");
-    cudaEventRecord(stop, current_stream());
+    check_call(cudaEventRecord(stop, current_stream()), "cudaEventRecord", "bench");
     check_call(cudaEventSynchronize(stop), "cudaEventSynchronize", "bench");
     float t = 0;
-    cudaEventElapsedTime(&t, start, stop);
+    check_call(cudaEventElapsedTime(&t, start, stop), "cudaEventElapsedTime", "bench");
     ms.push_back(t);
   }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
+  check_call(cudaEventDestroy(start), "cudaEventDestroy", "bench");
+  check_call(cudaEventDestroy(stop), "cudaEventDestroy", "bench");
   std::sort(ms.begin(), ms.end());
   return 2.0 * static_cast<double>(n) * n * n / (ms[ms.size() / 2] * 1e-3) / 1e9;
 }

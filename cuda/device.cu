@@ -3,6 +3,8 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 namespace tl::cuda {
@@ -72,6 +74,30 @@ std::string run_smoke_kernel(int n) {
     }
   }
   return "";
+}
+
+std::string probe_stream_ordered_memory() {
+  const char* off = std::getenv("TL_CUDA_NO_POOLS");
+  if (off != nullptr && *off != '\0' && std::string(off) != "0") return "TL_CUDA_NO_POOLS is set";
+  int device = 0, pools = 0;
+  cudaError_t err = cudaGetDevice(&device);
+  if (err == cudaSuccess) err = cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device);
+  if (err == cudaSuccess && pools == 0) return "the device reports no memory pools";
+  cudaStream_t stream = nullptr;
+  void* p = nullptr;
+  if (err == cudaSuccess) err = cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
+  if (err == cudaSuccess) err = cudaMallocAsync(&p, 256, stream);
+  if (err == cudaSuccess) err = cudaFreeAsync(p, stream);
+  if (err == cudaSuccess) err = cudaStreamSynchronize(stream);
+  if (stream != nullptr) cudaStreamDestroy(stream);
+  cudaMemPool_t pool = nullptr;
+  std::uint64_t keep = UINT64_MAX;
+  if (err == cudaSuccess) err = cudaDeviceGetDefaultMemPool(&pool, device);
+  if (err == cudaSuccess) err = cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep);
+  if (err == cudaSuccess) return "";
+  std::string why = describe("stream-ordered memory round trip", err);
+  cudaGetLastError();  // a non-sticky failure here must not be reported by a later call
+  return why;
 }
 
 }  // namespace tl::cuda

@@ -25,4 +25,11 @@ DeviceStatus probe_devices();
 // on the host; returns "" on success or a message naming the failing CUDA call.
 std::string run_smoke_kernel(int n);
 
+// Whether device 0 gives stream-ordered memory (cudaMallocAsync / cudaFreeAsync): the device must
+// report memory pools and one allocate / free / synchronise round trip must succeed (some virtualised
+// GPUs report pools and fail the first allocation). On success the default pool is told to keep
+// freed memory across synchronisations (release threshold unlimited). Returns "" when usable, else
+// why not; TL_CUDA_NO_POOLS=1 in the environment answers "not usable" (a diagnostic switch).
+std::string probe_stream_ordered_memory();
+
 }  // namespace tl::cuda

@@ -3,6 +3,8 @@
 // Built twice: make_device_engine() by nvcc, make_emulated_engine() by g++ (cuda/launch.h).
 #include "cuda/engine.h"
 
+#include <exception>
+
 #include "cuda/kernels.h"
 #ifndef TL_CUDA_EMULATE
 #include "cuda/blas.h"
@@ -23,7 +25,9 @@ class Stream {
     check_call(cudaSetDevice(0), "cudaSetDevice(0)", "engine start");
     check_call(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", "engine start");
   }
-  ~Stream() { cudaStreamDestroy(stream_); }  // errors cannot be reported from a destructor
+  ~Stream() {  // errors cannot be reported from a destructor; cleared so no later call reports them
+    if (cudaStreamDestroy(stream_) != cudaSuccess) cudaGetLastError();
+  }
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
   cudaStream_t get() const { return stream_; }
@@ -43,7 +47,10 @@ class CurrentContext {
     set_current_stream(s);
     set_current_blas(blas);
   }
+  // A run that ends by an exception may leave copies from its callers' host tensors in flight: wait
+  // for them before the caller may free those (the normal path has synchronised already).
   ~CurrentContext() {
+    if (std::uncaught_exceptions() > 0 && cudaStreamSynchronize(current_stream()) != cudaSuccess) cudaGetLastError();
     set_current_stream(stream_);
     set_current_blas(blas_);
   }

@@ -38,7 +38,13 @@ void check_call(cudaError_t err, const char* call, const std::string& op);
 // one engine per worker thread); 0, the legacy default stream, outside any run.
 cudaStream_t current_stream();
 void set_current_stream(cudaStream_t s);  // by the engine's run() (engine.cu), restored after
-inline void check_launch(const std::string& op) { check_call(cudaGetLastError(), "kernel launch", op); }
+// TL_CUDA_SYNC_CHECK=1 in the environment: wait for every kernel as it is launched, so a fault in a
+// kernel is reported under its own op rather than at the next synchronisation (a diagnostic switch).
+bool sync_each_launch();
+inline void check_launch(const std::string& op) {
+  check_call(cudaGetLastError(), "kernel launch", op);
+  if (sync_each_launch()) check_call(cudaStreamSynchronize(current_stream()), "kernel run (TL_CUDA_SYNC_CHECK)", op);
+}
 
 template <class F> __global__ void each_index_kernel(int64_t n, F body) {
   int64_t stride = int64_t(gridDim.x) * blockDim.x;

@@ -2,6 +2,10 @@
 // cudaMemcpyAsync in stream order on the engine's stream, or malloc / memcpy in the emulated build.
 #include "cuda/memory.h"
 
+#ifndef TL_CUDA_EMULATE
+#include "cuda/device.h"
+#endif
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +36,14 @@ thread_local cudaStream_t g_stream = nullptr;  // set by an engine's run() (engi
 }  // namespace
 
 void set_current_stream(cudaStream_t s) { g_stream = s; }
+
+bool sync_each_launch() {
+  static const bool on = [] {
+    const char* v = std::getenv("TL_CUDA_SYNC_CHECK");
+    return v != nullptr && *v != '\0' && std::string(v) != "0";
+  }();
+  return on;
+}
 cudaStream_t current_stream() { return g_stream; }
 
 void check_call(cudaError_t err, const char* call, const std::string& op) {
@@ -43,17 +55,12 @@ void check_call(cudaError_t err, const char* call, const std::string& op) {
 
 namespace {
 void* current_stream_handle() { return static_cast<void*>(g_stream); }
-// Stream-ordered allocation needs the device's memory pools (some virtualised GPUs lack them); without
-// them cudaMalloc / cudaFree, whose device-wide synchronisation also keeps queued kernels safe.
+// Stream-ordered allocation needs the device's memory pools and a working round trip (probed once,
+// cuda/device.h); without them cudaMalloc / cudaFree, whose device-wide synchronisation also keeps
+// queued kernels safe.
 bool stream_ordered_memory() {
-  static const bool supported = [] {
-    int device = 0, pools = 0;
-    bool ok = cudaGetDevice(&device) == cudaSuccess &&
-              cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device) == cudaSuccess && pools != 0;
-    cudaGetLastError();
-    return ok;
-  }();
-  return supported;
+  static const bool usable = tl::cuda::probe_stream_ordered_memory().empty();
+  return usable;
 }
 void* allocate(std::size_t bytes, const std::string& op) {
   void* p = nullptr;
@@ -62,9 +69,11 @@ void* allocate(std::size_t bytes, const std::string& op) {
   return p;
 }
 // In stream order on the allocating stream; errors here cannot be reported from a destructor.
+// A failure is cleared so that the next checked call does not report it under its own name (a
+// sticky fault reappears at the next synchronisation anyway).
 void release(void* p, void* stream) {
-  if (stream_ordered_memory()) cudaFreeAsync(p, static_cast<cudaStream_t>(stream));
-  else cudaFree(p);
+  cudaError_t err = stream_ordered_memory() ? cudaFreeAsync(p, static_cast<cudaStream_t>(stream)) : cudaFree(p);
+  if (err != cudaSuccess) cudaGetLastError();
 }
 // Zero-byte transfers are skipped (their host pointer may be null: an empty index vector).
 void copy_to_device(void* dst, const void* src, std::size_t bytes, const std::string& op) {
@@ -139,8 +148,11 @@ DeviceTensor copy_of(const DeviceTensor& t, const std::string& op) {
 
 DeviceBuffer upload_indices(const std::vector<int64_t>& idx, const std::string& op) {
   DeviceBuffer b(idx.size() * sizeof(int64_t), op);
-  // No wait: a copy from pageable host memory returns once the data is staged, so idx may die.
   copy_to_device(b.get(), idx.data(), idx.size() * sizeof(int64_t), op);
+  // idx may die on return: CUDA documents staging of pageable memory for cudaMemcpy, while
+  // cudaMemcpyAsync from pageable memory only "might be synchronous" (Runtime API, "API
+  // synchronization behavior"), so wait for the copy.
+  synchronize(op);
   return b;
 }
 

@@ -2,10 +2,10 @@
 # Runs on a GPU machine from a folder staged by scripts/stage-gpu-run.sh: the CUDA device tests, the
 # cuda and cuda-cublas agreement reports (float32), compute-sanitizer over the device tests, and the
 # GPU benchmarks beside PyTorch CUDA. Writes into OUT_DIR (at most 8 files, no deeper than
-# OUT_DIR/a/b): machine.txt (GPU, driver, toolkit), log.txt (everything), cuda-float32/report.{md,json},
-# cuda-cublas-float32/report.md, bench.txt.
-# A kernel fault shows at the next synchronisation under another op's name: to locate one, rerun
-# with CUDA_LAUNCH_BLOCKING=1 and tl-check --threads 1.
+# OUT_DIR/a/b): machine.txt (GPU, driver, toolkit), log.txt (everything), cuda-float32/report.{md,json}
+# (and report-sync-check.md when a CUDA error needs locating), cuda-cublas-float32/report.md, bench.txt.
+# A kernel fault shows at the next synchronisation under another op's name: the run then repeats the
+# unit tier with TL_CUDA_SYNC_CHECK=1 (every launch waited for) on one thread to name the kernel.
 # Exit 0 when every step passed, 1 when one failed, 3 without a usable GPU, 4 when a shared library
 # the binaries load is nowhere on the machine.
 # Usage: gpu-run.sh OUT_DIR
@@ -16,10 +16,20 @@ mkdir -p "$out"
 export LD_LIBRARY_PATH="$here/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
 log="$out/log.txt"
 status=0
-step() {  # step NAME COMMAND...: runs it (at most 120 s), appends its output (first 2000 lines) to the log
+# Every step ends by the deadline (GPU_RUN_SECONDS after the start, default 500: the device tool's
+# command is given 540), so the files written so far always come back.
+deadline=${GPU_RUN_SECONDS:-500}
+step() {  # step NAME COMMAND...: runs it (at most 120 s, and not past the deadline), appends its output (first 2000 lines) to the log
+  local left=$((deadline - SECONDS))
+  ((left > 120)) && left=120
+  if ((left < 10)); then
+    echo "== $1: not run (the run's deadline has passed)" | tee -a "$log"
+    status=1
+    return
+  fi
   echo "== $1" | tee -a "$log"
   shift
-  timeout 120 "$@" 2>&1 | head -n 2000 >>"$log"
+  timeout "$left" "$@" 2>&1 | head -n 2000 >>"$log"
   local rc=${PIPESTATUS[0]}
   echo "   exit $rc" | tee -a "$log"
   [[ $rc -eq 0 ]] || status=1
@@ -50,12 +60,23 @@ if [[ $status -ne 0 ]]; then  # no usable GPU: every device test would be skippe
 fi
 step "cuda_tests (device instances)" "$here/cuda_tests" --gtest_filter='*/device*'
 step "tl-check cuda float32" "$here/tl-check" --backend cuda --dtype float32 --graphs 8 --quiet --out "$here/r-cuda"
-step "tl-check cuda-cublas float32" "$here/tl-check" --backend cuda-cublas --dtype float32 --graphs 8 --quiet --out "$here/r-cublas"
 mkdir -p "$out/cuda-float32" "$out/cuda-cublas-float32"
 cp "$here/r-cuda/report.md" "$here/r-cuda/report.json" "$out/cuda-float32/" 2>/dev/null
+# A CUDA error in the report shows where it surfaced, not which kernel faulted: rerun the unit tier on
+# one thread with every launch waited for (TL_CUDA_SYNC_CHECK), so each error names its own op.
+# (Every checked CUDA call's error reads "<op>: <call> failed: cudaError... (<code>): ...".)
+if grep -q -E 'failed: cuda[A-Za-z]+ \(' "$here/r-cuda/report.md" "$log" 2>/dev/null; then
+  TL_CUDA_SYNC_CHECK=1 step "tl-check cuda float32, unit tier, every launch synchronised" "$here/tl-check" \
+    --backend cuda --dtype float32 --tier unit --threads 1 --quiet --out "$here/r-cuda-sync"
+  cp "$here/r-cuda-sync/report.md" "$out/cuda-float32/report-sync-check.md" 2>/dev/null
+fi
+step "tl-check cuda-cublas float32" "$here/tl-check" --backend cuda-cublas --dtype float32 --graphs 8 --quiet --out "$here/r-cublas"
 cp "$here/r-cublas/report.md" "$out/cuda-cublas-float32/" 2>/dev/null
+step "benchmarks (bench.txt)" bash -c 'set -o pipefail; { "$1/cuda_bench" && "${PYTHON:-python3}" "$1/torch_cuda_bench.py"; } 2>&1 | tee "$2"' \
+  _ "$here" "$out/bench.txt"
 # compute-sanitizer over our kernels only (*/device, not cuBLAS's); some machines refuse it ("Device
 # not supported"): a probe on the smoke test decides, so a refusal is reported, not counted as ours.
+# Last: it is the slowest step and the one the deadline may cut.
 sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
 if [[ -z "$sanitizer" ]]; then
   echo "== compute-sanitizer not found: skipped" | tee -a "$log"
@@ -69,9 +90,5 @@ else
       "$here/cuda_tests" --gtest_filter='*/device'
   done
 fi
-{
-  "$here/cuda_bench"
-  "${PYTHON:-python3}" "$here/torch_cuda_bench.py"
-} >"$out/bench.txt" 2>&1 || echo "== benchmarks: see bench.txt" | tee -a "$log"
 echo "gpu-run.sh: exit $status" | tee -a "$log"
 exit $status

@@ -2,13 +2,16 @@
 // everywhere) and "cuda" (the GPU; skipped without a usable device). Every row of the cuda contract
 // table that says exact, correctly_rounded or strict(order) must agree bit for bit with the strict
 // meaning (any NaN matches any NaN), in float and double, forward and VJP (local checking: the VJP
-// gets the backend's own y and a given g); the engine's input and index errors are user errors.
+// gets the backend's own y and a given g); on the GPU, every row whose kernel uses no device math
+// function must also equal the emulated engine bit for bit (same bodies, same orders: the tree sum,
+// the GEMM tiles); the engine's input and index errors are user errors.
 // Seeds are printed; TL_SEED=N replays.
 #include <gtest/gtest.h>
 
 #include "../common/bit_exact.h"
 #include "../common/seed.h"
 
+#include <array>
 #include <cstring>
 
 #include "cuda/engine.h"
@@ -30,46 +33,128 @@ class CudaEngines : public ::testing::TestWithParam<std::string> {
     std::string why = backend_->unavailable_reason();
     if (!why.empty()) GTEST_SKIP() << GetParam() << ": " << why;
   }
+  template <class T> int check_case(const oracle::OpCase& c, SplitMix64& rng);
+  template <class T> int check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g);
   template <class T> void check_all_ops(uint64_t seed, int rounds);
   std::unique_ptr<oracle::Backend> backend_;
+  int same_as_emulated_ = 0;  // rows check_same_as_emulated compared
 };
 
-template <class T> void CudaEngines::check_all_ops(uint64_t seed, int rounds) {
+// Compares one single-op case with the strict meaning wherever the contract row is bit-exact; returns
+// how many rows it compared.
+template <class T> int CudaEngines::check_case(const oracle::OpCase& c, SplitMix64& rng) {
   using S = ref::Strict<T>;
   const DType d = dtype_of<T>();
+  const Node& node = c.graph.node(c.graph.outputs[0].node);
+  std::vector<ref::RefTensor<S>> rin;
+  for (NodeId id : c.input_ids) rin.push_back(ref::from_host<S>(c.inputs.at(std::string(node_name(c.graph.node(id))))));
+  ref::Inputs<S> rptr;
+  for (const auto& t : rin) rptr.push_back(&t);
+  HostTensor y = backend_->forward(c.graph, c.inputs);
+  std::string where;
+  int compared = 0;
+  if (bit_exact_kind(backend_->contract(node.op, d, {}))) {
+    ++compared;
+    EXPECT_TRUE(same_bits<T>(y, ref::to_host(ref::forward_op<S>(node, rptr, "ref")), where)) << "forward " << where;
+  }
+  HostTensor g(d, node.shape);
+  for (auto& v : g.values<T>()) v = static_cast<T>(std::ldexp(static_cast<double>(rng.below(1 << 12)), -11) - 1.0);
+  same_as_emulated_ += check_same_as_emulated<T>(c, g);
+  if (!op_differentiable(node.op)) return compared;
+  oracle::MaybeTensors dx = backend_->backward(c.graph, c.inputs, g);
+  ref::Grads<S> rd = ref::vjp_op<S>(node, rptr, ref::from_host<S>(y), ref::from_host<S>(g), "ref");
+  for (std::size_t k = 0; k < dx.size(); ++k) {
+    EXPECT_EQ(dx[k].has_value(), rd[k].has_value()) << "input " << k;
+    if (dx[k] && rd[k] && bit_exact_kind(backend_->contract(node.op, d, {static_cast<int>(k)}))) {
+      ++compared;
+      EXPECT_TRUE(same_bits<T>(*dx[k], ref::to_host(*rd[k]), where)) << "vjp input " << k << ": " << where;
+    }
+  }
+  return compared;
+}
+
+// Rows whose kernels use no device math function (exp, log, tanh, ...): both engines run the same
+// bodies in the same order (the tree sum, the GEMM tiles), so the GPU must give the emulated engine's
+// bits. Only on the "cuda" engine (cuBLAS's order is its own); returns how many rows it compared.
+template <class T> int CudaEngines::check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g) {
+  if (GetParam() != "cuda") return 0;
+  auto same_order = [&](const Contract& k) {
+    return bit_exact_kind(k) || k.kind == ContractKind::sum_bound || k.kind == ContractKind::dot_bound;
+  };
+  std::unique_ptr<oracle::Backend> emulated = oracle::make_backend("cuda-emulated");
+  const OpId op = c.graph.node(c.graph.outputs[0].node).op;
+  const DType d = dtype_of<T>();
+  std::string where;
+  int compared = 0;
+  // A VJP may use the op's own output (exp's g*y, softmax's): compared only where the forward is too.
+  if (!same_order(backend_->contract(op, d, {}))) return 0;
+  ++compared;
+  EXPECT_TRUE(same_bits<T>(backend_->forward(c.graph, c.inputs), emulated->forward(c.graph, c.inputs), where))
+      << "forward, GPU vs emulated: " << where;
+  if (!op_differentiable(op)) return compared;
+  oracle::MaybeTensors mine = backend_->backward(c.graph, c.inputs, g), theirs = emulated->backward(c.graph, c.inputs, g);
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    if (!mine[k] || !theirs[k] || !same_order(backend_->contract(op, d, {static_cast<int>(k)}))) continue;
+    ++compared;
+    EXPECT_TRUE(same_bits<T>(*mine[k], *theirs[k], where)) << "vjp input " << k << ", GPU vs emulated: " << where;
+  }
+  return compared;
+}
+
+template <class T> void CudaEngines::check_all_ops(uint64_t seed, int rounds) {
   SplitMix64 rng(seed);
   for (int round = 0; round < rounds; ++round) {
     for (const OpInfo& info : kOpInfo) {
       if (info.id == OpId::input) continue;
-      SCOPED_TRACE(std::string(info.name) + " " + std::string(dtype_name(d)) + " round " + std::to_string(round));
-      oracle::OpCase c = oracle::make_op_case(info.id, d, rng, 22);
-      const Node& node = c.graph.node(c.graph.outputs[0].node);
-      std::vector<ref::RefTensor<S>> rin;
-      for (NodeId id : c.input_ids) rin.push_back(ref::from_host<S>(c.inputs.at(std::string(node_name(c.graph.node(id))))));
-      ref::Inputs<S> rptr;
-      for (const auto& t : rin) rptr.push_back(&t);
-      HostTensor y = backend_->forward(c.graph, c.inputs);
-      std::string where;
-      if (bit_exact_kind(backend_->contract(info.id, d, {}))) {
-        EXPECT_TRUE(same_bits<T>(y, ref::to_host(ref::forward_op<S>(node, rptr, "ref")), where)) << "forward " << where;
-      }
-      if (!op_differentiable(info.id)) continue;
-      HostTensor g(d, node.shape);
-      for (auto& v : g.values<T>()) v = static_cast<T>(std::ldexp(static_cast<double>(rng.below(1 << 12)), -11) - 1.0);
-      oracle::MaybeTensors dx = backend_->backward(c.graph, c.inputs, g);
-      ref::Grads<S> rd = ref::vjp_op<S>(node, rptr, ref::from_host<S>(y), ref::from_host<S>(g), "ref");
-      for (std::size_t k = 0; k < dx.size(); ++k) {
-        ASSERT_EQ(dx[k].has_value(), rd[k].has_value()) << "input " << k;
-        if (dx[k] && bit_exact_kind(backend_->contract(info.id, d, {static_cast<int>(k)}))) {
-          EXPECT_TRUE(same_bits<T>(*dx[k], ref::to_host(*rd[k]), where)) << "vjp input " << k << ": " << where;
-        }
-      }
+      SCOPED_TRACE(std::string(info.name) + " " + std::string(dtype_name(dtype_of<T>())) + " round " + std::to_string(round));
+      check_case<T>(oracle::make_op_case(info.id, dtype_of<T>(), rng, 22), rng);
     }
+  }
+  if (GetParam() == "cuda") {
+    EXPECT_GT(same_as_emulated_, 0) << "rows compared with the emulated engine";
   }
 }
 
 TEST_P(CudaEngines, BitExactRowsMatchTheStrictMeaningInFloat32) { check_all_ops<float>(testing::test_seed(), 4); }
 TEST_P(CudaEngines, BitExactRowsMatchTheStrictMeaningInFloat64) { check_all_ops<double>(testing::test_seed(), 4); }
+
+// Shapes at the edges of the launch geometry, where a GPU differs from the host loops: the tree sum's
+// 256-thread block (n around 256, and a million elements: many strides per thread), the GEMM's 16 x 16
+// tiles (M, N, K off multiples of 16; K = 1) and its grid rows capped at 65535 (linear with 1.1 million
+// rows: 68 750 row tiles). sum, matmul and linear are strict orders on the cuda engines (cuBLAS: sum
+// only), so every result must equal the strict meaning bit for bit.
+TEST_P(CudaEngines, KernelsAtLaunchGeometryEdgesAgreeBitForBit) {
+  SplitMix64 rng(testing::test_seed());
+  auto filled = [&](Dims dims) {
+    HostTensor t(DType::f32, Shape(std::move(dims)));
+    for (float& v : t.values<float>()) v = static_cast<float>(oracle::draw_value(rng, DType::f32, oracle::ValueKind::binade, false));
+    return t;
+  };
+  auto op_node = [](OpId op, Dims out) {
+    Node n;
+    n.op = op;
+    n.attrs = NoAttrs{};
+    n.dtype = DType::f32;
+    n.shape = Shape(std::move(out));
+    return n;
+  };
+  int compared = 0;
+  for (int64_t n : {1, 255, 256, 257, 1000003}) {
+    SCOPED_TRACE("sum of " + std::to_string(n));
+    compared += check_case<float>(oracle::single_op_case(op_node(OpId::sum, {}), {filled({n})}, "sum"), rng);
+  }
+  for (auto [m, k, n] : std::vector<std::array<int64_t, 3>>{{1, 1, 1}, {17, 1, 15}, {15, 17, 33}, {16, 16, 16}, {33, 15, 17}}) {
+    SCOPED_TRACE("matmul " + std::to_string(m) + "x" + std::to_string(k) + " by " + std::to_string(k) + "x" + std::to_string(n));
+    compared += check_case<float>(oracle::single_op_case(op_node(OpId::matmul, {m, n}), {filled({m, k}), filled({k, n})}, "matmul"), rng);
+  }
+  SCOPED_TRACE("linear with 1100000 rows");
+  compared += check_case<float>(oracle::single_op_case(op_node(OpId::linear, {1100000, 1}), {filled({1100000, 1}), filled({1, 1})}, "linear"), rng);
+  // With the strict meaning: sum's VJP (its forward is a tree, sum_bound), and on the own GEMM every
+  // matmul and linear row; against the emulated engine (the GPU only) sum's forward too.
+  bool own_gemm = backend_->contract(OpId::matmul, DType::f32, {}).kind == ContractKind::strict;
+  EXPECT_EQ(compared, own_gemm ? 5 + 5 * 3 + 3 : 5) << "rows compared with the strict meaning";
+  EXPECT_EQ(same_as_emulated_, GetParam() == "cuda" ? 5 * 2 + 5 * 3 + 3 : 0) << "rows compared with the emulated engine";
+}
 
 // A two-layer graph with a loss: the engine's gradients against the eager backend's. Both run the
 // same orders for linear, relu and mse (strict rows), so they agree bit for bit (not so through

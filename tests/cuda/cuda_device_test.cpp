@@ -22,5 +22,8 @@ int main() {
     return 1;
   }
   std::printf("smoke kernel ok\n");
+  std::string pools = tl::cuda::probe_stream_ordered_memory();
+  std::printf("device memory: %s\n", pools.empty() ? "stream-ordered (cudaMallocAsync, default pool kept across synchronisations)"
+                                                    : ("cudaMalloc / cudaFree: " + pools).c_str());
   return 0;
 }
