@@ -3,7 +3,8 @@
 # cuda and cuda-cublas agreement reports (float32), compute-sanitizer over the device tests, and the
 # GPU benchmarks beside PyTorch CUDA. Writes into OUT_DIR (at most 8 files, no deeper than
 # OUT_DIR/a/b): machine.txt (GPU, driver, toolkit), log.txt (everything), cuda-float32/report.{md,json}
-# (and report-sync-check.md when a CUDA error needs locating), cuda-cublas-float32/report.md, bench.txt.
+# (and report-sync-check.md when a CUDA error needs locating), cuda-cublas-float32/report.md,
+# cuda-all-2000/report.md (both dtypes, 2000 cases per row), bench.txt: at most 8 files.
 # A kernel fault shows at the next synchronisation under another op's name: the run then repeats the
 # unit tier with TL_CUDA_SYNC_CHECK=1 (every launch waited for) on one thread to name the kernel.
 # Exit 0 when every step passed, 1 when one failed, 3 without a usable GPU, 4 when a shared library
@@ -59,19 +60,27 @@ if [[ $status -ne 0 ]]; then  # no usable GPU: every device test would be skippe
   exit 3
 fi
 step "cuda_tests (device instances)" "$here/cuda_tests" --gtest_filter='*/device*'
-step "tl-check cuda float32" "$here/tl-check" --backend cuda --dtype float32 --graphs 8 --quiet --out "$here/r-cuda"
-mkdir -p "$out/cuda-float32" "$out/cuda-cublas-float32"
+threads=$(nproc 2>/dev/null || echo 2)
+((threads > 16)) && threads=16
+step "tl-check cuda float32" "$here/tl-check" --backend cuda --dtype float32 --graphs 8 --threads "$threads" --quiet \
+  --out "$here/r-cuda"
+mkdir -p "$out/cuda-float32" "$out/cuda-cublas-float32" "$out/cuda-all-2000"
 cp "$here/r-cuda/report.md" "$here/r-cuda/report.json" "$out/cuda-float32/" 2>/dev/null
 # A CUDA error in the report shows where it surfaced, not which kernel faulted: rerun the unit tier on
 # one thread with every launch waited for (TL_CUDA_SYNC_CHECK), so each error names its own op.
 # (Every checked CUDA call's error reads "<op>: <call> failed: cudaError... (<code>): ...".)
-if grep -q -E 'failed: cuda[A-Za-z]+ \(' "$here/r-cuda/report.md" "$log" 2>/dev/null; then
+if grep -q -E 'failed: cuda[A-Za-z]+ \(' "$here/r-cuda/report.md" "$here/r-cuda/report.json" 2>/dev/null; then
   TL_CUDA_SYNC_CHECK=1 step "tl-check cuda float32, unit tier, every launch synchronised" "$here/tl-check" \
     --backend cuda --dtype float32 --tier unit --threads 1 --quiet --out "$here/r-cuda-sync"
   cp "$here/r-cuda-sync/report.md" "$out/cuda-float32/report-sync-check.md" 2>/dev/null
 fi
-step "tl-check cuda-cublas float32" "$here/tl-check" --backend cuda-cublas --dtype float32 --graphs 8 --quiet --out "$here/r-cublas"
+step "tl-check cuda-cublas float32" "$here/tl-check" --backend cuda-cublas --dtype float32 --graphs 8 --threads "$threads" \
+  --quiet --out "$here/r-cublas"
 cp "$here/r-cublas/report.md" "$out/cuda-cublas-float32/" 2>/dev/null
+# The sampled evidence of the cuda rows: both dtypes, 2000 cases per row, 32 random graphs per dtype.
+step "tl-check cuda, both dtypes, 2000 cases per row" "$here/tl-check" --backend cuda --dtype all --cases 2000 --graphs 32 \
+  --threads "$threads" --quiet --out "$here/r-cuda-all"
+cp "$here/r-cuda-all/report.md" "$out/cuda-all-2000/" 2>/dev/null
 step "benchmarks (bench.txt)" bash -c 'set -o pipefail; { "$1/cuda_bench" && "${PYTHON:-python3}" "$1/torch_cuda_bench.py"; } 2>&1 | tee "$2"' \
   _ "$here" "$out/bench.txt"
 # compute-sanitizer over our kernels only (*/device, not cuBLAS's); some machines refuse it ("Device
