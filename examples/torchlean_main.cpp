@@ -84,22 +84,44 @@ void emit(const std::string& text, const std::string& out_path) {
 
 }  // namespace
 
+namespace {
+
 // The example programs take their own flags (runtime/cli.h): argv from the example's name on.
+struct Example {
+  const char* name;
+  int (*main)(int, char**);
+  const char* summary;
+};
+constexpr Example kExamples[] = {
+    {"quickstart_tensors", tl::examples::quickstart_tensors, "ops run eagerly on a tape, values as hex floats"},
+    {"quickstart_autograd", tl::examples::quickstart_autograd,
+     "explicit gradients, the tape printed, the compiled plan's same bits"},
+    {"quickstart_mlp", tl::examples::quickstart_mlp, "a 2-8-1 ReLU MLP trained with Adam, one sample per step"},
+    {"quickstart_minibatch_mlp", tl::examples::quickstart_minibatch_mlp,
+     "a 2-input MLP in shuffled batches of 5 (--csv PATH: your own table)"},
+    {"quickstart_cnn", tl::examples::quickstart_cnn, "conv, ReLU, max-pool, linear on 6x6 bar images, cross-entropy"},
+    {"mlp", tl::examples::mlp, "the diabetes table (10 features), a 10-32-1 MLP"},
+    {"digits", tl::examples::digits, "1797 8x8 handwritten digits, a 64-128-10 MLP with dropout"}};
+
+std::string examples_help() {
+  std::string text = "Training examples (each takes --help, and --dtype, --backend, --cpu|--cuda, --steps, ...):\n";
+  for (const Example& e : kExamples) {
+    std::string name = e.name;
+    text += "  " + name + std::string(name.size() < 26 ? 26 - name.size() : 1, ' ') + e.summary + "\n";
+  }
+  return text;
+}
+
 int run_example(int argc, char** argv) {
-  using Main = int (*)(int, char**);
-  static const std::pair<const char*, Main> examples[] = {
-      {"quickstart_tensors", tl::examples::quickstart_tensors}, {"quickstart_autograd", tl::examples::quickstart_autograd},
-      {"quickstart_mlp", tl::examples::quickstart_mlp}, {"quickstart_minibatch_mlp", tl::examples::quickstart_minibatch_mlp},
-      {"quickstart_cnn", tl::examples::quickstart_cnn}, {"mlp", tl::examples::mlp}, {"digits", tl::examples::digits}};
-  for (const auto& [name, main] : examples) {
-    if (argc >= 2 && std::string(argv[1]) == name) {
+  for (const Example& e : kExamples) {
+    if (argc >= 2 && std::string(argv[1]) == e.name) {
       try {
-        return main(argc - 1, argv + 1);
-      } catch (const UserError& e) {
-        std::fprintf(stderr, "torchlean %s: error: %s\n", name, e.what());
+        return e.main(argc - 1, argv + 1);
+      } catch (const UserError& err) {
+        std::fprintf(stderr, "torchlean %s: error: %s\n", e.name, err.what());
         return 2;
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "torchlean %s: internal error: %s\n", name, e.what());
+      } catch (const std::exception& err) {
+        std::fprintf(stderr, "torchlean %s: internal error: %s\n", e.name, err.what());
         return 1;
       }
     }
@@ -107,10 +129,21 @@ int run_example(int argc, char** argv) {
   return -1;
 }
 
+}  // namespace
+
 int main(int argc, char** argv) {
   if (int status = run_example(argc, argv); status >= 0) return status;
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::string command = argv[1];
+    if (command != "graph" && command != "ops" && command != "reference_tour") {
+      std::fprintf(stderr, "torchlean: error: unknown command '%s' (torchlean --help lists the commands and examples)\n",
+                   command.c_str());
+      return 2;
+    }
+  }
   CLI::App app{"TorchLean C++: graphs, reference semantics and checked backends"};
   app.require_subcommand(1);
+  app.footer(examples_help());
   auto* graph = app.add_subcommand("graph", "work with tl.ir.v1 graph files");
   graph->require_subcommand(1);
   std::vector<std::string> files;

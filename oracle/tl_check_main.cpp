@@ -9,6 +9,7 @@
 
 #include "fast/planted.h"
 #include "oracle/tl_check.h"
+#include "spec/cli_checks.h"
 #include "spec/error.h"
 
 namespace {
@@ -31,11 +32,11 @@ int main(int argc, char** argv) {
   app.add_option("--backend", c.backend, "eager|compiled|reference|cuda|cuda-cublas|cuda-emulated|all, or a comma list")->capture_default_str();
   app.add_option("--dtype", c.dtype, "float32|float|float64|all")->capture_default_str();
   app.add_option("--ops", c.ops, "comma-separated op names (default: all ops)");
-  app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->check(CLI::PositiveNumber);
+  app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->check(tl::cli::at_least(1));
   app.add_option("--seed", c.seed, "seed of every case (printed; replays use it)")->capture_default_str();
   app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();
   app.add_flag("--no-grad", c.no_grad, "forward directions only");
-  app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->check(CLI::NonNegativeNumber);
+  app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->check(tl::cli::at_least(0));
   app.add_option("--shard", c.shard, "K/N: run the K-th of N disjoint slices of the cases (0 <= K < N)");
   app.add_option("--out", c.out, "report directory")->capture_default_str();
   app.add_option("--threads", c.threads, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();

@@ -38,7 +38,9 @@ TEST(TorchleanCli, EveryMalformedFileGivesStatus2NeverACrash) {
 
 TEST(TorchleanCli, BadFlagsGiveStatus2) {
   EXPECT_EQ(run("graph check --no-such-flag x.json").status, 2);
-  EXPECT_EQ(run("frobnicate").status, 2);
+  Result unknown = run("frobnicate");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.output.find("unknown command 'frobnicate'"), std::string::npos) << unknown.output;
   EXPECT_EQ(run("").status, 2);
 }
 
