@@ -128,7 +128,7 @@ RC_GTEST_PROP(RandomGraphs, EveryNodeHoldsItsContractAndBackendsAgree, (uint64_t
   }
   for (DType d : o.dtypes) {
     SplitMix64 rng(case_seed(seed, OpId::input, d, 1000000));
-    RandomGraph rg = random_graph(rng, d);
+    GraphCase rg = random_graph(rng, d);
     Tensors e = make_backend("eager")->run_keep_values(rg.graph, rg.inputs);
     Tensors c = make_backend("compiled")->run_keep_values(rg.graph, rg.inputs);
     for (std::size_t n = 0; n < e.size(); ++n) RC_ASSERT(e[n].bit_equal(c[n]));

@@ -1,4 +1,5 @@
-// Whole-graph checking (DESIGN §3): random valid graphs run on a backend keeping every node's value;
+// Whole-graph checking (DESIGN §3): random valid graphs (--graphs N) and users' graph files (--graph
+// FILE, oracle/user_graphs.h) run on a backend keeping every node's value;
 // each node is checked locally (the reference op applied to the backend's own inputs to that node,
 // judged by the node's forward contract), and the outputs and parameter gradients are compared end to
 // end with the real meaning — as information, with a "suspicious" flag, never as a verdict.

@@ -21,11 +21,12 @@ bool needs_positive(OpId op, std::size_t input) {
   }
 }
 
-// Index bound of an index input (rows of the table, classes of the scores).
-int64_t index_bound(OpId op, const std::vector<Shape>& shapes) {
-  switch (op) {
+// Index bound of an index input of `consumer` (rows of the table or of the output, classes of the
+// scores); `shapes` are the consumer's input shapes.
+int64_t index_bound(const Node& consumer, const std::vector<Shape>& shapes) {
+  switch (consumer.op) {
     case OpId::gather_rows: return shapes[0].dim(0);
-    case OpId::scatter_add_rows: return 10;  // ScatterAttrs{10} in op_examples
+    case OpId::scatter_add_rows: return std::get<ScatterAttrs>(consumer.attrs).rows;
     case OpId::cross_entropy: case OpId::nll: return shapes[0].dim(1);
     default: return 1;
   }
@@ -83,10 +84,11 @@ template <class T> double typed_value(SplitMix64& rng, ValueKind kind, bool posi
   throw_internal("bad ValueKind value");
 }
 
-void fill_input(OpId op, std::size_t i, const std::vector<Shape>& shapes, HostTensor& t,
+void fill_input(const Node& consumer, std::size_t i, const std::vector<Shape>& shapes, HostTensor& t,
                 const std::function<double(bool positive)>& draw, SplitMix64& rng) {
+  const OpId op = consumer.op;
   for (int64_t k = 0; k < t.numel(); ++k) {
-    double v = is_index_input(op, i) ? static_cast<double>(rng.below(static_cast<uint64_t>(index_bound(op, shapes))))
+    double v = is_index_input(op, i) ? static_cast<double>(rng.below(static_cast<uint64_t>(index_bound(consumer, shapes))))
                                      : draw(needs_positive(op, i));
     if (op == OpId::bce_with_logits && i == 1) v = std::ldexp(static_cast<double>(rng.below(9)), -3);
     t.set_from_double(k, v);
@@ -111,17 +113,23 @@ OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const std::function<dou
   std::vector<HostTensor> inputs;
   for (std::size_t i = 0; i < ex.inputs.size(); ++i) {
     inputs.emplace_back(dtype, ex.inputs[i]);
-    fill_input(op, i, ex.inputs, inputs.back(), draw, rng);
+    fill_input(n, i, ex.inputs, inputs.back(), draw, rng);
   }
   if (op == OpId::constant) {
     auto value = std::make_shared<HostTensor>(dtype, ex.expected);
-    fill_input(op, 0, {}, *value, draw, rng);
+    fill_input(n, 0, {}, *value, draw, rng);
     n.value = value;
   }
   return single_op_case(std::move(n), std::move(inputs), name);
 }
 
 }  // namespace
+
+void fill_consumed_input(const Node& consumer, std::size_t position, const std::vector<Shape>& consumer_inputs,
+                         HostTensor& t, ValueKind kind, SplitMix64& rng) {
+  auto draw = [&](bool positive) { return draw_value(rng, t.dtype(), kind, positive); };
+  fill_input(consumer, position, consumer_inputs, t, draw, rng);
+}
 
 OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name) {
   OpCase c;

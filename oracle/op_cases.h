@@ -49,6 +49,12 @@ OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name)
 // `special`.
 double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive);
 
+// Seeded values for a tensor that `consumer` takes as its input `position` (`consumer_inputs`: the
+// shapes of all its inputs): valid indices or labels for index inputs, bce targets in [0, 1],
+// positive values where the op needs them, else draws of `kind`. For inputs of whole graphs.
+void fill_consumed_input(const Node& consumer, std::size_t position, const std::vector<Shape>& consumer_inputs,
+                         HostTensor& t, ValueKind kind, SplitMix64& rng);
+
 // True for inputs that carry indices or labels (no gradient, integer values).
 bool is_index_input(OpId op, std::size_t input);
 

@@ -7,7 +7,7 @@ namespace {
 struct Gen {
   SplitMix64& rng;
   GraphBuilder b;
-  RandomGraph out;
+  GraphCase out;
   int counter = 0;
 
   HostTensor values(const Dims& dims, double scale) {
@@ -48,7 +48,7 @@ struct Gen {
 
 }  // namespace
 
-RandomGraph random_graph(SplitMix64& rng, DType dtype) {
+GraphCase random_graph(SplitMix64& rng, DType dtype) {
   Gen g{rng, GraphBuilder(dtype, "random"), {}};
   int64_t batch = 2 + static_cast<int64_t>(rng.below(4)), width = 2 + static_cast<int64_t>(rng.below(5));
   Ref x = g.b.input("x", {batch, width});

@@ -12,13 +12,13 @@
 
 namespace tl::oracle {
 
-struct RandomGraph {
+struct GraphCase {
   Graph graph;
   std::map<std::string, HostTensor> inputs;
   std::vector<NodeId> params;
   NodeId loss = 0;
 };
 
-RandomGraph random_graph(SplitMix64& rng, DType dtype);
+GraphCase random_graph(SplitMix64& rng, DType dtype);
 
 }  // namespace tl::oracle

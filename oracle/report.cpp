@@ -79,10 +79,11 @@ void merge_row(Row& into, const Row& from) {
 
 void check_compatible(const Settings& a, const Settings& b) {
   TL_CHECK_USER(a.tier == b.tier && a.seed == b.seed && a.cases == b.cases && a.shards == b.shards &&
-                    a.gradients == b.gradients && a.graphs == b.graphs && a.backends == b.backends &&
+                    a.gradients == b.gradients && a.graphs == b.graphs && a.graph_files == b.graph_files &&
+                    a.backends == b.backends &&
                     a.dtypes == b.dtypes,
                 "reports to merge must come from one run split by --shard (same tier, seed, cases, shards, "
-                "backends, dtypes, --no-grad and --graphs)");
+                "backends, dtypes, --no-grad, --graphs and --graph)");
 }
 
 }  // namespace

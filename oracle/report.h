@@ -31,11 +31,13 @@ struct GraphRow {
   std::string backend, dtype;
   int64_t index = 0;
   uint64_t seed = 0;
+  std::string source;                 // the user's graph file; empty for a random graph
   int64_t nodes_checked = 0;
   Verdict local = Verdict::pass;       // per-node contracts
   std::string first_bad_node;          // "node 7 (softmax): outside ..."
   double loss_ulp = 0;                 // end-to-end, information only
   double grad_max_ulp = 0;
+  bool gradients_checked = false;     // a single-element target and parameters to differentiate
   double suspicion_threshold = 0;      // lambda * sqrt(total terms)
   bool suspicious = false;
   std::string discrepancy_file;
@@ -49,6 +51,7 @@ struct Settings {
   int shard = 0, shards = 1;
   bool gradients = true;
   int64_t graphs = 0;
+  std::vector<std::string> graph_files;
   std::vector<std::string> backends, dtypes;
   std::map<std::string, std::string> unavailable;  // backend -> reason
 };

@@ -142,9 +142,9 @@ void append_graph_row(std::string& out, const GraphRow& g) {
   std::string first_bad = html_escape(g.first_bad_node.empty() ? std::string(kDash) : g.first_bad_node);
   if (!g.discrepancy_file.empty()) first_bad += " " + link(g.discrepancy_file);
   out += "<tr class=\"" + verdict_class(g.local) + "\">" + td(g.backend) + td(g.dtype) +
-         td_number(integer_text(g.index)) + td_number(std::to_string(g.seed)) +
+         (g.source.empty() ? td_number(integer_text(g.index)) : td(g.source)) + td_number(std::to_string(g.seed)) +
          td_number(integer_text(g.nodes_checked)) + td_verdict(g.local) + "<td>" + first_bad + "</td>" +
-         td_number(number_g3(g.loss_ulp)) + td_number(number_g3(g.grad_max_ulp)) + td(suspicious_text(g)) +
+         td_number(number_g3(g.loss_ulp)) + td_number(g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + td(suspicious_text(g)) +
          "</tr>\n";
 }
 

@@ -96,9 +96,9 @@ Row row_from(const json& j) {
 }
 
 json graph_json(const GraphRow& g) {
-  return {{"backend", g.backend}, {"dtype", g.dtype}, {"index", g.index}, {"seed", g.seed},
+  return {{"backend", g.backend}, {"dtype", g.dtype}, {"index", g.index}, {"seed", g.seed}, {"source", g.source},
           {"nodes_checked", g.nodes_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
-          {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)},
+          {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)}, {"gradients_checked", g.gradients_checked},
           {"suspicion_threshold", g.suspicion_threshold}, {"suspicious", g.suspicious},
           {"discrepancy", g.discrepancy_file}};
 }
@@ -109,11 +109,13 @@ GraphRow graph_from(const json& j) {
   g.dtype = j.at("dtype").get<std::string>();
   g.index = j.at("index").get<int64_t>();
   g.seed = j.at("seed").get<uint64_t>();
+  g.source = j.value("source", std::string());  // absent in reports written before graph files
   g.nodes_checked = j.at("nodes_checked").get<int64_t>();
   g.local = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
   g.first_bad_node = j.at("first_bad_node").get<std::string>();
   g.loss_ulp = read_number(j.at("loss_ulp"));
   g.grad_max_ulp = read_number(j.at("grad_max_ulp"));
+  g.gradients_checked = j.value("gradients_checked", true);  // reports before graph files always checked them
   g.suspicion_threshold = j.at("suspicion_threshold").get<double>();
   g.suspicious = j.at("suspicious").get<bool>();
   g.discrepancy_file = j.at("discrepancy").get<std::string>();
@@ -122,7 +124,7 @@ GraphRow graph_from(const json& j) {
 
 json settings_json(const Settings& s) {
   return {{"command", s.command}, {"tier", s.tier}, {"seed", s.seed}, {"cases", s.cases}, {"shard", s.shard},
-          {"shards", s.shards}, {"gradients", s.gradients}, {"graphs", s.graphs}, {"backends", s.backends},
+          {"shards", s.shards}, {"gradients", s.gradients}, {"graphs", s.graphs}, {"graph_files", s.graph_files}, {"backends", s.backends},
           {"dtypes", s.dtypes}, {"unavailable", s.unavailable}};
 }
 
@@ -136,6 +138,7 @@ Settings settings_from(const json& j) {
   s.shards = j.at("shards").get<int>();
   s.gradients = j.at("gradients").get<bool>();
   s.graphs = j.at("graphs").get<int64_t>();
+  s.graph_files = j.value("graph_files", std::vector<std::string>());
   s.backends = j.at("backends").get<std::vector<std::string>>();
   s.dtypes = j.at("dtypes").get<std::vector<std::string>>();
   s.unavailable = j.at("unavailable").get<std::map<std::string, std::string>>();

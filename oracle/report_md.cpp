@@ -80,9 +80,9 @@ void append_graph_row(std::string& out, const GraphRow& g) {
   if (!g.discrepancy_file.empty()) {
     first_bad += " [" + cell_text(g.discrepancy_file) + "](" + cell_text(g.discrepancy_file) + ")";
   }
-  out += "| " + cell_text(g.backend) + " | " + cell_text(g.dtype) + " | " + integer_text(g.index) + " | " +
+  out += "| " + cell_text(g.backend) + " | " + cell_text(g.dtype) + " | " + cell_text(graph_label(g)) + " | " +
          std::to_string(g.seed) + " | " + integer_text(g.nodes_checked) + " | " + verdict_text(g.local) + " | " +
-         first_bad + " | " + number_g3(g.loss_ulp) + " | " + number_g3(g.grad_max_ulp) + " | " +
+         first_bad + " | " + number_g3(g.loss_ulp) + " | " + (g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + " | " +
          suspicious_text(g, "**yes**") + " |\n";
 }
 

@@ -98,7 +98,8 @@ std::optional<std::string> collapsed_group_text(const std::vector<const Row*>& r
 std::string run_settings_text(const Settings& s) {
   return "Tier " + s.tier + ", seed " + std::to_string(s.seed) + ", " + integer_text(s.cases) +
          " cases per row, shard " + std::to_string(s.shard) + "/" + std::to_string(s.shards) + ", gradients " +
-         (s.gradients ? "on" : "off") + ", " + integer_text(s.graphs) + " graphs.";
+         (s.gradients ? "on" : "off") + ", " + integer_text(s.graphs) + " random graphs" +
+         (s.graph_files.empty() ? std::string(".") : ", graph files " + joined(s.graph_files) + ".");
 }
 
 std::string backends_text(const Settings& s) {
@@ -113,6 +114,8 @@ std::string totals_text(const Report& r) {
          "pass with a large max ulp, e.g. where its declared formula overflows); *utilisation* is error / " +
          "budget; docs/oracle.md has the rules.";
 }
+
+std::string graph_label(const GraphRow& g) { return g.source.empty() ? integer_text(g.index) : g.source; }
 
 std::string suspicious_text(const GraphRow& g, const std::string& yes_word) {
   const std::string threshold = number_g3(g.suspicion_threshold);

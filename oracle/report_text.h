@@ -45,6 +45,8 @@ std::string totals_text(const Report& r);          // "Total … s, … cases (�
 
 // "yes (> t)" or "no (≤ t)"; yes_word lets a writer emphasise the yes.
 std::string suspicious_text(const GraphRow& g, const std::string& yes_word = "yes");
+// The graph column: a random graph's index, or the user's graph file.
+std::string graph_label(const GraphRow& g);
 
 // The trust boundary's opening paragraph, ending "Assumed correct, not checked:".
 std::string trust_checked_text(const Report& r);

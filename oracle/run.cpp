@@ -264,7 +264,7 @@ Report run_checks(const RunOptions& opt) {
     }
   }
   for (Row& r : unavailable_rows(opt)) report.rows.push_back(std::move(r));
-  if (opt.graphs > 0) report.graphs = run_graph_checks(opt);
+  if (opt.graphs > 0 || !opt.graph_files.empty()) report.graphs = run_graph_checks(opt);
   report.settings.command = opt.command;
   report.settings.tier = std::string(tier_name(opt.tier));
   report.settings.seed = opt.seed;
@@ -273,6 +273,7 @@ Report run_checks(const RunOptions& opt) {
   report.settings.shards = opt.shards;
   report.settings.gradients = opt.gradients;
   report.settings.graphs = opt.graphs;
+  report.settings.graph_files = opt.graph_files;
   report.settings.backends = opt.backends;
   for (const auto& [name, _] : opt.unavailable) report.settings.backends.push_back(name);
   for (DType d : opt.dtypes) report.settings.dtypes.emplace_back(dtype_name(d));

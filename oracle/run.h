@@ -23,6 +23,8 @@ struct RunOptions {
   uint64_t seed = 1;
   bool gradients = true;
   int64_t graphs = 0;    // random whole graphs per dtype
+  std::vector<std::string> graph_files;  // users' tl.ir.v1 graphs, checked whole (oracle/user_graphs.h)
+  std::string inputs_dir;                // .npy values for their inputs, by input name
   int shard = 0, shards = 1;
   int threads = 2;
   std::string out_dir;   // discrepancy files go to out_dir/discrepancies/

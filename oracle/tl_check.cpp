@@ -8,6 +8,8 @@
 
 #include "oracle/op_examples.h"
 #include "oracle/replay.h"
+#include "oracle/report_text.h"
+#include "oracle/user_graphs.h"
 #include "spec/error.h"
 #include "spec/file_io.h"
 
@@ -109,8 +111,8 @@ int print_outcome(const Report& r, const std::string& dir) {
   }
   for (const GraphRow& g : r.graphs) {
     if (g.local == Verdict::pass) continue;
-    std::printf("%s graph %lld (%s %s, seed %llu): %s\n", std::string(verdict_name(g.local)).c_str(),
-                static_cast<long long>(g.index), g.backend.c_str(), g.dtype.c_str(),
+    std::printf("%s graph %s (%s %s, seed %llu): %s\n", std::string(verdict_name(g.local)).c_str(),
+                report_text::graph_label(g).c_str(), g.backend.c_str(), g.dtype.c_str(),
                 static_cast<unsigned long long>(g.seed), g.first_bad_node.c_str());
     if (!g.discrepancy_file.empty())
       std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / g.discrepancy_file).string().c_str());
@@ -136,6 +138,11 @@ int run_check_command(const CheckCommand& c) {
   o.seed = c.seed;
   o.gradients = !c.no_grad;
   o.graphs = c.graphs;
+  o.graph_files = c.graph_files;
+  o.inputs_dir = c.inputs_dir;
+  if (!c.graph_files.empty() && c.ops.empty()) o.ops.clear();  // only the user's graphs, unless --ops asks
+  TL_CHECK_USER(c.inputs_dir.empty() || fs::is_directory(c.inputs_dir), "--inputs: '" + c.inputs_dir + "' is not a directory");
+  for (const std::string& path : c.graph_files) load_graph_case(path, c.inputs_dir, 0);  // bad files fail now, not last
   o.threads = c.threads;
   o.out_dir = c.out;
   o.command = c.command_line;

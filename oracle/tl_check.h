@@ -19,6 +19,8 @@ struct CheckCommand {
   std::string tier = "unit";
   bool no_grad = false;
   int64_t graphs = 0;
+  std::vector<std::string> graph_files;  // --graph FILE (repeatable)
+  std::string inputs_dir;                // --inputs DIR
   std::string shard;      // "K/N"
   std::string out = "tl-check-out";
   int threads = 2;

@@ -27,7 +27,7 @@ HostTensor ones_like(const Node& n) {
   return t;
 }
 
-void check_graph(const oracle::RandomGraph& r, const std::string& trace) {
+void check_graph(const oracle::GraphCase& r, const std::string& trace) {
   const Graph& g = r.graph;
   eager::Tape tape = eager::run_graph(g, r.inputs);
   compiled::Plan keep = compiled::Plan::compile(g, {true});
@@ -53,7 +53,7 @@ TEST(FastBackends, EagerAndCompiledAreBitIdenticalOnRandomGraphs) {
   SplitMix64 rng(seed);
   for (int i = 0; i < 200; ++i) {
     DType dtype = i % 2 ? DType::f64 : DType::f32;
-    oracle::RandomGraph r = oracle::random_graph(rng, dtype);
+    oracle::GraphCase r = oracle::random_graph(rng, dtype);
     check_graph(r, "seed " + std::to_string(seed) + " graph " + std::to_string(i) + "\n" + graph_to_json(r.graph));
   }
 }

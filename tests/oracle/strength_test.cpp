@@ -56,6 +56,20 @@ TEST_P(PlantedBug, IsCaughtWithAShrunkReproducerThatFailsOnlyWithTheBug) {
 INSTANTIATE_TEST_SUITE_P(StrengthCheck, PlantedBug, ::testing::ValuesIn(tl::fast::planted_bugs()),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// A user's graph file (--graph) catches the bugs of the ops it uses, at the node that runs them, with
+// a replayable record; the same graph passes without the bug.
+TEST(StrengthCheck, AGraphFileCatchesThePlantedBugsOfItsOpsAtTheirNodes) {
+  std::string graph = std::string(TL_SOURCE_DIR) + "/tests/data/graphs/exp_layer_mse.json";
+  for (auto [bug, node] : {std::pair{"fast_math_exp", "node 5 (exp)"}, std::pair{"mse_missing_rounding", "node 6 (mse_loss)"}}) {
+    std::string out = scratch(std::string("graph_") + bug);
+    CommandResult r = planted(bug, "--graph " + graph + " --backend eager,compiled --quiet --out " + out);
+    EXPECT_EQ(r.status, 1) << bug << "\n" << r.output;
+    EXPECT_NE(r.output.find(node), std::string::npos) << bug << "\n" << r.output;
+    EXPECT_NE(r.output.find("replay: tl-check --replay"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(planted("", "--graph " + graph + " --backend eager,compiled --quiet --out " + scratch("graph_none")).status, 0);
+}
+
 TEST(StrengthCheck, ThePlantedBuildWithNoBugActivePasses) {
   CommandResult r = planted("", "--tier smoke --backend eager,compiled --dtype all --quiet --out " + scratch("none"));
   EXPECT_EQ(r.status, 0) << r.output;

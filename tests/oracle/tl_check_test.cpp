@@ -1,5 +1,6 @@
 // The tl-check program: reports and exit statuses (0 pass, 1 a contract failed, 2 usage or input
-// error, 3 backend unavailable), shards that merge into the same report as one run, replays.
+// error, 3 backend unavailable), shards that merge into the same report as one run, replays, random
+// graphs and users' graph files (--graph, --inputs).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "../common/run_command.h"
 #include "../common/cuda_status.h"
+#include "spec/npy.h"
 
 namespace {
 
@@ -142,6 +144,48 @@ TEST(TlCheck, RandomGraphsAreCheckedNodeByNode) {
     EXPECT_EQ(g["verdict"], "pass") << g;
     EXPECT_TRUE(g["loss_ulp"].is_number()) << "end-to-end loss error must be finite: " << g;
   }
+}
+
+TEST(TlCheck, UserGraphFilesAreCheckedWholeWithoutTheOpTiers) {
+  std::string out = scratch("user_graphs");
+  std::string graphs;
+  for (const char* f : {"mlp_2_8_1_mse", "softmax_classifier_ce", "tiny_convnet", "residual_layernorm_gelu"})
+    graphs += std::string(" --graph ") + TL_SOURCE_DIR + "/examples/graphs/" + f + ".json";
+  CommandResult r = tl_check(graphs + " --backend eager,compiled --quiet --out " + out);
+  EXPECT_EQ(r.status, 0) << r.output;
+  json j = read_json(out + "/report.json");
+  EXPECT_TRUE(j["rows"].empty()) << "--graph alone runs no op rows";
+  ASSERT_EQ(j["graphs"].size(), 8u);  // 4 files x 2 backends
+  for (const json& g : j["graphs"]) {
+    EXPECT_NE(g["source"].get<std::string>().find("examples/graphs/"), std::string::npos) << g;
+    EXPECT_GT(g["nodes_checked"].get<int>(), 0) << g;
+    EXPECT_EQ(g["verdict"], "pass") << g;
+    EXPECT_TRUE(g["gradients_checked"].get<bool>()) << "every example graph has a scalar loss and parameters: " << g;
+  }
+}
+
+TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
+  std::string dir = scratch("inputs");
+  fs::create_directories(dir);
+  std::string graph = std::string(TL_SOURCE_DIR) + "/examples/graphs/softmax_classifier_ce.json";
+  std::string args = " --graph " + graph + " --inputs " + dir + " --backend eager --quiet --out " + dir + "/out";
+  tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 2}));
+  EXPECT_EQ(tl_check(args).status, 0) << "valid labels from the file";
+  tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 7}));
+  CommandResult bad_label = tl_check(args);
+  EXPECT_EQ(bad_label.status, 2) << bad_label.output;
+  EXPECT_NE(bad_label.output.find("not an integer in [0, 3)"), std::string::npos) << "the file's label 7 was used: " << bad_label.output;
+  tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{2, 3}, {0, 1, 2, 0, 1, 2}));
+  CommandResult bad_shape = tl_check(args);
+  EXPECT_EQ(bad_shape.status, 2);
+  EXPECT_NE(bad_shape.output.find("labels.npy: input 'labels' has shape [6] but the file holds [2,3]"), std::string::npos)
+      << bad_shape.output;
+  CommandResult missing = tl_check("--graph " + dir + "/nope.json --quiet --out " + dir + "/out");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.output.find("nope.json"), std::string::npos) << missing.output;
+  CommandResult not_dir = tl_check("--graph " + graph + " --inputs " + graph + " --quiet --out " + dir + "/out");
+  EXPECT_EQ(not_dir.status, 2);
+  EXPECT_NE(not_dir.output.find("--inputs"), std::string::npos) << not_dir.output;
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+// Whole-graph cases from users' graph files (oracle/user_graphs.h).
+#include "oracle/user_graphs.h"
+
+#include <filesystem>
+
+#include "oracle/op_cases.h"
+#include "spec/error.h"
+#include "spec/json_io.h"
+#include "spec/npy.h"
+
+namespace tl::oracle {
+namespace {
+
+// The first node that takes `input` as a parent, and at which position; none when it is unused.
+std::pair<const Node*, std::size_t> first_consumer(const Graph& g, NodeId input) {
+  for (const Node& n : g.nodes) {
+    for (std::size_t k = 0; k < n.parents.size(); ++k) {
+      if (n.parents[k] == input) return {&n, k};
+    }
+  }
+  return {nullptr, 0};
+}
+
+HostTensor seeded_input(const Graph& g, NodeId id, SplitMix64& rng) {
+  const Node& in = g.node(id);
+  HostTensor t(in.dtype, in.shape);
+  auto [consumer, position] = first_consumer(g, id);
+  if (consumer == nullptr) return t;  // unused: zeros
+  std::vector<Shape> shapes;
+  for (NodeId p : consumer->parents) shapes.push_back(g.node(p).shape);
+  fill_consumed_input(*consumer, position, shapes, t, ValueKind::dyadic, rng);
+  return t;
+}
+
+HostTensor npy_input(const std::string& file, const Node& in, const std::string& name) {
+  HostTensor t = read_npy(file);
+  TL_CHECK_USER(t.dtype() == in.dtype, file + ": input '" + name + "' is " + std::string(dtype_name(in.dtype)) +
+                                           " but the file holds " + std::string(dtype_name(t.dtype())));
+  TL_CHECK_USER(t.shape() == in.shape,
+                file + ": input '" + name + "' has shape " + in.shape.str() + " but the file holds " + t.shape().str());
+  return t;
+}
+
+}  // namespace
+
+GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir, uint64_t seed) {
+  GraphCase gc;
+  gc.graph = read_graph(path);
+  TL_CHECK_USER(!gc.graph.outputs.empty(), path + ": the graph has no outputs to check");
+  SplitMix64 rng(seed);
+  for (NodeId id = 0; id < gc.graph.size(); ++id) {
+    const Node& n = gc.graph.node(id);
+    if (n.op != OpId::input) continue;
+    const auto& attrs = std::get<InputAttrs>(n.attrs);
+    std::filesystem::path file = std::filesystem::path(inputs_dir) / (attrs.name + ".npy");
+    bool given = !inputs_dir.empty() && std::filesystem::exists(file);
+    gc.inputs.emplace(attrs.name, given ? npy_input(file.string(), n, attrs.name) : seeded_input(gc.graph, id, rng));
+    if (attrs.role == InputRole::param) gc.params.push_back(id);
+  }
+  gc.loss = gc.graph.outputs.front().node;
+  for (const GraphOutput& out : gc.graph.outputs) {  // the first single-element output (a loss), if any
+    if (gc.graph.node(out.node).shape.numel() == 1) {
+      gc.loss = out.node;
+      break;
+    }
+  }
+  return gc;
+}
+
+}  // namespace tl::oracle

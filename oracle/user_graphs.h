@@ -1,0 +1,19 @@
+// A user's tl.ir.v1 graph as a whole-graph case for tl-check (--graph FILE, --inputs DIR): every
+// input gets the values of DIR/<input name>.npy when that file exists, else seeded values that its
+// first consumer accepts (valid labels and row indices, positive values for sqrt/log/..., bce targets
+// in [0, 1], small dyadics otherwise). The end-to-end target is the graph's first single-element
+// output (its loss), else its first output; parameter gradients are compared for a single-element
+// target.
+#pragma once
+
+#include <string>
+
+#include "oracle/random_graphs.h"
+
+namespace tl::oracle {
+
+// UserError naming the file for an unreadable or invalid graph, a missing consumer-valid value, or
+// an .npy file whose dtype or shape is not the input's.
+GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir, uint64_t seed);
+
+}  // namespace tl::oracle
