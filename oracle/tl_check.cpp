@@ -52,7 +52,7 @@ OpId parse_op(const std::string& name) {
 
 std::vector<OpId> parse_ops(const std::string& text) {
   std::vector<OpId> out;
-  if (text.empty()) {
+  if (text.empty() || text == "all") {
     for (const OpInfo& info : kOpInfo) out.push_back(info.id);
     return out;
   }

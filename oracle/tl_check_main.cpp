@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   bool show_ops = false, show_contracts = false, quiet = false;
   app.add_option("--backend", c.backend, "eager|compiled|reference|cuda|cuda-cublas|cuda-emulated|all, or a comma list")->capture_default_str();
   app.add_option("--dtype", c.dtype, "float32|float|float64|all")->capture_default_str();
-  app.add_option("--ops", c.ops, "comma-separated op names (default: all ops)");
+  app.add_option("--ops", c.ops, "comma-separated op names, or all (default: all ops; none with --graph)");
   app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->check(tl::cli::at_least(1));
   app.add_option("--seed", c.seed, "seed of every case (printed; replays use it)")->capture_default_str();
   app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();

@@ -62,8 +62,10 @@ fi
 step "cuda_tests (device instances)" "$here/cuda_tests" --gtest_filter='*/device*'
 threads=$(nproc 2>/dev/null || echo 2)
 ((threads > 16)) && threads=16
-step "tl-check cuda float32" "$here/tl-check" --backend cuda --dtype float32 --graphs 8 --threads "$threads" --quiet \
-  --out "$here/r-cuda"
+example_graphs=()
+for f in "$here"/graphs/*.json; do example_graphs+=(--graph "$f"); done
+step "tl-check cuda float32 (and the example graphs)" "$here/tl-check" --backend cuda --dtype float32 --ops all --graphs 8 \
+  "${example_graphs[@]}" --threads "$threads" --quiet --out "$here/r-cuda"
 mkdir -p "$out/cuda-float32" "$out/cuda-cublas-float32" "$out/cuda-all-2000"
 cp "$here/r-cuda/report.md" "$here/r-cuda/report.json" "$out/cuda-float32/" 2>/dev/null
 # A CUDA error in the report shows where it surfaced, not which kernel faulted: rerun the unit tier on

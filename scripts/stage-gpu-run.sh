@@ -19,4 +19,5 @@ for lib in libmpfi.so.0 libmpfr.so.6 libgmp.so.10; do
   [[ -n "$path" ]] && cp -L "$path" "$stage/lib/"
 done
 cp scripts/gpu-run.sh bench/torch_cuda_bench.py bench/torch_bench.py "$stage/"
+mkdir -p "$stage/graphs" && cp examples/graphs/*.json "$stage/graphs/"
 du -sh "$stage"

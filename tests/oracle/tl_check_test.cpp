@@ -162,6 +162,11 @@ TEST(TlCheck, UserGraphFilesAreCheckedWholeWithoutTheOpTiers) {
     EXPECT_EQ(g["verdict"], "pass") << g;
     EXPECT_TRUE(g["gradients_checked"].get<bool>()) << "every example graph has a scalar loss and parameters: " << g;
   }
+  std::string with_ops = scratch("user_graphs_and_ops");
+  EXPECT_EQ(tl_check(graphs + " --ops all --cases 1 --backend eager --quiet --out " + with_ops).status, 0);
+  json k = read_json(with_ops + "/report.json");
+  EXPECT_FALSE(k["rows"].empty()) << "--ops all adds the op rows";
+  EXPECT_EQ(k["graphs"].size(), 4u);
 }
 
 TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
