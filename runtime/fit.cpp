@@ -1,6 +1,7 @@
 // Training loops, progress, logs.
 #include "runtime/fit.h"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -23,6 +24,16 @@ void log_step(int64_t step, int64_t every, double loss) {
   if (every > 0 && step % every == 0) std::printf("step %lld: loss=%.6f\n", static_cast<long long>(step), loss);
 }
 
+// Keeps a step's pre-update loss; at the first one that is not finite, says so once on stderr
+// (training goes on, as in PyTorch: the numbers stay comparable with the peer).
+void record_loss(FitReport& rep, int64_t step, double loss) {
+  rep.losses.push_back(loss);
+  if (std::isfinite(loss) || rep.first_nonfinite_step >= 0) return;
+  rep.first_nonfinite_step = step;
+  std::fprintf(stderr, "warning: the loss is %s at step %lld: training has diverged (a smaller --lr may help)\n",
+               std::isnan(loss) ? "NaN" : "infinite", static_cast<long long>(step));
+}
+
 }  // namespace
 
 FitReport fit_dataset(RunnerCore& r, const FitConfig& c, const Dataset& data, const FitCallbacks& cb) {
@@ -36,7 +47,7 @@ FitReport fit_dataset(RunnerCore& r, const FitConfig& c, const Dataset& data, co
     at = (at + c.batch_size) % n;
     double lr = c.scheduler ? c.scheduler->lr_at(c.optimizer.lr, step) : c.optimizer.lr;
     double loss = r.train_step(data.rows(rows).all(), opt, lr);
-    rep.losses.push_back(loss);
+    record_loss(rep, step, loss);
     log_step(step, c.log_every, loss);
     if (cb.on_step) cb.on_step(step, loss);
     progress(step + 1, c.steps, loss);
@@ -58,7 +69,7 @@ FitReport fit_loader(RunnerCore& r, const LoaderFitConfig& c, DataLoader& loader
     std::vector<Batch> batches = loader.epoch();
     for (const Batch& b : batches) {
       double loss = r.train_step(b, opt, lr);
-      rep.losses.push_back(loss);
+      record_loss(rep, step, loss);
       log_step(step, c.log_every, loss);
       if (cb.on_step) cb.on_step(step, loss);
       ++step;
@@ -81,21 +92,23 @@ void write_training_log(const std::string& path, const std::string& title, const
   j["model"] = r.describe();
   j["dtype"] = dtype_name(r.config().dtype);
   j["backend"] = backend_kind_name(r.config().backend);
-  j["device"] = "cpu";
+  j["device"] = backend_device(r.config().backend);
   j["seed"] = r.config().seed;
   j["optimizer"] = optimizer;
   j["steps"] = report.steps;
   j["loss0"] = report.before;
   j["loss1"] = report.after;
   for (const auto& [k, v] : extra) j[k] = v;
-  j["losses"] = report.losses;
+  j["losses"] = report.losses;  // a loss that is not finite is written as null (JSON has no NaN)
+  if (report.first_nonfinite_step >= 0) j["first_nonfinite_step"] = report.first_nonfinite_step;
   write_file_atomic(path, j.dump(1) + "\n");
 }
 
 std::string summary_line(const FitReport& report, const std::vector<std::pair<std::string, double>>& extra) {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "steps=%lld loss0=%.6f loss1=%.6f", static_cast<long long>(report.steps), report.before,
-                report.after);
+  auto unsigned_nan = [](double v) { return std::isnan(v) ? std::fabs(v) : v; };  // "nan", never glibc's "-nan"
+  std::snprintf(buf, sizeof buf, "steps=%lld loss0=%.6f loss1=%.6f", static_cast<long long>(report.steps),
+                unsigned_nan(report.before), unsigned_nan(report.after));
   std::string s = buf;
   for (const auto& [k, v] : extra) {
     std::snprintf(buf, sizeof buf, " %s=%.4f", k.c_str(), v);

@@ -37,13 +37,14 @@ struct FitReport {
   double before = 0, after = 0;  // mean loss over the data in eval mode
   int64_t steps = 0;
   std::vector<double> losses;    // pre-update loss of every step
+  int64_t first_nonfinite_step = -1;  // the first step whose loss was NaN or infinite (warned on stderr)
 };
 
 FitReport fit_dataset(RunnerCore& r, const FitConfig& c, const Dataset& data, const FitCallbacks& cb = {});
 FitReport fit_loader(RunnerCore& r, const LoaderFitConfig& c, DataLoader& loader, const FitCallbacks& cb = {});
 
-// The JSON training log (written atomically): title, settings, per-step losses, loss0/loss1 and any
-// extra numbers (e.g. accuracy).
+// The JSON training log (written atomically): title, settings (device: the backend's), per-step losses
+// (null where not finite, with first_nonfinite_step), loss0/loss1 and any extra numbers (e.g. accuracy).
 void write_training_log(const std::string& path, const std::string& title, const RunnerCore& r,
                         const std::string& optimizer, const FitReport& report,
                         const std::vector<std::pair<std::string, double>>& extra = {});

@@ -90,6 +90,19 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
   }
 }
 
+TEST(Examples, ADivergingLossIsWarnedOnceAndLoggedAsNull) {
+  std::string log = (std::filesystem::temp_directory_path() / "tl_diverging_log.json").string();
+  CommandResult r = torchlean("quickstart_mlp --dtype float32 --lr 1e38 --steps 30 --log " + log);
+  EXPECT_EQ(r.status, 0) << r.output;
+  std::size_t warn = r.output.find("warning: the loss is");
+  ASSERT_NE(warn, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("warning: the loss is", warn + 1), std::string::npos) << "warned once";
+  EXPECT_NE(last_line(r.output).find("loss1=nan"), std::string::npos) << last_line(r.output);
+  std::string text = tl::testing::run_command("cat " + log).output;
+  EXPECT_NE(text.find("\"first_nonfinite_step\""), std::string::npos) << text;
+  EXPECT_NE(text.find("null"), std::string::npos) << text;
+}
+
 TEST(Examples, CudaIsRefusedWithExit3NeverASilentCpuFallback) {
   if (tl::testing::cuda_usable()) GTEST_SKIP() << "a GPU is usable here";
   for (const char* args : {"quickstart_mlp --cuda", "digits --device cuda"}) {
