@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "oracle/random_graphs.h"
 #include "oracle/user_graphs.h"
@@ -47,7 +48,8 @@ bool check_nodes(Backend& b, const GraphCase& rg, const std::vector<HostTensor>&
     if (fwd.verdict == Verdict::pass) continue;
     row.first_bad_node = node_label(id, g.node(id).op) + ": " + (fwd.discrepancy ? fwd.discrepancy->why : "");
     if (fwd.discrepancy) {
-      std::string stem = b.name() + "-" + row.dtype + "-graph" + std::to_string(row.index) + "-node" + std::to_string(id);
+      std::string stem = b.name() + "-" + row.dtype + (row.source.empty() ? "-graph" : "-file") + std::to_string(row.index) +
+                         "-node" + std::to_string(id);
       auto files = write_discrepancies({*fwd.discrepancy}, opt.out_dir, stem);
       if (!files.empty()) row.discrepancy_file = files[0];
     }
@@ -56,20 +58,23 @@ bool check_nodes(Backend& b, const GraphCase& rg, const std::vector<HostTensor>&
   return true;
 }
 
-// The target (a random graph's loss, a user graph's first output) against the real meaning, and the
-// parameter gradients where the target is a single element.
-void end_to_end(Backend& b, const GraphCase& rg, const std::vector<HostTensor>& values, GraphRow& row) {
-  const Graph& g = rg.graph;
-  DType d = g.node(rg.loss).dtype;
-  auto real = ref::evaluate<Interval>(g, rg.inputs);
-  row.loss_ulp = e2e_ulp(values[static_cast<std::size_t>(rg.loss)], real[static_cast<std::size_t>(rg.loss)], d);
-  HostTensor one(d, g.node(rg.loss).shape);
-  if (one.numel() == 1 && !rg.params.empty()) {
-    one.set_from_double(0, 1);
-    auto grads = b.gradients(g, rg.inputs, rg.loss, one, rg.params);
-    auto real_grads = ref::gradients<Interval>(g, real, rg.loss, ref::from_host<Interval>(one), rg.params);
-    for (NodeId p : rg.params) row.grad_max_ulp = std::max(row.grad_max_ulp, e2e_ulp(grads.at(p), real_grads.at(p), d));
-    row.gradients_checked = true;
+// The real meaning of a whole graph, computed once for every backend: its target (a random graph's
+// loss; a user graph's loss or first output) and, for a single-element target, the parameter gradients.
+struct RealMeaning {
+  std::vector<ref::RefTensor<Interval>> values;
+  std::map<NodeId, ref::RefTensor<Interval>> grads;
+  HostTensor seed;
+  double suspicion_threshold = 0;
+};
+
+RealMeaning real_meaning(const GraphCase& gc) {
+  const Graph& g = gc.graph;
+  RealMeaning m;
+  m.values = ref::evaluate<Interval>(g, gc.inputs);
+  m.seed = HostTensor(g.node(gc.loss).dtype, g.node(gc.loss).shape);
+  if (m.seed.numel() == 1 && !gc.params.empty()) {
+    m.seed.set_from_double(0, 1);
+    m.grads = ref::gradients<Interval>(g, m.values, gc.loss, ref::from_host<Interval>(m.seed), gc.params);
   }
   double terms = 0;
   for (NodeId id = 0; id < g.size(); ++id) {
@@ -77,13 +82,42 @@ void end_to_end(Backend& b, const GraphCase& rg, const std::vector<HostTensor>& 
     for (NodeId p : g.node(id).parents) shapes.push_back(g.node(p).shape);
     terms += static_cast<double>(reduction_terms(g.node(id), shapes));
   }
-  row.suspicion_threshold = kSuspicionLambda * std::sqrt(terms);
+  m.suspicion_threshold = kSuspicionLambda * std::sqrt(terms);
+  return m;
+}
+
+// The backend's target and gradients against the real meaning: information, never a verdict.
+void end_to_end(Backend& b, const GraphCase& gc, const std::vector<HostTensor>& values, const RealMeaning& real,
+                GraphRow& row) {
+  DType d = gc.graph.node(gc.loss).dtype;
+  row.loss_ulp = e2e_ulp(values[static_cast<std::size_t>(gc.loss)], real.values[static_cast<std::size_t>(gc.loss)], d);
+  if (!real.grads.empty()) {
+    std::map<NodeId, HostTensor> grads;
+    try {
+      grads = b.gradients(gc.graph, gc.inputs, gc.loss, real.seed, gc.params);
+    } catch (const std::exception& e) {  // a backend that throws on a valid graph fails it
+      row.local = Verdict::fail;
+      row.first_bad_node = std::string("backend error (gradients): ") + e.what();
+      return;
+    }
+    for (NodeId p : gc.params) row.grad_max_ulp = std::max(row.grad_max_ulp, e2e_ulp(grads.at(p), real.grads.at(p), d));
+    row.gradients_checked = true;
+  }
+  row.suspicion_threshold = real.suspicion_threshold;
   row.suspicious = row.loss_ulp > row.suspicion_threshold || row.grad_max_ulp > row.suspicion_threshold;
 }
 
-// One graph on every backend: a row each.
+// One graph on every backend: a row each. The real meaning comes first, so values the graph's own
+// meaning refuses (a user's label out of range) are the user's error (a UserError naming the
+// source), while an exception from a backend on values the meaning accepts fails that backend's row.
 void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const std::string& source,
                       const RunOptions& opt, std::vector<GraphRow>& rows) {
+  RealMeaning real;
+  try {
+    real = real_meaning(gc);
+  } catch (const UserError& e) {
+    throw UserError((source.empty() ? "random graph " + std::to_string(index) : source) + ": " + e.what());
+  }
   for (const std::string& name : opt.backends) {
     std::unique_ptr<Backend> b = make_backend(name);
     GraphRow row;
@@ -92,15 +126,15 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     row.index = index;
     row.seed = seed;
     row.source = source;
+    std::vector<HostTensor> values;
     try {
-      std::vector<HostTensor> values = b->run_keep_values(gc.graph, gc.inputs);
-      if (check_nodes(*b, gc, values, seed, opt, row)) end_to_end(*b, gc, values, row);
+      values = b->run_keep_values(gc.graph, gc.inputs);
     } catch (const std::exception& e) {  // a backend that throws on a valid graph fails it
-      // ... unless the user's own values are refused (a label out of range): exit 2 with the reason
-      if (!source.empty() && dynamic_cast<const UserError*>(&e) != nullptr) throw UserError(source + ": " + e.what());
       row.local = Verdict::fail;
       row.first_bad_node = std::string("backend error: ") + e.what();
     }
+    // Only the backend's own calls are caught: an error of the oracle or the reference stops the run.
+    if (row.local != Verdict::fail && check_nodes(*b, gc, values, seed, opt, row)) end_to_end(*b, gc, values, real, row);
     rows.push_back(std::move(row));
   }
 }

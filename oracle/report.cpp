@@ -109,6 +109,15 @@ Report merge_reports(const std::vector<Report>& parts) {
     out.seconds += p.seconds;
     out.cases_run += p.cases_run;
   }
+  // One run's order: random graphs by dtype (the settings' order) and index, then the graph files by
+  // index; a graph's rows stay in backend order (they come from one shard; the sort is stable).
+  const std::vector<std::string>& dtypes = out.settings.dtypes;
+  auto graph_order = [&](const GraphRow& g) {
+    auto d = static_cast<std::size_t>(std::find(dtypes.begin(), dtypes.end(), g.dtype) - dtypes.begin());
+    return g.source.empty() ? std::tuple(0, d, g.index) : std::tuple(1, std::size_t{0}, g.index);
+  };
+  std::stable_sort(out.graphs.begin(), out.graphs.end(),
+                   [&](const GraphRow& x, const GraphRow& y) { return graph_order(x) < graph_order(y); });
   int64_t missing = std::count(seen.begin(), seen.end(), false);
   out.settings.shard = 0;
   out.settings.shards = parts[0].settings.shards;

@@ -123,7 +123,8 @@ std::string suspicious_text(const GraphRow& g, const std::string& yes_word) {
 }
 
 std::string trust_checked_text(const Report& r) {
-  const auto graph_count = static_cast<int64_t>(r.graphs.size());
+  int64_t random_rows = 0, file_rows = 0;
+  for (const GraphRow& g : r.graphs) ++(g.source.empty() ? random_rows : file_rows);
   int64_t rows_checked = 0, cases_checked = 0;
   for (const Row& row : r.rows) {
     if (not_run(row.verdict)) continue;
@@ -132,7 +133,8 @@ std::string trust_checked_text(const Report& r) {
   }
   return "Checked: " + count_text(rows_checked, "row") + " with verdict pass, FAIL or undecided, " +
          count_text(cases_checked, "case") +
-         (graph_count == 0 ? std::string() : ", and " + count_text(graph_count, "random graph")) +
+         (random_rows == 0 ? std::string() : ", " + count_text(random_rows, "random-graph row")) +
+         (file_rows == 0 ? std::string() : ", " + count_text(file_rows, "graph-file row")) +
          ". Each backend value was compared elementwise against MPFI enclosures of the real value and against "
          "the strict IEEE meaning of its contract. Cases outside a contract's precondition (possible "
          "intermediate overflow for derived bounds, partial sums beyond the largest float for sum/dot bounds) "

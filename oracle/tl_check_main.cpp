@@ -37,13 +37,14 @@ int main(int argc, char** argv) {
   app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();
   app.add_flag("--no-grad", c.no_grad, "forward directions only");
   app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->check(tl::cli::at_least(0));
-  app.add_option("--graph", c.graph_files,
+  auto* graph_option = app.add_option("--graph", c.graph_files,
                  "a tl.ir.v1 graph to check whole: every node against its contract, the loss (first "
                  "single-element output, else the first output) and the parameter gradients end to end "
                  "(repeatable; alone, only these graphs are checked: add --ops to check ops too)");
   app.add_option("--inputs", c.inputs_dir,
                  "DIR of NAME.npy values for the --graph inputs; the others get seeded values their first consumer "
-                 "accepts (labels, row indices, positives for sqrt/log; else dyadics of magnitude 1/16 to 4)");
+                 "accepts (labels, row indices, positives for sqrt/log; else dyadics of magnitude 1/16 to 4)")
+      ->needs(graph_option);
   app.add_option("--shard", c.shard, "K/N: run the K-th of N disjoint slices of the cases (0 <= K < N)");
   app.add_option("--out", c.out, "report directory")->capture_default_str();
   app.add_option("--threads", c.threads, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();

@@ -11,20 +11,24 @@
 namespace tl::oracle {
 namespace {
 
-// The first node that takes `input` as a parent, and at which position; none when it is unused.
-std::pair<const Node*, std::size_t> first_consumer(const Graph& g, NodeId input) {
+// The node whose needs decide `input`'s values, and at which position: the first that takes it as an
+// index or label, else the first that takes it at all; none when it is unused.
+std::pair<const Node*, std::size_t> deciding_consumer(const Graph& g, NodeId input) {
+  std::pair<const Node*, std::size_t> first{nullptr, 0};
   for (const Node& n : g.nodes) {
     for (std::size_t k = 0; k < n.parents.size(); ++k) {
-      if (n.parents[k] == input) return {&n, k};
+      if (n.parents[k] != input) continue;
+      if (is_index_input(n.op, k)) return {&n, k};
+      if (first.first == nullptr) first = {&n, k};
     }
   }
-  return {nullptr, 0};
+  return first;
 }
 
 HostTensor seeded_input(const Graph& g, NodeId id, SplitMix64& rng) {
   const Node& in = g.node(id);
   HostTensor t(in.dtype, in.shape);
-  auto [consumer, position] = first_consumer(g, id);
+  auto [consumer, position] = deciding_consumer(g, id);
   if (consumer == nullptr) return t;  // unused: zeros
   std::vector<Shape> shapes;
   for (NodeId p : consumer->parents) shapes.push_back(g.node(p).shape);
@@ -54,7 +58,12 @@ GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir
     const auto& attrs = std::get<InputAttrs>(n.attrs);
     std::filesystem::path file = std::filesystem::path(inputs_dir) / (attrs.name + ".npy");
     bool given = !inputs_dir.empty() && std::filesystem::exists(file);
-    gc.inputs.emplace(attrs.name, given ? npy_input(file.string(), n, attrs.name) : seeded_input(gc.graph, id, rng));
+    try {
+      gc.inputs.emplace(attrs.name, given ? npy_input(file.string(), n, attrs.name) : seeded_input(gc.graph, id, rng));
+    } catch (const UserError& e) {
+      if (given) throw;  // names the .npy file already
+      throw UserError(path + ": input '" + attrs.name + "': " + e.what());
+    }
     if (attrs.role == InputRole::param) gc.params.push_back(id);
   }
   gc.loss = gc.graph.outputs.front().node;

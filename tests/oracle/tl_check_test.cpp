@@ -72,7 +72,11 @@ TEST(TlCheck, HtmlReportIsSelfContainedWithHistogramsAndEndsWithTheTrustBoundary
 
 TEST(TlCheck, ShardsMergeIntoTheSameRowsAsOneRun) {
   std::string whole = scratch("whole"), a = scratch("shard0"), b = scratch("shard1"), merged = scratch("merged");
-  std::string common = "--ops add,exp,matmul,softmax,layer_norm --cases 12 --backend eager,compiled --quiet --seed 7 ";
+  std::string files;
+  for (const char* f : {"mlp_2_8_1_mse", "softmax_classifier_ce", "tiny_convnet"})
+    files += std::string("--graph ") + TL_SOURCE_DIR + "/examples/graphs/" + f + ".json ";
+  std::string common = "--ops add,exp,matmul,softmax,layer_norm --cases 12 --backend eager,compiled --quiet --seed 7 "
+                       "--graphs 3 " + files;
   ASSERT_EQ(tl_check(common + "--out " + whole).status, 0);
   ASSERT_EQ(tl_check(common + "--shard 0/2 --out " + a).status, 0);
   ASSERT_EQ(tl_check(common + "--shard 1/2 --out " + b).status, 0);
@@ -87,6 +91,8 @@ TEST(TlCheck, ShardsMergeIntoTheSameRowsAsOneRun) {
       EXPECT_EQ(w["rows"][i][key], g["rows"][i][key]) << w["rows"][i]["op"] << " " << key;
     }
   }
+  ASSERT_EQ(w.at("graphs").size(), 2u * (3 * 2 + 3));  // backends x (3 random graphs x 2 dtypes + 3 files)
+  EXPECT_EQ(w.at("graphs"), g.at("graphs")) << "the merged graph rows are one run's, in its order";
 }
 
 TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
@@ -154,7 +160,7 @@ TEST(TlCheck, UserGraphFilesAreCheckedWholeWithoutTheOpTiers) {
   CommandResult r = tl_check(graphs + " --backend eager,compiled --quiet --out " + out);
   EXPECT_EQ(r.status, 0) << r.output;
   json j = read_json(out + "/report.json");
-  EXPECT_TRUE(j["rows"].empty()) << "--graph alone runs no op rows";
+  EXPECT_TRUE(j.at("rows").empty()) << "--graph alone runs no op rows";
   ASSERT_EQ(j["graphs"].size(), 8u);  // 4 files x 2 backends
   for (const json& g : j["graphs"]) {
     EXPECT_NE(g["source"].get<std::string>().find("examples/graphs/"), std::string::npos) << g;
@@ -188,6 +194,15 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   CommandResult missing = tl_check("--graph " + dir + "/nope.json --quiet --out " + dir + "/out");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.output.find("nope.json"), std::string::npos) << missing.output;
+  std::ofstream(dir + "/empty_table.json") << R"({"format": "tl.ir.v1", "name": "empty_table", "nodes": [
+    {"id": 0, "op": "input", "dtype": "float32", "shape": [0, 3], "attrs": {"name": "table", "role": "param"}},
+    {"id": 1, "op": "input", "dtype": "float32", "shape": [4], "attrs": {"name": "idx", "role": "data"}},
+    {"id": 2, "op": "gather_rows", "parents": [0, 1], "dtype": "float32", "shape": [4, 3]}],
+    "outputs": [{"name": "rows", "node": 2}]})";
+  CommandResult no_index = tl_check("--graph " + dir + "/empty_table.json --backend eager --quiet --out " + dir + "/out");
+  EXPECT_EQ(no_index.status, 2) << "a valid graph with no valid index value: " << no_index.output;
+  EXPECT_NE(no_index.output.find("input 'idx': no valid index"), std::string::npos) << no_index.output;
+  EXPECT_EQ(tl_check("--inputs " + dir + " --quiet --out " + dir + "/out").status, 2) << "--inputs needs --graph";
   CommandResult not_dir = tl_check("--graph " + graph + " --inputs " + graph + " --quiet --out " + dir + "/out");
   EXPECT_EQ(not_dir.status, 2);
   EXPECT_NE(not_dir.output.find("--inputs"), std::string::npos) << not_dir.output;
