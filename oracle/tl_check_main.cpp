@@ -42,8 +42,9 @@ int main(int argc, char** argv) {
                  "single-element output, else the first output) and the parameter gradients end to end "
                  "(repeatable; alone, only these graphs are checked: add --ops to check ops too)");
   app.add_option("--inputs", c.inputs_dir,
-                 "DIR of NAME.npy values for the --graph inputs; the others get seeded values their first consumer "
-                 "accepts (labels, row indices, positives for sqrt/log; else dyadics of magnitude 1/16 to 4)")
+                 "DIR of NAME.npy (or GRAPH_STEM/NAME.npy) values for the --graph inputs; the others get "
+                 "seeded values their consumer accepts (labels, row indices, positives for sqrt/log; else "
+                 "dyadics of magnitude 1/16 to 4)")
       ->needs(graph_option);
   app.add_option("--shard", c.shard, "K/N: run the K-th of N disjoint slices of the cases (0 <= K < N)");
   app.add_option("--out", c.out, "report directory")->capture_default_str();

@@ -56,7 +56,9 @@ GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir
     const Node& n = gc.graph.node(id);
     if (n.op != OpId::input) continue;
     const auto& attrs = std::get<InputAttrs>(n.attrs);
-    std::filesystem::path file = std::filesystem::path(inputs_dir) / (attrs.name + ".npy");
+    // DIR/<graph file stem>/<name>.npy first (values for one of several graphs), then DIR/<name>.npy.
+    std::filesystem::path file = std::filesystem::path(inputs_dir) / std::filesystem::path(path).stem() / (attrs.name + ".npy");
+    if (!std::filesystem::exists(file)) file = std::filesystem::path(inputs_dir) / (attrs.name + ".npy");
     bool given = !inputs_dir.empty() && std::filesystem::exists(file);
     try {
       gc.inputs.emplace(attrs.name, given ? npy_input(file.string(), n, attrs.name) : seeded_input(gc.graph, id, rng));

@@ -1,5 +1,6 @@
 // A user's tl.ir.v1 graph as a whole-graph case for tl-check (--graph FILE, --inputs DIR): every
-// input gets the values of DIR/<input name>.npy when that file exists, else seeded values that its
+// input gets the values of DIR/<graph file stem>/<input name>.npy or else DIR/<input name>.npy when
+// that file exists, else seeded values that its
 // consumers accept (the first that takes it as an index or label decides, else the first) (valid labels and row indices, positive values for sqrt/log/..., bce targets
 // in [0, 1], small dyadics otherwise). The end-to-end target is the graph's first single-element
 // output (its loss), else its first output; parameter gradients are compared for a single-element

@@ -182,6 +182,12 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   std::string args = " --graph " + graph + " --inputs " + dir + " --backend eager --quiet --out " + dir + "/out";
   tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 2}));
   EXPECT_EQ(tl_check(args).status, 0) << "valid labels from the file";
+  fs::create_directories(dir + "/softmax_classifier_ce");  // the graph's own folder comes first
+  tl::write_npy(dir + "/softmax_classifier_ce/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 9}));
+  CommandResult own_folder = tl_check(args);
+  EXPECT_EQ(own_folder.status, 2) << own_folder.output;
+  EXPECT_NE(own_folder.output.find("not an integer in [0, 3)"), std::string::npos) << own_folder.output;
+  fs::remove_all(dir + "/softmax_classifier_ce");
   tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 7}));
   CommandResult bad_label = tl_check(args);
   EXPECT_EQ(bad_label.status, 2) << bad_label.output;
