@@ -4,12 +4,15 @@
 // e.g. an index input out of range — is a valid outcome). The CUDA kernels run too, through the
 // emulated engine: a graph eager accepts must run there without a crash or an error, and every node
 // must have the same shape (its values follow the cuda contracts, judged by tl-check, not here).
+// tl-check --graph's seeded inputs (oracle/user_graphs.h) are made for every such graph too: a
+// UserError at most, never a crash.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "oracle/backend.h"
+#include "oracle/user_graphs.h"
 #include "spec/error.h"
 #include "spec/json_io.h"
 #include "spec/splitmix.h"
@@ -46,6 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   int64_t total = 0;
   for (const tl::Node& n : g.nodes) total += n.shape.numel();
   if (total > kMaxElements) return 0;
+  try {
+    tl::oracle::GraphCase gc = tl::oracle::graph_case_of(g, "", "", size);
+    tl::oracle::make_backend("eager")->run_keep_values(gc.graph, gc.inputs);
+  } catch (const tl::UserError&) {
+  }
   auto in = inputs_for(g, size);
   tl::oracle::Tensors eager, compiled;
   try {

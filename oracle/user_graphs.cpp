@@ -48,8 +48,12 @@ HostTensor npy_input(const std::string& file, const Node& in, const std::string&
 }  // namespace
 
 GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir, uint64_t seed) {
+  return graph_case_of(read_graph(path), path, inputs_dir, seed);
+}
+
+GraphCase graph_case_of(Graph graph, const std::string& path, const std::string& inputs_dir, uint64_t seed) {
   GraphCase gc;
-  gc.graph = read_graph(path);
+  gc.graph = std::move(graph);
   TL_CHECK_USER(!gc.graph.outputs.empty(), path + ": the graph has no outputs to check");
   SplitMix64 rng(seed);
   for (NodeId id = 0; id < gc.graph.size(); ++id) {

@@ -16,5 +16,7 @@ namespace tl::oracle {
 // UserError naming the file for an unreadable or invalid graph, a missing consumer-valid value, or
 // an .npy file whose dtype or shape is not the input's.
 GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir, uint64_t seed);
+// The same for a graph already read; `path` names it in errors and picks DIR/<stem>/ (may be "").
+GraphCase graph_case_of(Graph graph, const std::string& path, const std::string& inputs_dir, uint64_t seed);
 
 }  // namespace tl::oracle
