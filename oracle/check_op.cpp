@@ -283,6 +283,25 @@ HostTensor upstream_gradient(const Node& node, uint64_t seed) {
   return g;
 }
 
+// A gradient the op promises but the backend did not return, or returned with the wrong shape or
+// dtype, fails its direction; the misshapen one is dropped so nothing judges it further.
+void drop_misshapen_gradients(Backend& b, const OpCase& c, const std::vector<const HostTensor*>& in,
+                              const std::vector<Contract>& contracts, const CaseOptions& opt, MaybeTensors& grads,
+                              CaseResult& out) {
+  const Node& node = c.graph.node(c.graph.outputs[0].node);
+  for (std::size_t k = 0; k < in.size(); ++k) {
+    if (!op_input_gets_grad(node.op, static_cast<int>(k))) continue;
+    Direction dir{static_cast<int>(k)};
+    std::string why;
+    if (!grads[k]) why = "no gradient returned for input " + std::to_string(k);
+    else if (!(grads[k]->shape() == in[k]->shape() && grads[k]->dtype() == in[k]->dtype()))
+      why = "gradient of input " + std::to_string(k) + " has shape " + grads[k]->shape().str();
+    if (why.empty()) continue;
+    out.directions.push_back(backend_failure(contracts[k], dir, b, c, why, opt));
+    grads[k].reset();
+  }
+}
+
 template <class T>
 void check_vjps(Backend& b, const OpCase& c, const std::vector<const HostTensor*>& in, const HostTensor& y,
                 const CaseOptions& opt, CaseResult& out) {
@@ -312,17 +331,7 @@ void check_vjps(Backend& b, const OpCase& c, const std::vector<const HostTensor*
     return fail_all("backend returned " + std::to_string(grads.size()) + " gradients for " + std::to_string(in.size()) +
                         " inputs", false);
   }
-  for (std::size_t k = 0; k < in.size(); ++k) {
-    bool expected = op_input_gets_grad(node.op, static_cast<int>(k));
-    if (expected && !grads[k]) {
-      out.directions.push_back(backend_failure(contracts[k], {static_cast<int>(k)}, b, c, "no gradient returned for input " +
-                                                   std::to_string(k), opt));
-    } else if (expected && !(grads[k]->shape() == in[k]->shape() && grads[k]->dtype() == in[k]->dtype())) {
-      out.directions.push_back(backend_failure(contracts[k], {static_cast<int>(k)}, b, c, "gradient of input " +
-                                                   std::to_string(k) + " has shape " + grads[k]->shape().str(), opt));
-      grads[k].reset();
-    }
-  }
+  drop_misshapen_gradients(b, c, in, contracts, opt, grads, out);
   std::vector<Shape> shapes;
   for (const HostTensor* t : in) shapes.push_back(t->shape());
   int64_t terms = vjp_reduction_terms(node, shapes);
