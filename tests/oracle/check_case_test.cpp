@@ -1,0 +1,78 @@
+// check_case against a backend that breaks its gradients on purpose (a wrapper around eager): a
+// missing gradient, a misshapen one, or a throwing backward fails exactly the directions concerned,
+// with the reason, and the forward and the intact directions still pass.
+#include <gtest/gtest.h>
+
+#include "oracle/backend.h"
+#include "oracle/check_op.h"
+#include "oracle/op_cases.h"
+
+namespace tl::oracle {
+namespace {
+
+enum class Breakage { drop_first, misshape_first, throw_in_backward };
+
+class BrokenGradients : public Backend {
+ public:
+  explicit BrokenGradients(Breakage how) : how_(how), eager_(make_backend("eager")) {}
+  std::string name() const override { return "broken-gradients"; }
+  Contract contract(OpId op, DType d, Direction dir) const override { return eager_->contract(op, d, dir); }
+  std::string numerical_policy() const override { return eager_->numerical_policy(); }
+  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override { return eager_->forward(g, in); }
+  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
+    if (how_ == Breakage::throw_in_backward) throw std::runtime_error("backward exploded");
+    MaybeTensors grads = eager_->backward(g, in, seed);
+    if (how_ == Breakage::drop_first) grads[0].reset();
+    if (how_ == Breakage::misshape_first) grads[0] = HostTensor(grads[0]->dtype(), Shape{7});
+    return grads;
+  }
+  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
+    return eager_->run_keep_values(g, in);
+  }
+  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
+                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
+    return eager_->gradients(g, in, output, seed, wrt);
+  }
+
+ private:
+  Breakage how_;
+  std::unique_ptr<Backend> eager_;
+};
+
+std::vector<Verdict> verdicts_of(const CaseResult& r) {
+  std::vector<Verdict> v;
+  for (const DirectionResult& d : r.directions) v.push_back(d.verdict);
+  return v;
+}
+
+const std::string& why_of(const DirectionResult& d) { return d.discrepancy->why; }
+
+TEST(CheckCase, AMissingGradientFailsOnlyItsDirectionAndSaysSo) {
+  SplitMix64 rng(3);
+  OpCase c = make_op_case(OpId::mul, DType::f64, rng);
+  BrokenGradients b(Breakage::drop_first);
+  CaseResult r = check_case(b, c, {true, 1, "dyadic"});
+  ASSERT_EQ(verdicts_of(r), (std::vector<Verdict>{Verdict::pass, Verdict::fail, Verdict::pass}));
+  EXPECT_NE(why_of(r.directions[1]).find("no gradient returned for input 0"), std::string::npos) << why_of(r.directions[1]);
+}
+
+TEST(CheckCase, AMisshapenGradientFailsOnlyItsDirectionNamingTheShape) {
+  SplitMix64 rng(3);
+  OpCase c = make_op_case(OpId::mul, DType::f64, rng);
+  BrokenGradients b(Breakage::misshape_first);
+  CaseResult r = check_case(b, c, {true, 1, "dyadic"});
+  ASSERT_EQ(verdicts_of(r), (std::vector<Verdict>{Verdict::pass, Verdict::fail, Verdict::pass}));
+  EXPECT_NE(why_of(r.directions[1]).find("gradient of input 0 has shape [7]"), std::string::npos) << why_of(r.directions[1]);
+}
+
+TEST(CheckCase, AThrowingBackwardFailsEveryVjpDirectionWithTheMessage) {
+  SplitMix64 rng(3);
+  OpCase c = make_op_case(OpId::mul, DType::f64, rng);
+  BrokenGradients b(Breakage::throw_in_backward);
+  CaseResult r = check_case(b, c, {true, 1, "dyadic"});
+  ASSERT_EQ(verdicts_of(r), (std::vector<Verdict>{Verdict::pass, Verdict::fail, Verdict::fail}));
+  EXPECT_NE(why_of(r.directions[2]).find("backward exploded"), std::string::npos) << why_of(r.directions[2]);
+}
+
+}  // namespace
+}  // namespace tl::oracle
