@@ -65,6 +65,50 @@ double sum_bound(DType d, const ElementTruth& t) {
   return std::nextafter(b, kInf);
 }
 
+// The value against the enclosure of the real result (and the strict value) under contract c: the
+// ulp error, whether it is correctly rounded or the strict bits, and the verdict with its utilisation.
+ElementOutcome judge_against_enclosure(const Contract& c, DType d, double v, const ElementTruth& t) {
+  ElementOutcome out;  // a one-sided infinite enclosure gives error ranges [.., inf]: undecided unless
+                       // the value is an infinity the whole enclosure rounds to
+  UlpError e = ulp_error(v, t.lo, t.hi, d);
+  ref::Rounding r = ref::round_enclosure(t.lo, t.hi, d);
+  out.ulp = e.hi;
+  out.ulp_lo = e.lo;
+  out.correctly_rounded = r.decided && v == r.value && !std::isnan(v);
+  out.strict_bits = t.strict && same_bits(v, *t.strict);
+  switch (c.kind) {
+    case ContractKind::exact: case ContractKind::correctly_rounded:
+      out.verdict = check_rounded(v, r, e, out.utilisation);
+      // exact means bit-identical: the sign of a zero result is the strict meaning's.
+      if (c.kind == ContractKind::exact && out.verdict == Verdict::pass && v == 0 && t.strict && !out.strict_bits)
+        out.verdict = Verdict::fail;
+      break;
+    case ContractKind::strict:
+      out.verdict = !t.strict ? Verdict::undecided : (out.strict_bits ? Verdict::pass : Verdict::fail);
+      out.utilisation = out.strict_bits ? 0 : kInf;
+      break;
+    case ContractKind::ulp: case ContractKind::derived: case ContractKind::empirical: {
+      double floor = std::max(c.magnitude_floor, c.data_scale ? t.scale : 0.0);
+      UlpError scaled = floor > 0 ? ulp_error(v, t.lo, t.hi, d, floor) : e;
+      out.verdict = within(scaled, bound_budget(c, t), out.utilisation);
+      break;
+    }
+    case ContractKind::sum_bound: case ContractKind::dot_bound:
+      if (!t.condition) {
+        out.verdict = Verdict::undecided;
+        out.utilisation = kInf;
+      } else if (!std::isfinite(v)) {  // right only where the enclosure overflows to it
+        out.verdict = within(e, 0, out.utilisation);
+      } else {
+        out.verdict = within(abs_error(v, t.lo, t.hi), sum_bound(d, t), out.utilisation);
+      }
+      break;
+    case ContractKind::unsupported:
+      throw_internal("unsupported contract reached the element check");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view verdict_name(Verdict v) {
@@ -125,44 +169,7 @@ ElementOutcome check_element(const Contract& c, DType d, double v, const Element
   if (enclosure_is_special(t)) return check_special(c, v, t);
   bool strict_nan = t.strict && std::isnan(*t.strict);
   if (strict_nan && (!t.finite_inputs || std::isnan(v) || c.kind == ContractKind::strict)) return check_special(c, v, t);
-  ElementOutcome out;  // a one-sided infinite enclosure gives error ranges [.., inf]: undecided unless
-                       // the value is an infinity the whole enclosure rounds to
-  UlpError e = ulp_error(v, t.lo, t.hi, d);
-  ref::Rounding r = ref::round_enclosure(t.lo, t.hi, d);
-  out.ulp = e.hi;
-  out.ulp_lo = e.lo;
-  out.correctly_rounded = r.decided && v == r.value && !std::isnan(v);
-  out.strict_bits = t.strict && same_bits(v, *t.strict);
-  switch (c.kind) {
-    case ContractKind::exact: case ContractKind::correctly_rounded:
-      out.verdict = check_rounded(v, r, e, out.utilisation);
-      // exact means bit-identical: the sign of a zero result is the strict meaning's.
-      if (c.kind == ContractKind::exact && out.verdict == Verdict::pass && v == 0 && t.strict && !out.strict_bits)
-        out.verdict = Verdict::fail;
-      break;
-    case ContractKind::strict:
-      out.verdict = !t.strict ? Verdict::undecided : (out.strict_bits ? Verdict::pass : Verdict::fail);
-      out.utilisation = out.strict_bits ? 0 : kInf;
-      break;
-    case ContractKind::ulp: case ContractKind::derived: case ContractKind::empirical: {
-      double floor = std::max(c.magnitude_floor, c.data_scale ? t.scale : 0.0);
-      UlpError scaled = floor > 0 ? ulp_error(v, t.lo, t.hi, d, floor) : e;
-      out.verdict = within(scaled, bound_budget(c, t), out.utilisation);
-      break;
-    }
-    case ContractKind::sum_bound: case ContractKind::dot_bound:
-      if (!t.condition) {
-        out.verdict = Verdict::undecided;
-        out.utilisation = kInf;
-      } else if (!std::isfinite(v)) {  // right only where the enclosure overflows to it
-        out.verdict = within(e, 0, out.utilisation);
-      } else {
-        out.verdict = within(abs_error(v, t.lo, t.hi), sum_bound(d, t), out.utilisation);
-      }
-      break;
-    case ContractKind::unsupported:
-      throw_internal("unsupported contract reached the element check");
-  }
+  ElementOutcome out = judge_against_enclosure(c, d, v, t);
   if (out.verdict == Verdict::fail) out.why = "outside " + contract_text(c);
   if (out.verdict == Verdict::skipped) out.why = "outside the precondition of " + contract_text(c);
   if (out.verdict == Verdict::undecided) out.why = "enclosure too wide to decide " + contract_text(c);
