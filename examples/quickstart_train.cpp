@@ -78,7 +78,7 @@ int quickstart_minibatch_mlp(int argc, char** argv) {
   auto batch = std::make_shared<int64_t>(5);
   auto csv = std::make_shared<std::string>();
   auto extra = [batch, csv](CLI::App& app) {
-    app.add_option("--batch", *batch, "rows per update")->check(tl::cli::at_least(1))->capture_default_str();
+    app.add_option("--batch", *batch, "rows per update")->transform(tl::cli::at_least(1))->capture_default_str();
     app.add_option("--csv", *csv, "x1,x2,y table with a header (default: the 5x5 grid, generated)");
   };
   return train::run("quickstart_minibatch_mlp", argc, argv, defaults, extra,

@@ -32,11 +32,13 @@ int main(int argc, char** argv) {
   app.add_option("--backend", c.backend, "eager|compiled|reference|cuda|cuda-cublas|cuda-emulated|all, or a comma list")->capture_default_str();
   app.add_option("--dtype", c.dtype, "float32|float|float64|all")->capture_default_str();
   app.add_option("--ops", c.ops, "comma-separated op names, or all (default: all ops; none with --graph)");
-  app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->check(tl::cli::at_least(1));
-  app.add_option("--seed", c.seed, "seed of every case (printed; replays use it)")->capture_default_str();
+  app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->transform(tl::cli::at_least(1));
+  app.add_option("--seed", c.seed, "seed of every case (printed; replays use it)")
+      ->transform(tl::cli::unsigned_64())
+      ->capture_default_str();
   app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();
   app.add_flag("--no-grad", c.no_grad, "forward directions only");
-  app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->check(tl::cli::at_least(0));
+  app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->transform(tl::cli::at_least(0));
   auto* graph_option = app.add_option("--graph", c.graph_files,
                  "a tl.ir.v1 graph to check whole: every node against its contract, the loss (first "
                  "single-element output, else the first output) and the parameter gradients end to end "

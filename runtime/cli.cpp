@@ -30,10 +30,12 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
   app.add_flag("--cuda", cuda, "run on a CUDA GPU");
   app.add_option("--device", f.device, "cpu | cuda")->capture_default_str();
   app.add_flag("--cublas", cublas, "with --cuda: matmul and linear through cuBLAS (an external trust boundary)");
-  app.add_option("--steps", f.steps, "optimizer steps")->check(cli::at_least(1))->capture_default_str();
-  app.add_option("--epochs", f.epochs, "epochs")->check(cli::at_least(1))->capture_default_str();
-  app.add_option("--seed", f.seed, "seed of initialisation, shuffling and dropout")->capture_default_str();
-  app.add_option("--lr", f.lr, "learning rate")->check(cli::positive_finite())->capture_default_str();
+  app.add_option("--steps", f.steps, "optimizer steps")->transform(cli::at_least(1))->capture_default_str();
+  app.add_option("--epochs", f.epochs, "epochs")->transform(cli::at_least(1))->capture_default_str();
+  app.add_option("--seed", f.seed, "seed of initialisation, shuffling and dropout")
+      ->transform(cli::unsigned_64())
+      ->capture_default_str();
+  app.add_option("--lr", f.lr, "learning rate")->transform(cli::positive_finite())->capture_default_str();
   app.add_option("--log", f.log, "write a JSON training log here");
   app.add_flag("--show-backend", f.show_backend, "print backend, device, dtype and each op's contract");
   app.add_option("--save-params", f.save_params, "save the parameters (exact bits) here after training");

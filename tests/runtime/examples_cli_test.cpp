@@ -72,6 +72,9 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
       {"quickstart_mlp --steps -3", "steps"},
       {"quickstart_mlp --steps 0", "--steps: must be at least 1, got 0"},
       {"quickstart_mlp --lr nan", "--lr: must be a finite number > 0, got nan"},
+      {"quickstart_mlp --steps 0x10", "--steps: '0x10' is not a decimal integer"},
+      {"quickstart_mlp --steps 99999999999999999999", "--steps: '99999999999999999999' is out of range"},
+      {"quickstart_mlp --seed -1", "--seed: '-1' is not a decimal integer"},
       {"quickstart_mlp --lr inf", "--lr: must be a finite number > 0, got inf"},
       {"quickstart_mlp --lr 0", "--lr: must be a finite number > 0, got 0"},
       {"quickstart_minibatch_mlp --batch 0", "--batch: must be at least 1, got 0"},
@@ -90,6 +93,12 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
   }
 }
 
+TEST(Examples, CountsAreDecimalSoALeadingZeroIsNotOctal) {
+  CommandResult r = torchlean("quickstart_mlp --steps 010");  // CLI11 alone reads 010 as 8
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(field(last_line(r.output), "steps"), 10) << last_line(r.output);
+}
+
 TEST(Examples, ADivergingLossIsWarnedOnceAndLoggedAsNull) {
   std::string log = (std::filesystem::temp_directory_path() / "tl_diverging_log.json").string();
   CommandResult r = torchlean("quickstart_mlp --dtype float32 --lr 1e38 --steps 30 --log " + log);
@@ -100,7 +109,10 @@ TEST(Examples, ADivergingLossIsWarnedOnceAndLoggedAsNull) {
   EXPECT_NE(last_line(r.output).find("loss1=nan"), std::string::npos) << last_line(r.output);
   std::string text = tl::testing::run_command("cat " + log).output;
   EXPECT_NE(text.find("\"first_nonfinite_step\""), std::string::npos) << text;
-  EXPECT_NE(text.find("null"), std::string::npos) << text;
+  std::size_t losses = text.find("\"losses\"");
+  ASSERT_NE(losses, std::string::npos) << text;
+  EXPECT_NE(text.find("null", losses), std::string::npos) << "a non-finite step loss is null: " << text;
+  EXPECT_NE(text.find("\"device\": \"cpu\""), std::string::npos) << text;
 }
 
 TEST(Examples, CudaIsRefusedWithExit3NeverASilentCpuFallback) {
