@@ -71,7 +71,7 @@ double mlp_steps_per_second(cuda::Engine& engine, const std::vector<int64_t>& wi
 
 }  // namespace
 
-int main() {
+int run_benchmarks() {
   cuda::DeviceStatus s = cuda::probe_devices();
   if (!s.usable) {
     std::fprintf(stderr, "cuda_bench: no usable CUDA device: %s\n", s.message.c_str());
@@ -85,4 +85,13 @@ int main() {
   std::printf("cuda_tiny_mlp_2_16_1_steps %.0f steps/s\n", mlp_steps_per_second(*engine, {2, 16, 1}, 32, false, OpId::tanh, 200));
   std::printf("cuda_mlp_784_256_10_steps %.0f steps/s\n", mlp_steps_per_second(*engine, {784, 256, 10}, 64, true, OpId::relu, 100));
   return 0;
+}
+
+int main() {
+  try {
+    return run_benchmarks();
+  } catch (const std::exception& e) {  // a failing CUDA call names itself (DeviceError)
+    std::fprintf(stderr, "cuda_bench: error: %s\n", e.what());
+    return 1;
+  }
 }

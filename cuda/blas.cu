@@ -51,6 +51,7 @@ bool cublas_gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int
   cublasOperation_t tx = l.x_transposed ? CUBLAS_OP_T : CUBLAS_OP_N, ty = l.y_transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
   check_blas(call_gemm(g_blas, tx, ty, int(l.m), int(l.n), int(l.k), B, int(l.ldx), A, int(l.ldy), C, int(l.ldc)),
              sizeof(T) == 4 ? "cublasSgemm" : "cublasDgemm", op);
+  if (sync_each_launch()) check_call(cudaStreamSynchronize(current_stream()), "cuBLAS run (TL_CUDA_SYNC_CHECK)", op);
   return true;
 }
 

@@ -89,9 +89,9 @@ std::string probe_stream_ordered_memory() {
   if (err == cudaSuccess) err = cudaMallocAsync(&p, 256, stream);
   if (err == cudaSuccess) err = cudaFreeAsync(p, stream);
   if (err == cudaSuccess) err = cudaStreamSynchronize(stream);
-  if (stream != nullptr) cudaStreamDestroy(stream);
+  if (stream != nullptr && cudaStreamDestroy(stream) != cudaSuccess) cudaGetLastError();
   cudaMemPool_t pool = nullptr;
-  std::uint64_t keep = UINT64_MAX;
+  std::uint64_t keep = std::uint64_t{1} << 30;  // kept across synchronisations; beyond it, back to the device
   if (err == cudaSuccess) err = cudaDeviceGetDefaultMemPool(&pool, device);
   if (err == cudaSuccess) err = cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep);
   if (err == cudaSuccess) return "";

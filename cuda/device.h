@@ -27,8 +27,9 @@ std::string run_smoke_kernel(int n);
 
 // Whether device 0 gives stream-ordered memory (cudaMallocAsync / cudaFreeAsync): the device must
 // report memory pools and one allocate / free / synchronise round trip must succeed (some virtualised
-// GPUs report pools and fail the first allocation). On success the default pool is told to keep
-// freed memory across synchronisations (release threshold unlimited). Returns "" when usable, else
+// GPUs report pools and fail the first allocation). On success the default pool is told to keep up
+// to 1 GiB of freed memory across synchronisations (a training step reuses it; more goes back to the
+// device, where cuBLAS's own cudaMalloc workspace can have it). Returns "" when usable, else
 // why not; TL_CUDA_NO_POOLS=1 in the environment answers "not usable" (a diagnostic switch).
 std::string probe_stream_ordered_memory();
 

@@ -47,7 +47,8 @@ int quickstart_cnn(int argc, char** argv) {
     LoaderFitConfig c{f.epochs, OptimizerConfig::adam(f.lr), std::nullopt, 0};
     FitReport rep = fit_loader(r, c, loader);
     double acc = r.accuracy(test_set, test_set.size());
-    std::printf("mean_loss(before) = %.6f\nmean_loss(after) = %.6f\nheld-out accuracy = %.4f\n", rep.before, rep.after, acc);
+    std::printf("mean_loss(before) = %.6f\nmean_loss(after) = %.6f\nheld-out accuracy = %.4f\n", rt::printable(rep.before),
+                rt::printable(rep.after), rt::printable(acc));
     if (!f.log.empty()) write_training_log(f.log, "quickstart_cnn", r, c.optimizer.describe(), rep, {{"accuracy", acc}});
     std::printf("%s\n", summary_line(rep, {{"accuracy", acc}}).c_str());
     return 0;

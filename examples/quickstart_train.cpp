@@ -43,7 +43,7 @@ void print_probes(RunnerCore& r, DType d, double (*f)(double, double)) {
     x.set_from_double(0, probes[k][0]);
     x.set_from_double(1, probes[k][1]);
     std::printf("  %s: x=(%.6f,%.6f)  target=%.6f  pred=[%.6f]\n", names[k], probes[k][0], probes[k][1],
-                f(probes[k][0], probes[k][1]), r.predict(x).value_as_double(0));
+                f(probes[k][0], probes[k][1]), rt::printable(r.predict(x).value_as_double(0)));
   }
 }
 
@@ -59,11 +59,11 @@ int quickstart_mlp(int argc, char** argv) {
     std::printf("== Quickstart: simple MLP training ==\nseed  = %llu\nsteps = %lld\nmodel = %s\ndataset size = %lld\n",
                 static_cast<unsigned long long>(f.seed), static_cast<long long>(f.steps), r.describe().c_str(),
                 static_cast<long long>(ds.size()));
-    std::printf("mean_loss(before) = %.6f\npredictions(before)\n", r.mean_loss(ds, ds.size()));
+    std::printf("mean_loss(before) = %.6f\npredictions(before)\n", rt::printable(r.mean_loss(ds, ds.size())));
     print_probes(r, f.dtype, simple_target);
     FitConfig c{f.steps, 1, OptimizerConfig::adam(f.lr), std::nullopt, 25};
     FitReport rep = fit_dataset(r, c, ds);
-    std::printf("mean_loss(after) = %.6f\npredictions(after)\n", rep.after);
+    std::printf("mean_loss(after) = %.6f\npredictions(after)\n", rt::printable(rep.after));
     print_probes(r, f.dtype, simple_target);
     if (!f.log.empty()) write_training_log(f.log, "quickstart_mlp", r, c.optimizer.describe(), rep);
     std::printf("%s\n", summary_line(rep).c_str());
@@ -94,10 +94,10 @@ int quickstart_minibatch_mlp(int argc, char** argv) {
     std::printf("dataset size = %lld\n", static_cast<long long>(ds.size()));
     FitCallbacks cb;
     cb.on_epoch_end = [](int64_t epoch, double loss) {
-      if ((epoch + 1) % 5 == 0) std::printf("epoch %lld: mean_loss=%.6f\n", static_cast<long long>(epoch + 1), loss);
+      if ((epoch + 1) % 5 == 0) std::printf("epoch %lld: mean_loss=%.6f\n", static_cast<long long>(epoch + 1), rt::printable(loss));
     };
     FitReport rep = fit_loader(r, c, loader, cb);
-    std::printf("mean_loss(before) = %.6f\nmean_loss(after) = %.6f\n", rep.before, rep.after);
+    std::printf("mean_loss(before) = %.6f\nmean_loss(after) = %.6f\n", rt::printable(rep.before), rt::printable(rep.after));
     if (!f.log.empty()) write_training_log(f.log, "quickstart_minibatch_mlp", r, c.optimizer.describe(), rep);
     std::printf("%s\n", summary_line(rep).c_str());
     return 0;

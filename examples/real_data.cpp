@@ -71,7 +71,7 @@ int mlp(int argc, char** argv) {
     FitReport rep = fit_loader(r, c, loader);
     double test_loss = r.mean_loss(test_set, test_set.size());
     std::printf("train mean_loss before %.6f after %.6f; held-out mean_loss %.6f (standardised target: 1.0 = predicting the mean)\n",
-                rep.before, rep.after, test_loss);
+                printable(rep.before), printable(rep.after), printable(test_loss));
     if (!f.log.empty()) write_training_log(f.log, "mlp (diabetes)", r, c.optimizer.describe(), rep, {{"test_loss", test_loss}});
     std::printf("%s\n", summary_line(rep, {{"test_loss", test_loss}}).c_str());
     return 0;
@@ -102,7 +102,7 @@ int digits(int argc, char** argv) {
     LoaderFitConfig c{f.epochs, OptimizerConfig::adam(f.lr), std::nullopt, 0};
     FitCallbacks cb;
     cb.on_epoch_end = [](int64_t epoch, double loss) {
-      if ((epoch + 1) % 5 == 0) std::printf("epoch %lld: train mean_loss=%.6f\n", static_cast<long long>(epoch + 1), loss);
+      if ((epoch + 1) % 5 == 0) std::printf("epoch %lld: train mean_loss=%.6f\n", static_cast<long long>(epoch + 1), rt::printable(loss));
     };
     FitReport rep = fit_loader(r, c, loader, cb);
     double acc = r.accuracy(test_set, test_set.size());

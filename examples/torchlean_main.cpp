@@ -104,7 +104,7 @@ constexpr Example kExamples[] = {
     {"digits", tl::examples::digits, "1797 8x8 handwritten digits, a 64-128-10 MLP with dropout"}};
 
 std::string examples_help() {
-  std::string text = "Training examples (each takes --help, and --dtype, --backend, --cpu|--cuda, --steps, ...):\n";
+  std::string text = "Examples (each takes --help; the common flags --dtype, --backend, --cpu|--cuda, ...):\n";
   for (const Example& e : kExamples) {
     std::string name = e.name;
     text += "  " + name + std::string(name.size() < 26 ? 26 - name.size() : 1, ' ') + e.summary + "\n";
@@ -143,7 +143,6 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"TorchLean C++: graphs, reference semantics and checked backends"};
   app.require_subcommand(1);
-  app.footer(examples_help());
   auto* graph = app.add_subcommand("graph", "work with tl.ir.v1 graph files");
   graph->require_subcommand(1);
   std::vector<std::string> files;
@@ -160,6 +159,7 @@ int main(int argc, char** argv) {
   fmt->add_option("-o,--out", out_path, "write to this file instead of stdout");
   auto* ops = app.add_subcommand("ops", "list the op table");
   auto* tour = app.add_subcommand("reference_tour", "what a tiny MLP computes: exactly, as enclosures, in float32");
+  app.footer(examples_help());  // after the subcommands, which would inherit it
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

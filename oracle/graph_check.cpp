@@ -116,7 +116,10 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
   try {
     real = real_meaning(gc);
   } catch (const UserError& e) {
-    throw UserError((source.empty() ? "random graph " + std::to_string(index) : source) + ": " + e.what());
+    std::string files;
+    for (const std::string& f : gc.input_files) files += (files.empty() ? " (input values from " : ", ") + f;
+    throw UserError((source.empty() ? "random graph " + std::to_string(index) : source) + ": " + e.what() +
+                    (files.empty() ? "" : files + ")"));
   }
   for (const std::string& name : opt.backends) {
     std::unique_ptr<Backend> b = make_backend(name);

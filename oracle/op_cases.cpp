@@ -24,12 +24,10 @@ bool needs_positive(OpId op, std::size_t input) {
 // Index bound of an index input of `consumer` (rows of the table or of the output, classes of the
 // scores); `shapes` are the consumer's input shapes.
 int64_t index_bound(const Node& consumer, const std::vector<Shape>& shapes) {
-  switch (consumer.op) {
-    case OpId::gather_rows: return shapes[0].dim(0);
-    case OpId::scatter_add_rows: return std::get<ScatterAttrs>(consumer.attrs).rows;
-    case OpId::cross_entropy: case OpId::nll: return shapes[0].dim(1);
-    default: return 1;
-  }
+  if (consumer.op == OpId::gather_rows) return shapes[0].dim(0);
+  if (consumer.op == OpId::scatter_add_rows) return std::get<ScatterAttrs>(consumer.attrs).rows;
+  if (consumer.op == OpId::cross_entropy || consumer.op == OpId::nll) return shapes[0].dim(1);
+  return 1;  // not an index input (is_index_input says which are)
 }
 
 double dyadic_value(SplitMix64& rng, int bits, bool positive) {

@@ -17,6 +17,7 @@ struct GraphCase {
   std::map<std::string, HostTensor> inputs;
   std::vector<NodeId> params;
   NodeId loss = 0;
+  std::vector<std::string> input_files;  // .npy files the input values came from (users' graphs)
 };
 
 GraphCase random_graph(SplitMix64& rng, DType dtype);

@@ -219,6 +219,10 @@ ValueKind case_kind(Tier t, int64_t index) {
 
 Report run_checks(const RunOptions& opt) {
   auto start = std::chrono::steady_clock::now();
+  // Whole graphs first: a user's graph whose input values its meaning refuses is exit 2 before the
+  // op rows have run, not after.
+  std::vector<GraphRow> graphs;
+  if (opt.graphs > 0 || !opt.graph_files.empty()) graphs = run_graph_checks(opt);
   std::vector<std::pair<OpId, DType>> tasks;
   for (DType d : opt.dtypes) {
     for (OpId op : opt.ops) tasks.emplace_back(op, d);
@@ -264,7 +268,7 @@ Report run_checks(const RunOptions& opt) {
     }
   }
   for (Row& r : unavailable_rows(opt)) report.rows.push_back(std::move(r));
-  if (opt.graphs > 0 || !opt.graph_files.empty()) report.graphs = run_graph_checks(opt);
+  report.graphs = std::move(graphs);
   report.settings.command = opt.command;
   report.settings.tier = std::string(tier_name(opt.tier));
   report.settings.seed = opt.seed;

@@ -16,12 +16,12 @@ void progress(int64_t done, int64_t total, double loss) {
   int width = 30, filled = static_cast<int>(width * done / total);
   std::fprintf(stderr, "\r[%s%s] %lld/%lld loss %.6g", std::string(static_cast<std::size_t>(filled), '#').c_str(),
                std::string(static_cast<std::size_t>(width - filled), '.').c_str(), static_cast<long long>(done),
-               static_cast<long long>(total), loss);
+               static_cast<long long>(total), printable(loss));
   if (done == total) std::fprintf(stderr, "\n");
 }
 
 void log_step(int64_t step, int64_t every, double loss) {
-  if (every > 0 && step % every == 0) std::printf("step %lld: loss=%.6f\n", static_cast<long long>(step), loss);
+  if (every > 0 && step % every == 0) std::printf("step %lld: loss=%.6f\n", static_cast<long long>(step), printable(loss));
 }
 
 // Keeps a step's pre-update loss; at the first one that is not finite, says so once on stderr
@@ -30,6 +30,7 @@ void record_loss(FitReport& rep, int64_t step, double loss) {
   rep.losses.push_back(loss);
   if (std::isfinite(loss) || rep.first_nonfinite_step >= 0) return;
   rep.first_nonfinite_step = step;
+  if (isatty(2)) std::fprintf(stderr, "\n");  // off the progress bar's line
   std::fprintf(stderr, "warning: the loss is %s at step %lld: training has diverged (a smaller --lr may help)\n",
                std::isnan(loss) ? "NaN" : "infinite", static_cast<long long>(step));
 }
@@ -104,14 +105,15 @@ void write_training_log(const std::string& path, const std::string& title, const
   write_file_atomic(path, j.dump(1) + "\n");
 }
 
+double printable(double v) { return std::isnan(v) ? std::fabs(v) : v; }
+
 std::string summary_line(const FitReport& report, const std::vector<std::pair<std::string, double>>& extra) {
   char buf[160];
-  auto unsigned_nan = [](double v) { return std::isnan(v) ? std::fabs(v) : v; };  // "nan", never glibc's "-nan"
   std::snprintf(buf, sizeof buf, "steps=%lld loss0=%.6f loss1=%.6f", static_cast<long long>(report.steps),
-                unsigned_nan(report.before), unsigned_nan(report.after));
+                printable(report.before), printable(report.after));
   std::string s = buf;
   for (const auto& [k, v] : extra) {
-    std::snprintf(buf, sizeof buf, " %s=%.4f", k.c_str(), v);
+    std::snprintf(buf, sizeof buf, " %s=%.4f", k.c_str(), printable(v));
     s += buf;
   }
   return s;

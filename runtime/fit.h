@@ -49,6 +49,9 @@ void write_training_log(const std::string& path, const std::string& title, const
                         const std::string& optimizer, const FitReport& report,
                         const std::vector<std::pair<std::string, double>>& extra = {});
 
+// v for printing: a NaN with its sign bit cleared, so printf writes "nan", never glibc's "-nan".
+double printable(double v);
+
 // "steps=N loss0=A loss1=B" (TorchLean's summary line), with " name=value" for each extra.
 std::string summary_line(const FitReport& report, const std::vector<std::pair<std::string, double>>& extra = {});
 

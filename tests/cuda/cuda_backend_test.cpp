@@ -121,8 +121,9 @@ TEST_P(CudaEngines, BitExactRowsMatchTheStrictMeaningInFloat64) { check_all_ops<
 // Shapes at the edges of the launch geometry, where a GPU differs from the host loops: the tree sum's
 // 256-thread block (n around 256, and a million elements: many strides per thread), the GEMM's 16 x 16
 // tiles (M, N, K off multiples of 16; K = 1) and its grid rows capped at 65535 (linear with 1.1 million
-// rows: 68 750 row tiles). sum, matmul and linear are strict orders on the cuda engines (cuBLAS: sum
-// only), so every result must equal the strict meaning bit for bit.
+// rows: 68 750 row tiles). matmul and linear are strict orders on the own GEMM and sum's VJP is exact,
+// so those rows must equal the strict meaning bit for bit; sum's forward is a tree (sum_bound), so on
+// the GPU it must equal the emulated engine's tree bit for bit, as must every row above.
 TEST_P(CudaEngines, KernelsAtLaunchGeometryEdgesAgreeBitForBit) {
   SplitMix64 rng(testing::test_seed());
   auto filled = [&](Dims dims) {

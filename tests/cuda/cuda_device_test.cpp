@@ -23,7 +23,9 @@ int main() {
   }
   std::printf("smoke kernel ok\n");
   std::string pools = tl::cuda::probe_stream_ordered_memory();
-  std::printf("device memory: %s\n", pools.empty() ? "stream-ordered (cudaMallocAsync, default pool kept across synchronisations)"
-                                                    : ("cudaMalloc / cudaFree: " + pools).c_str());
+  std::string memory = pools.empty()
+                           ? "stream-ordered (cudaMallocAsync; the default pool keeps up to 1 GiB across synchronisations)"
+                           : "cudaMalloc / cudaFree: " + pools;
+  std::printf("device memory: %s\n", memory.c_str());
   return 0;
 }

@@ -192,6 +192,7 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   CommandResult bad_label = tl_check(args);
   EXPECT_EQ(bad_label.status, 2) << bad_label.output;
   EXPECT_NE(bad_label.output.find("not an integer in [0, 3)"), std::string::npos) << "the file's label 7 was used: " << bad_label.output;
+  EXPECT_NE(bad_label.output.find("(input values from " + dir + "/labels.npy)"), std::string::npos) << bad_label.output;
   tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{2, 3}, {0, 1, 2, 0, 1, 2}));
   CommandResult bad_shape = tl_check(args);
   EXPECT_EQ(bad_shape.status, 2);
