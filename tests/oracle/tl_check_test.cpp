@@ -198,6 +198,9 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   EXPECT_EQ(bad_shape.status, 2);
   EXPECT_NE(bad_shape.output.find("labels.npy: input 'labels' has shape [6] but the file holds [2,3]"), std::string::npos)
       << bad_shape.output;
+  CommandResult twice = tl_check("--graph " + graph + " --graph " + graph + " --quiet --out " + dir + "/out");
+  EXPECT_EQ(twice.status, 2);
+  EXPECT_NE(twice.output.find("is given twice"), std::string::npos) << twice.output;
   CommandResult missing = tl_check("--graph " + dir + "/nope.json --quiet --out " + dir + "/out");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.output.find("nope.json"), std::string::npos) << missing.output;
