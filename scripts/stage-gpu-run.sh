@@ -4,11 +4,11 @@
 # this build's CUDA-facing binaries, the MPFR / MPFI / GMP shared libraries they load, the PyTorch
 # peer script and scripts/gpu-run.sh into .gpu-run/ (git-ignored, a few MB). On the GPU machine:
 #   .gpu-run/gpu-run.sh OUT_DIR      (the device tool: carry [".gpu-run"], command ".gpu-run/gpu-run.sh $OUT")
-# Needs a build with nvcc (make build). Usage: scripts/stage-gpu-run.sh [build-dir]
+# Needs a build with nvcc (make build). Usage: scripts/stage-gpu-run.sh [build-dir] [stage-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
-stage=.gpu-run
+stage="${2:-.gpu-run}"
 rm -rf "$stage" && mkdir -p "$stage/lib"
 for exe in oracle/tl-check tests/cuda/cuda_tests tests/cuda/cuda_device_test bench/cuda_bench; do
   [[ -x "$build/$exe" ]] || { echo "stage-gpu-run.sh: $build/$exe missing (build with nvcc present)" >&2; exit 3; }
