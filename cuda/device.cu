@@ -76,9 +76,13 @@ std::string run_smoke_kernel(int n) {
   return "";
 }
 
+bool env_flag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
+}
+
 std::string probe_stream_ordered_memory() {
-  const char* off = std::getenv("TL_CUDA_NO_POOLS");
-  if (off != nullptr && *off != '\0' && std::string(off) != "0") return "TL_CUDA_NO_POOLS is set";
+  if (env_flag("TL_CUDA_NO_POOLS")) return "TL_CUDA_NO_POOLS is set";
   int device = 0, pools = 0;
   cudaError_t err = cudaGetDevice(&device);
   if (err == cudaSuccess) err = cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device);

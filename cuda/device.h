@@ -33,4 +33,8 @@ std::string run_smoke_kernel(int n);
 // why not; TL_CUDA_NO_POOLS=1 in the environment answers "not usable" (a diagnostic switch).
 std::string probe_stream_ordered_memory();
 
+// True when the environment variable `name` is set to anything but "" or "0" (the diagnostic
+// switches TL_CUDA_NO_POOLS, TL_CUDA_SYNC_CHECK).
+bool env_flag(const char* name);
+
 }  // namespace tl::cuda

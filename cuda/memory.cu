@@ -38,10 +38,7 @@ thread_local cudaStream_t g_stream = nullptr;  // set by an engine's run() (engi
 void set_current_stream(cudaStream_t s) { g_stream = s; }
 
 bool sync_each_launch() {
-  static const bool on = [] {
-    const char* v = std::getenv("TL_CUDA_SYNC_CHECK");
-    return v != nullptr && *v != '\0' && std::string(v) != "0";
-  }();
+  static const bool on = tl::cuda::env_flag("TL_CUDA_SYNC_CHECK");
   return on;
 }
 cudaStream_t current_stream() { return g_stream; }

@@ -85,13 +85,14 @@ template <class T> double typed_value(SplitMix64& rng, ValueKind kind, bool posi
 void fill_input(const Node& consumer, std::size_t i, const std::vector<Shape>& shapes, HostTensor& t,
                 const std::function<double(bool positive)>& draw, SplitMix64& rng) {
   const OpId op = consumer.op;
-  if (is_index_input(op, i) && t.numel() > 0 && index_bound(consumer, shapes) <= 0) {
+  const bool index = is_index_input(op, i);
+  const int64_t bound = index ? index_bound(consumer, shapes) : 0;
+  if (index && t.numel() > 0 && bound <= 0) {
     throw UserError("no valid index for input " + std::to_string(i) + " of " + std::string(op_name(op)) +
                     ": it indexes an axis of length 0");
   }
   for (int64_t k = 0; k < t.numel(); ++k) {
-    double v = is_index_input(op, i) ? static_cast<double>(rng.below(static_cast<uint64_t>(index_bound(consumer, shapes))))
-                                     : draw(needs_positive(op, i));
+    double v = index ? static_cast<double>(rng.below(static_cast<uint64_t>(bound))) : draw(needs_positive(op, i));
     if (op == OpId::bce_with_logits && i == 1) v = std::ldexp(static_cast<double>(rng.below(9)), -3);
     t.set_from_double(k, v);
   }

@@ -9,7 +9,6 @@
 #include "oracle/op_examples.h"
 #include "oracle/replay.h"
 #include "oracle/report_text.h"
-#include "oracle/user_graphs.h"
 #include "spec/error.h"
 #include "spec/file_io.h"
 
@@ -142,13 +141,11 @@ int run_check_command(const CheckCommand& c) {
   o.inputs_dir = c.inputs_dir;
   if (!c.graph_files.empty() && c.ops.empty()) o.ops.clear();  // only the user's graphs, unless --ops asks
   TL_CHECK_USER(c.inputs_dir.empty() || fs::is_directory(c.inputs_dir), "--inputs: '" + c.inputs_dir + "' is not a directory");
-  for (std::size_t i = 0; i < c.graph_files.size(); ++i) {
-    const std::string& path = c.graph_files[i];
+  for (std::size_t i = 0; i < c.graph_files.size(); ++i) {  // the files themselves are read first by run_checks
     for (std::size_t j = 0; j < i; ++j) {
-      TL_CHECK_USER(fs::weakly_canonical(c.graph_files[j]) != fs::weakly_canonical(path),
-                    "--graph: '" + path + "' is given twice");
+      TL_CHECK_USER(fs::weakly_canonical(c.graph_files[j]) != fs::weakly_canonical(c.graph_files[i]),
+                    "--graph: '" + c.graph_files[i] + "' is given twice");
     }
-    load_graph_case(path, c.inputs_dir, 0);  // bad files fail now, not last
   }
   o.threads = c.threads;
   o.out_dir = c.out;

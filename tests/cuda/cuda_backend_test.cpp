@@ -34,7 +34,9 @@ class CudaEngines : public ::testing::TestWithParam<std::string> {
     if (!why.empty()) GTEST_SKIP() << GetParam() << ": " << why;
   }
   template <class T> int check_case(const oracle::OpCase& c, SplitMix64& rng);
-  template <class T> int check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g);
+  template <class T>
+  int check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g, const HostTensor& y,
+                             const oracle::MaybeTensors& dx);
   template <class T> void check_all_ops(uint64_t seed, int rounds);
   std::unique_ptr<oracle::Backend> backend_;
   int same_as_emulated_ = 0;  // rows check_same_as_emulated compared
@@ -59,9 +61,10 @@ template <class T> int CudaEngines::check_case(const oracle::OpCase& c, SplitMix
   }
   HostTensor g(d, node.shape);
   for (auto& v : g.values<T>()) v = static_cast<T>(std::ldexp(static_cast<double>(rng.below(1 << 12)), -11) - 1.0);
-  same_as_emulated_ += check_same_as_emulated<T>(c, g);
+  oracle::MaybeTensors dx;
+  if (op_differentiable(node.op)) dx = backend_->backward(c.graph, c.inputs, g);
+  same_as_emulated_ += check_same_as_emulated<T>(c, g, y, dx);
   if (!op_differentiable(node.op)) return compared;
-  oracle::MaybeTensors dx = backend_->backward(c.graph, c.inputs, g);
   ref::Grads<S> rd = ref::vjp_op<S>(node, rptr, ref::from_host<S>(y), ref::from_host<S>(g), "ref");
   for (std::size_t k = 0; k < dx.size(); ++k) {
     EXPECT_EQ(dx[k].has_value(), rd[k].has_value()) << "input " << k;
@@ -75,8 +78,11 @@ template <class T> int CudaEngines::check_case(const oracle::OpCase& c, SplitMix
 
 // Rows whose kernels use no device math function (exp, log, tanh, ...): both engines run the same
 // bodies in the same order (the tree sum, the GEMM tiles), so the GPU must give the emulated engine's
-// bits. Only on the "cuda" engine (cuBLAS's order is its own); returns how many rows it compared.
-template <class T> int CudaEngines::check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g) {
+// bits. Only on the "cuda" engine (cuBLAS's order is its own); `y` and `dx` are the GPU's forward and
+// VJP (from upstream g) of case c, which check_case has already run. Returns how many rows it compared.
+template <class T>
+int CudaEngines::check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g, const HostTensor& y,
+                                        const oracle::MaybeTensors& dx) {
   if (GetParam() != "cuda") return 0;
   auto same_order = [&](const Contract& k) {
     return bit_exact_kind(k) || k.kind == ContractKind::sum_bound || k.kind == ContractKind::dot_bound;
@@ -89,14 +95,13 @@ template <class T> int CudaEngines::check_same_as_emulated(const oracle::OpCase&
   // A VJP may use the op's own output (exp's g*y, softmax's): compared only where the forward is too.
   if (!same_order(backend_->contract(op, d, {}))) return 0;
   ++compared;
-  EXPECT_TRUE(same_bits<T>(backend_->forward(c.graph, c.inputs), emulated->forward(c.graph, c.inputs), where))
-      << "forward, GPU vs emulated: " << where;
+  EXPECT_TRUE(same_bits<T>(y, emulated->forward(c.graph, c.inputs), where)) << "forward, GPU vs emulated: " << where;
   if (!op_differentiable(op)) return compared;
-  oracle::MaybeTensors mine = backend_->backward(c.graph, c.inputs, g), theirs = emulated->backward(c.graph, c.inputs, g);
-  for (std::size_t k = 0; k < mine.size(); ++k) {
-    if (!mine[k] || !theirs[k] || !same_order(backend_->contract(op, d, {static_cast<int>(k)}))) continue;
+  oracle::MaybeTensors theirs = emulated->backward(c.graph, c.inputs, g);
+  for (std::size_t k = 0; k < dx.size(); ++k) {
+    if (!dx[k] || !theirs[k] || !same_order(backend_->contract(op, d, {static_cast<int>(k)}))) continue;
     ++compared;
-    EXPECT_TRUE(same_bits<T>(*mine[k], *theirs[k], where)) << "vjp input " << k << ", GPU vs emulated: " << where;
+    EXPECT_TRUE(same_bits<T>(*dx[k], *theirs[k], where)) << "vjp input " << k << ", GPU vs emulated: " << where;
   }
   return compared;
 }

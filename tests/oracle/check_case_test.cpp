@@ -39,39 +39,31 @@ class BrokenGradients : public Backend {
   std::unique_ptr<Backend> eager_;
 };
 
-std::vector<Verdict> verdicts_of(const CaseResult& r) {
-  std::vector<Verdict> v;
-  for (const DirectionResult& d : r.directions) v.push_back(d.verdict);
-  return v;
-}
+struct Expected {
+  Breakage how;
+  std::vector<Verdict> verdicts;  // forward, vjp[0], vjp[1]
+  std::size_t failing;            // a direction whose record must give the reason
+  const char* reason;
+};
 
-const std::string& why_of(const DirectionResult& d) { return d.discrepancy->why; }
-
-TEST(CheckCase, AMissingGradientFailsOnlyItsDirectionAndSaysSo) {
-  SplitMix64 rng(3);
-  OpCase c = make_op_case(OpId::mul, DType::f64, rng);
-  BrokenGradients b(Breakage::drop_first);
-  CaseResult r = check_case(b, c, {true, 1, "dyadic"});
-  ASSERT_EQ(verdicts_of(r), (std::vector<Verdict>{Verdict::pass, Verdict::fail, Verdict::pass}));
-  EXPECT_NE(why_of(r.directions[1]).find("no gradient returned for input 0"), std::string::npos) << why_of(r.directions[1]);
-}
-
-TEST(CheckCase, AMisshapenGradientFailsOnlyItsDirectionNamingTheShape) {
-  SplitMix64 rng(3);
-  OpCase c = make_op_case(OpId::mul, DType::f64, rng);
-  BrokenGradients b(Breakage::misshape_first);
-  CaseResult r = check_case(b, c, {true, 1, "dyadic"});
-  ASSERT_EQ(verdicts_of(r), (std::vector<Verdict>{Verdict::pass, Verdict::fail, Verdict::pass}));
-  EXPECT_NE(why_of(r.directions[1]).find("gradient of input 0 has shape [7]"), std::string::npos) << why_of(r.directions[1]);
-}
-
-TEST(CheckCase, AThrowingBackwardFailsEveryVjpDirectionWithTheMessage) {
-  SplitMix64 rng(3);
-  OpCase c = make_op_case(OpId::mul, DType::f64, rng);
-  BrokenGradients b(Breakage::throw_in_backward);
-  CaseResult r = check_case(b, c, {true, 1, "dyadic"});
-  ASSERT_EQ(verdicts_of(r), (std::vector<Verdict>{Verdict::pass, Verdict::fail, Verdict::fail}));
-  EXPECT_NE(why_of(r.directions[2]).find("backward exploded"), std::string::npos) << why_of(r.directions[2]);
+// mul(a, b) in float64: the forward and the intact direction pass, the broken ones fail with the reason.
+TEST(CheckCase, BrokenGradientsFailExactlyTheirDirectionsAndSayWhy) {
+  const Expected cases[] = {
+      {Breakage::drop_first, {Verdict::pass, Verdict::fail, Verdict::pass}, 1, "no gradient returned for input 0"},
+      {Breakage::misshape_first, {Verdict::pass, Verdict::fail, Verdict::pass}, 1, "gradient of input 0 has shape [7]"},
+      {Breakage::throw_in_backward, {Verdict::pass, Verdict::fail, Verdict::fail}, 2, "backward exploded"},
+  };
+  for (const Expected& e : cases) {
+    SplitMix64 rng(3);
+    OpCase c = make_op_case(OpId::mul, DType::f64, rng);
+    BrokenGradients b(e.how);
+    CaseResult r = check_case(b, c, {true, 1, "dyadic"});
+    std::vector<Verdict> verdicts;
+    for (const DirectionResult& d : r.directions) verdicts.push_back(d.verdict);
+    ASSERT_EQ(verdicts, e.verdicts) << e.reason;
+    const std::string& why = r.directions[e.failing].discrepancy->why;
+    EXPECT_NE(why.find(e.reason), std::string::npos) << why;
+  }
 }
 
 }  // namespace
