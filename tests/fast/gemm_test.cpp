@@ -1,4 +1,5 @@
-// The GEMM on shapes that cross every blocking edge (row groups, 6-row blocks, panels, k blocks),
+// The GEMM on shapes that cross every blocking edge (row groups, 6-row blocks, panels, chunks of
+// panels, k blocks),
 // with row-major and transposed operands, against the declared order written out directly: each
 // C[i][j] is the FMA chain over k = 0, 1, ..., K-1 from +0 (std::fma, one rounding per step). Every
 // path (TL_GEMM=portable|avx2 in the extra ctest entries) must give these bits.
@@ -40,7 +41,8 @@ template <class T>
 void check_all(uint64_t seed) {
   SplitMix64 rng(seed);
   const int64_t shapes[][3] = {{1, 1, 1}, {7, 33, 5}, {97, 70, 600}, {13, 200, 257}, {192, 17, 513}, {6, 32, 256},
-                               {64, 40, 300}, {10, 33, 7}, {101, 65, 270}, {4, 16, 3}};
+                               {64, 40, 300}, {10, 33, 7}, {101, 65, 270}, {4, 16, 3},
+                               {256, 600, 300}};  // not transposed; 600 columns: 2 chunks of float panels, 3 of double
   for (const auto& s : shapes) {
     for (bool at : {false, true}) {
       for (bool bt : {false, true}) check_shape<T>(s[0], s[1], s[2], at, bt, rng);
