@@ -22,7 +22,9 @@ HostTensor filled(DType d, Shape s, double start, double step) {
 }
 
 std::variant<rt::train::Flags, int> flags_of(const char* name, int argc, char** argv) {
-  return rt::train::parse_flags(name, argc, argv, rt::train::Flags{}, nullptr);
+  rt::train::Flags only_dtype;
+  only_dtype.schedule = rt::train::Schedule::none;
+  return rt::train::parse_flags(name, argc, argv, only_dtype, nullptr);
 }
 
 }  // namespace

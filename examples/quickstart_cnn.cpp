@@ -33,6 +33,7 @@ Dataset bars(DType d, int64_t n, uint64_t seed) {
 
 int quickstart_cnn(int argc, char** argv) {
   train::Flags defaults;
+  defaults.schedule = train::Schedule::epochs;
   defaults.epochs = 15;
   defaults.lr = 0.03;
   auto make = [](const train::Flags&) {

@@ -73,13 +73,15 @@ int quickstart_mlp(int argc, char** argv) {
 
 int quickstart_minibatch_mlp(int argc, char** argv) {
   train::Flags defaults;
+  defaults.schedule = train::Schedule::epochs;
   defaults.epochs = 30;
   defaults.lr = 0.05;
   auto batch = std::make_shared<int64_t>(5);
   auto csv = std::make_shared<std::string>();
   auto extra = [batch, csv](CLI::App& app) {
     app.add_option("--batch", *batch, "rows per update")->transform(tl::cli::at_least(1))->capture_default_str();
-    app.add_option("--csv", *csv, "x1,x2,y table with a header (default: the 5x5 grid, generated)");
+    app.add_option("--csv", *csv, "x1,x2,y table with a header (default: the 5x5 grid, generated)")
+        ->transform(tl::cli::nonempty());
   };
   return train::run("quickstart_minibatch_mlp", argc, argv, defaults, extra,
                     [](const train::Flags&) { return mlp_task("quickstart_minibatch_mlp"); },

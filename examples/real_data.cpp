@@ -5,6 +5,7 @@
 
 #include "examples/examples.h"
 #include "runtime/cli.h"
+#include "spec/cli_checks.h"
 #include "runtime/fit.h"
 
 #ifndef TL_DATA_DIR
@@ -16,39 +17,51 @@ namespace {
 
 using namespace tl::rt;
 
-// Standardises each column of x (and of y when `targets`) to mean 0, standard deviation 1, with the
-// statistics of the training rows.
-void standardise(HostTensor& t, int64_t train_rows) {
-  int64_t rows = t.shape().dim(0), cols = t.numel() / rows;
+// Standardises each column of `train` and `test` to the training rows' mean 0 and standard deviation 1
+// (the held-out rows are scaled with the training statistics: they are unseen data).
+void standardise(HostTensor& train, HostTensor& test) {
+  int64_t rows = train.shape().dim(0), cols = train.numel() / rows;
   for (int64_t c = 0; c < cols; ++c) {
     double sum = 0, sq = 0;
-    for (int64_t r = 0; r < train_rows; ++r) sum += t.value_as_double(r * cols + c);
-    double mean = sum / static_cast<double>(train_rows);
-    for (int64_t r = 0; r < train_rows; ++r) sq += std::pow(t.value_as_double(r * cols + c) - mean, 2);
-    double sd = std::sqrt(sq / static_cast<double>(train_rows));
+    for (int64_t r = 0; r < rows; ++r) sum += train.value_as_double(r * cols + c);
+    double mean = sum / static_cast<double>(rows);
+    for (int64_t r = 0; r < rows; ++r) sq += std::pow(train.value_as_double(r * cols + c) - mean, 2);
+    double sd = std::sqrt(sq / static_cast<double>(rows));
     if (sd == 0) sd = 1;
-    for (int64_t r = 0; r < rows; ++r) {
-      double v = (t.value_as_double(r * cols + c) - mean) / sd;
-      t.set_from_double(r * cols + c, v);
-    }
+    for (HostTensor* t : {&train, &test})
+      for (int64_t r = 0; r < t->shape().dim(0); ++r) {
+        double v = (t->value_as_double(r * cols + c) - mean) / sd;
+        t->set_from_double(r * cols + c, v);
+      }
   }
 }
 
-// A fixed shuffled split (TorchLean's LCG order from `seed`): the first `train` rows, then the rest.
-std::pair<Dataset, Dataset> split(const Dataset& d, int64_t train, uint64_t seed) {
-  DataLoader order(d, d.size(), true, seed, false);
+// A fixed shuffled split (TorchLean's LCG order from `seed`): the first n * part / whole rows train
+// (the published split of the full table: 350 of 442 diabetes rows, 1437 of 1797 digits), the rest
+// are held out. UserError naming `path` when either side would have fewer than `batch` rows.
+std::pair<Dataset, Dataset> split(const Dataset& d, int64_t part, int64_t whole, int64_t batch, uint64_t seed,
+                                  const std::string& path) {
+  int64_t n = d.size(), train = n * part / whole;
+  TL_CHECK_USER(train >= batch && n - train >= 1,
+                path + ": " + std::to_string(n) + " rows are too few: the example trains on " + std::to_string(part) +
+                    "/" + std::to_string(whole) + " of them in batches of " + std::to_string(batch) +
+                    " and holds out the rest (the full table has " + std::to_string(whole) + ")");
+  DataLoader order(d, n, true, seed, false);
   Dataset all = [&] { Batch b = order.epoch()[0]; return Dataset{b.x, b.y}; }();
-  return {all.range(0, train), all.range(train, all.size())};
+  return {all.range(0, train), all.range(train, n)};
 }
 
 std::function<void(CLI::App&)> data_dir_option(std::shared_ptr<std::string> dir) {
-  return [dir](CLI::App& app) { app.add_option("--data-dir", *dir, "folder with digits.csv and diabetes.csv")->capture_default_str(); };
+  return [dir](CLI::App& app) { app.add_option("--data-dir", *dir, "folder with digits.csv and diabetes.csv")
+                                  ->transform(cli::nonempty())
+                                  ->capture_default_str(); };
 }
 
 }  // namespace
 
 int mlp(int argc, char** argv) {
   train::Flags defaults;
+  defaults.schedule = train::Schedule::epochs;
   defaults.epochs = 40;
   defaults.lr = 0.003;
   auto dir = std::make_shared<std::string>(TL_DATA_DIR);
@@ -59,13 +72,12 @@ int mlp(int argc, char** argv) {
   return train::run("mlp", argc, argv, defaults, data_dir_option(dir), make, [dir](auto& r, const train::Flags& f) {
     std::string path = *dir + "/diabetes.csv";
     Dataset all = tabular(read_csv(path, true), 10, 0, f.dtype, path);
-    auto [train_set, test_set] = split(all, 350, f.seed);
-    std::printf("torchlean mlp: diabetes regression (442 rows, 10 features; %s), device=cpu\nmodel: %s\n", path.c_str(),
-                r.describe().c_str());
-    standardise(train_set.x, train_set.size());
-    standardise(train_set.y, train_set.size());
-    standardise(test_set.x, test_set.size());
-    standardise(test_set.y, test_set.size());
+    auto [train_set, test_set] = split(all, 350, 442, 16, f.seed, path);
+    std::printf("torchlean mlp: diabetes regression (%s: %lld train, %lld held out, 10 features), device=%s\nmodel: %s\n",
+                path.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()),
+                f.device.c_str(), r.describe().c_str());
+    standardise(train_set.x, test_set.x);
+    standardise(train_set.y, test_set.y);
     DataLoader loader(train_set, 16, true, f.seed, true);
     LoaderFitConfig c{f.epochs, OptimizerConfig::adam(f.lr), std::nullopt, 0};
     FitReport rep = fit_loader(r, c, loader);
@@ -80,6 +92,7 @@ int mlp(int argc, char** argv) {
 
 int digits(int argc, char** argv) {
   train::Flags defaults;
+  defaults.schedule = train::Schedule::epochs;
   defaults.epochs = 20;
   defaults.lr = 0.002;
   auto dir = std::make_shared<std::string>(TL_DATA_DIR);
@@ -95,7 +108,7 @@ int digits(int argc, char** argv) {
       double v = all.x.value_as_double(i) / 16;
       all.x.set_from_double(i, v);
     }
-    auto [train_set, test_set] = split(all, 1437, f.seed);
+    auto [train_set, test_set] = split(all, 1437, 1797, 32, f.seed, path);
     std::printf("torchlean digits: 8x8 handwritten digits (%s): %lld train, %lld held out\nmodel: %s\n", path.c_str(),
                 static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()), r.describe().c_str());
     DataLoader loader(train_set, 32, true, f.seed, true);

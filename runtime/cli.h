@@ -2,7 +2,7 @@
 //   --dtype float|float32|float64  --backend eager|compiled|reference|cuda-emulated  --cpu | --cuda | --device cpu|cuda
 //   --cublas (with --cuda)
 //   --steps N  --epochs N  --seed N  --lr X  --log PATH  --show-backend  --save-params PATH  --load-params PATH
-// plus the example's own, builds a Runner<float> or Runner<double> for the task and calls the body
+// (those its Schedule uses) plus the example's own, builds a Runner<float> or Runner<double> for the task and calls the body
 // with it. The choices decide how the model runs, never what it is. Exit status: the body's; 2 for
 // bad flags, numbers or data files (the message names them); 3 for --cuda without a usable CUDA
 // backend — never a silent fallback to the CPU.
@@ -20,7 +20,12 @@
 
 namespace tl::rt::train {
 
+// How an example trains, which decides the flags it takes: a flag it would ignore is refused by name
+// (--steps for an example that trains by epochs; only --dtype for one that does not train).
+enum class Schedule { steps, epochs, none };
+
 struct Flags {
+  Schedule schedule = Schedule::steps;
   DType dtype = DType::f64;
   BackendKind backend = BackendKind::compiled;
   std::string device = "cpu";
@@ -35,6 +40,10 @@ struct Flags {
 std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** argv, Flags defaults,
                                      const std::function<void(CLI::App&)>& extra);
 
+// UserError naming --save-params or --log when it cannot be written (spec/file_io.h) or both name
+// the same file.
+void check_output_paths(const Flags& f);
+
 // Why --cuda cannot run here; empty when a usable GPU is present (--cuda then selects the cuda backend).
 std::string cuda_unavailable_reason();
 
@@ -45,6 +54,7 @@ int run(const std::string& name, int argc, char** argv, Flags defaults, const st
   if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
   const Flags& f = std::get<Flags>(parsed);
   try {
+    check_output_paths(f);  // before any work: a bad --log or --save-params loses no training
     RunConfig rc{f.dtype, f.backend, f.seed, f.show_backend};
     auto go = [&](auto& runner) {
       if (!f.load_params.empty()) load_checkpoint(f.load_params, runner.state());

@@ -20,6 +20,8 @@ HostTensor gather_rows(const HostTensor& t, const std::vector<int64_t>& index) {
   HostTensor out(t.dtype(), Shape(dims));
   std::size_t bytes = static_cast<std::size_t>(row) * dtype_size(t.dtype());
   for (std::size_t i = 0; i < index.size(); ++i) {
+    TL_CHECK_USER(index[i] >= 0 && index[i] < t.shape().dim(0), "row " + std::to_string(index[i]) + " of a dataset of " +
+                                                                    std::to_string(t.shape().dim(0)) + " rows");
     std::memcpy(out.bytes() + i * bytes,
                 t.bytes() + static_cast<std::size_t>(index[i]) * bytes, bytes);
   }
@@ -68,6 +70,8 @@ HostTensor converted(const HostTensor& t, DType dtype, const std::string& what) 
 Dataset Dataset::rows(const std::vector<int64_t>& index) const { return {gather_rows(x, index), gather_rows(y, index)}; }
 
 Dataset Dataset::range(int64_t begin, int64_t end) const {
+  TL_CHECK_USER(0 <= begin && begin <= end && end <= size(), "rows [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                                                 ") of a dataset of " + std::to_string(size()) + " rows");
   std::vector<int64_t> index;
   for (int64_t i = begin; i < end; ++i) index.push_back(i);
   return rows(index);

@@ -1,4 +1,4 @@
-// Checks of numeric command-line values for the CLI11 front ends (torchlean's examples, tl-check;
+// Checks of command-line values for the CLI11 front ends (torchlean's examples, tl-check;
 // only targets that link CLI11 include this). CLI11 2.1's own checks let NaN through PositiveNumber
 // (`--lr nan` trained to NaN), word refusals as "not in range 0.000000 to 1797693...", read integers
 // with strtoll base 0 ("010" is 8, "0x10" is 16) and saturate on overflow ("99999999999999999999"
@@ -59,6 +59,12 @@ inline CLI::Validator unsigned_64() {
         return parse_decimal(text, v);
       },
       "0 TO 2^64-1");
+}
+
+// Any text but "" (paths: `--log ""` would otherwise mean "no log" without a word).
+inline CLI::Validator nonempty() {
+  return CLI::Validator([](std::string& text) -> std::string { return text.empty() ? "must not be empty" : ""; },
+                        "NONEMPTY");
 }
 
 }  // namespace tl::cli

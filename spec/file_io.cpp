@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,22 +32,45 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
   return data;
 }
 
+std::string checked_output_path(const std::string& path) {
+  TL_CHECK_USER(!path.empty(), "an output path is empty");
+  std::string target = path;
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+    std::error_code ec;
+    std::filesystem::path resolved = std::filesystem::canonical(path, ec);
+    TL_CHECK_USER(!ec, "cannot write '" + path + "': it is a symbolic link to a missing file");
+    target = resolved.string();
+  }
+  if (::stat(target.c_str(), &info) == 0) {
+    TL_CHECK_USER(S_ISREG(info.st_mode), "cannot write '" + path + "': it exists and is not a regular file" +
+                                             (S_ISDIR(info.st_mode) ? " (a directory)" : ""));
+  }
+  std::filesystem::path folder = std::filesystem::path(target).parent_path();
+  if (folder.empty()) folder = ".";
+  TL_CHECK_USER(::stat(folder.c_str(), &info) == 0 && S_ISDIR(info.st_mode),
+                "cannot write '" + path + "': folder '" + folder.string() + "' does not exist");
+  return target;
+}
+
 void write_file_atomic(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::string target = checked_output_path(path);
+  std::string tmp = target + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    TL_CHECK_USER(out.good(), "cannot write '" + tmp + "': " + std::strerror(errno));
+    TL_CHECK_USER(out.good(), "cannot write '" + path + "': " + std::strerror(errno));
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
     out.flush();
     if (!out.good()) {
+      std::string reason = std::strerror(errno);
       std::remove(tmp.c_str());
-      throw UserError("write to '" + tmp + "' failed: " + std::strerror(errno));
+      throw UserError("write to '" + path + "' failed: " + reason);
     }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
     std::string reason = std::strerror(errno);
     std::remove(tmp.c_str());
-    throw UserError("cannot rename '" + tmp + "' to '" + path + "': " + reason);
+    throw UserError("cannot write '" + path + "' (rename from its temporary file failed): " + reason);
   }
 }
 

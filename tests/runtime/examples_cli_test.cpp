@@ -85,12 +85,51 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
       {"quickstart_minibatch_mlp --csv /nonexistent.csv", "/nonexistent.csv"},
       {"quickstart_mlp --load-params /nonexistent.tlckpt", "/nonexistent.tlckpt"},
       {"quickstart_mlp --cublas", "--cublas needs --cuda"},
+      {"digits --steps 3", "--steps: this example trains for --epochs"},
+      {"quickstart_mlp --epochs 3", "--epochs: this example trains for --steps"},
+      {"quickstart_tensors --log x.json", "--log"},
+      {"quickstart_mlp --device cpu --cuda", "--device cpu contradicts --cuda"},
+      {"quickstart_mlp --device cuda --cpu", "--device cuda contradicts --cpu"},
+      {"quickstart_mlp --dtype float32 --lr 1e-50", "--lr: 1e-50 is 0 in float32"},
+      {"quickstart_mlp --dtype float32 --lr 1e300", "--lr: 1e+300 is infinite in float32"},
+      {"quickstart_mlp --log ''", "--log: must not be empty"},
+      {"quickstart_minibatch_mlp --csv ''", "--csv: must not be empty"},
+      {"quickstart_mlp --save-params /nonexistent/p.tlckpt", "folder '/nonexistent' does not exist"},
+      {"quickstart_mlp --log /dev/null", "'/dev/null': it exists and is not a regular file"},
+      {"quickstart_mlp --log /tmp", "(a directory)"},
+      {"quickstart_mlp --log /tmp/tl_same --save-params /tmp/tl_same", "name the same file"},
   };
   for (const Case& c : cases) {
     CommandResult r = torchlean(c.args);
     EXPECT_EQ(r.status, 2) << c.args << "\n" << r.output;
     EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
   }
+}
+
+// The real-data examples split the table they read: a short table is refused by name (it used to be
+// read past its end), and the split follows the table's length.
+TEST(Examples, ShortDataTablesAreRefusedAndSplitByTheirLength) {
+  if (!std::filesystem::exists(std::string(TL_DATA_DIR) + "/digits.csv")) GTEST_SKIP() << "run scripts/fetch-datasets.sh";
+  std::string dir = (std::filesystem::temp_directory_path() / ("tl_short_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  tl::testing::run_command("head -30 " + std::string(TL_DATA_DIR) + "/digits.csv > " + dir + "/digits.csv");
+  tl::testing::run_command("head -300 " + std::string(TL_DATA_DIR) + "/diabetes.csv > " + dir + "/diabetes.csv");
+  CommandResult tiny = torchlean("digits --epochs 1 --data-dir " + dir);
+  EXPECT_EQ(tiny.status, 2) << tiny.output;
+  EXPECT_NE(tiny.output.find(dir + "/digits.csv: 30 rows are too few"), std::string::npos) << tiny.output;
+  CommandResult part = torchlean("mlp --epochs 1 --data-dir " + dir);  // 299 rows: 299 * 350 / 442 = 236 train
+  EXPECT_EQ(part.status, 0) << part.output;
+  EXPECT_NE(part.output.find("236 train, 63 held out"), std::string::npos) << part.output;
+  std::filesystem::remove_all(dir);
+}
+
+// A bad output path is refused before training, so no work is lost and nothing is half-written.
+TEST(Examples, AnUnwritableLogIsRefusedBeforeTrainingAndSavesNothing) {
+  std::string params = (std::filesystem::temp_directory_path() / ("tl_early_" + std::to_string(getpid()) + ".tlckpt")).string();
+  CommandResult r = torchlean("quickstart_mlp --save-params " + params + " --log /nonexistent/log.json");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_EQ(r.output.find("steps="), std::string::npos) << "nothing may run: " << r.output;
+  EXPECT_FALSE(std::filesystem::exists(params));
 }
 
 TEST(Examples, CountsAreDecimalSoALeadingZeroIsNotOctal) {
