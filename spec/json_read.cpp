@@ -3,6 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "spec/file_io.h"
 #include "spec/json_io.h"
@@ -162,22 +166,27 @@ std::shared_ptr<const HostTensor> read_value(const json& v, DType dtype, const S
   check_keys(v, {"encoding", "data"}, what);
   const json& enc = field(v, "encoding", what);
   const json& data = field(v, "data", what);
-  auto t = std::make_shared<HostTensor>(dtype, shape);
+  // The payload's size is checked against the shape before the tensor is allocated: a 2^31-element
+  // shape with one value must not allocate 8 GiB first.
+  int64_t numel = shape.numel();
+  std::size_t nbytes = static_cast<std::size_t>(numel) * dtype_size(dtype);
+  std::shared_ptr<HostTensor> t;
   if (enc == "base64") {
     if (!data.is_string()) fail(what, "base64 data must be a string");
     std::string bytes = base64_decode(data.get<std::string>(), what);
-    if (bytes.size() != t->nbytes()) {
+    if (bytes.size() != nbytes) {
       fail(what, "payload has " + std::to_string(bytes.size()) + " bytes but shape " +
-                     shape.str() + " of " + std::string(dtype_name(dtype)) + " needs " +
-                     std::to_string(t->nbytes()));
+                     shape.str() + " of " + std::string(dtype_name(dtype)) + " needs " + std::to_string(nbytes));
     }
+    t = std::make_shared<HostTensor>(dtype, shape);
     if (!bytes.empty()) std::memcpy(t->bytes(), bytes.data(), bytes.size());
   } else if (enc == "hex") {
     if (!data.is_array()) fail(what, "hex data must be an array");
-    if (static_cast<int64_t>(data.size()) != t->numel()) {
+    if (static_cast<int64_t>(data.size()) != numel) {
       fail(what, "payload has " + std::to_string(data.size()) + " values but shape " +
-                     shape.str() + " needs " + std::to_string(t->numel()));
+                     shape.str() + " needs " + std::to_string(numel));
     }
+    t = std::make_shared<HostTensor>(dtype, shape);
     for (std::size_t i = 0; i < data.size(); ++i) {
       std::string item_what = what + " element " + std::to_string(i);
       double x = data[i].is_string() ? parse_exact_float(data[i].get<std::string>(), dtype, item_what)
@@ -256,14 +265,29 @@ Graph graph_from_parsed(const json& doc, const std::string& source) {
   return g;
 }
 
+// A parser callback that refuses an object repeating a key (nlohmann keeps the last one silently,
+// so "format" given twice would pass whichever came last).
+json::parser_callback_t refuse_duplicate_keys(const std::string& source) {
+  auto open = std::make_shared<std::vector<std::set<std::string>>>();
+  return [open, source](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) open->emplace_back();
+    if (event == json::parse_event_t::object_end && !open->empty()) open->pop_back();
+    if (event == json::parse_event_t::key && !open->empty() && !open->back().insert(parsed.get<std::string>()).second)
+      fail(source, "malformed JSON: the key \"" + parsed.get<std::string>() + "\" appears twice in one object");
+    return true;
+  };
+}
+
 }  // namespace
 
 Graph graph_from_json(std::string_view text, std::string_view source_view) {
   std::string source(source_view);
   check_depth(text, source);
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+    fail(source, "malformed JSON: a NUL byte at offset " + std::to_string(nul));
   json doc;
   try {
-    doc = json::parse(text.begin(), text.end());
+    doc = json::parse(text.begin(), text.end(), refuse_duplicate_keys(source));
   } catch (const json::exception& e) {
     fail(source, std::string("malformed JSON: ") + e.what());
   }

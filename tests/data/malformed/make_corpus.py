@@ -115,6 +115,11 @@ edit("payload_not_representable.json", "not exactly representable in float32",
      lambda g: g["nodes"].append(dict(const, id=6, value={"encoding": "hex", "data": ["0x1.0000000001p+0", "0x1p+0"]})))
 edit("payload_bad_encoding.json", "encoding must be \"hex\" or \"base64\"",
      lambda g: g["nodes"].append(dict(const, id=6, value={"encoding": "zip", "data": ""})))
+raw("duplicate_key.json", "the key \"format\" appears twice",
+    full.replace('"format": "tl.ir.v1"', '"format": "tl.ir.v2", "format": "tl.ir.v1"'))
+raw("nul_then_garbage.json", "a NUL byte at offset", full + "\0garbage{{{")
+edit("payload_far_short_of_shape.json", "payload has 1 values but shape [2147483647] needs 2147483647",
+     lambda g: g["nodes"].append(dict(const, id=6, shape=[2147483647], value={"encoding": "hex", "data": ["0x1p+0"]})))
 edit("value_on_non_const.json", "only const nodes may have a 'value'",
      lambda g: g["nodes"][4].update(value={"encoding": "hex", "data": []}))
 
