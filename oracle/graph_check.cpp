@@ -50,7 +50,7 @@ bool check_nodes(Backend& b, const GraphCase& rg, const std::vector<HostTensor>&
     if (fwd.discrepancy) {
       std::string stem = b.name() + "-" + row.dtype + (row.source.empty() ? "-graph" : "-file") + std::to_string(row.index) +
                          "-node" + std::to_string(id);
-      auto files = write_discrepancies({*fwd.discrepancy}, opt.out_dir, stem);
+      auto files = write_discrepancies({*fwd.discrepancy}, opt, stem);
       if (!files.empty()) row.discrepancy_file = files[0];
     }
     if (fwd.verdict == Verdict::fail) return false;

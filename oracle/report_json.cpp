@@ -25,6 +25,27 @@ double read_number(const json& j) {
   throw UserError("expected a number, got '" + s + "'");
 }
 
+// A count (cases, elements, histogram bins): an integer from 0 to 2^50, so that the sums of merged
+// shards cannot overflow. Anything else is a malformed report, named by its field.
+int64_t count_from(const json& v, const std::string& field) {
+  constexpr uint64_t kMaxCount = uint64_t{1} << 50;
+  bool ok = v.is_number_unsigned() ? v.get<uint64_t>() <= kMaxCount : v.is_number_integer() && v.get<int64_t>() == 0;
+  TL_CHECK_USER(ok, "field '" + field + "' must be a count (an integer from 0 to 2^50), got " + v.dump());
+  return static_cast<int64_t>(v.get<uint64_t>());
+}
+int64_t count_at(const json& j, const char* key) { return count_from(j.at(key), key); }
+
+// Runs `read` for element `what` of the report, naming it in any error.
+template <class F> auto in_context(const std::string& what, F read) {
+  try {
+    return read();
+  } catch (const json::exception& e) {
+    throw UserError(what + ": " + e.what());
+  } catch (const UserError& e) {
+    throw UserError(what + ": " + e.what());
+  }
+}
+
 json contract_json(const Contract& c) {
   return {{"text", contract_text(c)}, {"kind", contract_kind_name(c.kind)}, {"ulps", c.ulps},
           {"ulps_per_term", c.ulps_per_term}, {"magnitude_floor", c.magnitude_floor}, {"order", c.order},
@@ -76,20 +97,22 @@ Row row_from(const json& j) {
   r.dtype = j.at("dtype").get<std::string>();
   r.op = j.at("op").get<std::string>();
   r.direction = j.at("direction").get<std::string>();
-  r.cases = j.at("cases").get<int64_t>();
+  r.cases = count_at(j, "cases");
   r.max_ulp = read_number(j.at("max_ulp"));
   r.contract = contract_from(j.at("contract_detail"));
   r.verdict = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
   r.note = j.at("note").get<std::string>();
-  r.cases_failed = j.at("cases_failed").get<int64_t>();
-  r.cases_undecided = j.at("cases_undecided").get<int64_t>();
-  r.cases_outside = j.at("cases_outside_precondition").get<int64_t>();
-  r.elements = j.at("elements").get<int64_t>();
-  r.correctly_rounded = j.at("correctly_rounded").get<int64_t>();
-  r.strict_bits = j.at("strict_bits").get<int64_t>();
+  r.cases_failed = count_at(j, "cases_failed");
+  r.cases_undecided = count_at(j, "cases_undecided");
+  r.cases_outside = count_at(j, "cases_outside_precondition");
+  r.elements = count_at(j, "elements");
+  r.correctly_rounded = count_at(j, "correctly_rounded");
+  r.strict_bits = count_at(j, "strict_bits");
   r.max_utilisation = read_number(j.at("max_utilisation"));
   r.worst = j.at("worst").get<std::string>();
-  r.hist = j.at("histogram").get<std::array<int64_t, kHistBins>>();
+  const json& hist = j.at("histogram");
+  TL_CHECK_USER(hist.is_array() && hist.size() == kHistBins, "field 'histogram' must be an array of " + std::to_string(kHistBins) + " counts");
+  for (std::size_t b = 0; b < kHistBins; ++b) r.hist[b] = count_from(hist[b], "histogram");
   r.seconds = j.at("seconds").get<double>();
   r.discrepancy_files = j.at("discrepancies").get<std::vector<std::string>>();
   return r;
@@ -107,10 +130,10 @@ GraphRow graph_from(const json& j) {
   GraphRow g;
   g.backend = j.at("backend").get<std::string>();
   g.dtype = j.at("dtype").get<std::string>();
-  g.index = j.at("index").get<int64_t>();
+  g.index = count_at(j, "index");
   g.seed = j.at("seed").get<uint64_t>();
   g.source = j.value("source", std::string());  // absent in reports written before graph files
-  g.nodes_checked = j.at("nodes_checked").get<int64_t>();
+  g.nodes_checked = count_at(j, "nodes_checked");
   g.local = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
   g.first_bad_node = j.at("first_bad_node").get<std::string>();
   g.loss_ulp = read_number(j.at("loss_ulp"));
@@ -133,11 +156,11 @@ Settings settings_from(const json& j) {
   s.command = j.at("command").get<std::string>();
   s.tier = j.at("tier").get<std::string>();
   s.seed = j.at("seed").get<uint64_t>();
-  s.cases = j.at("cases").get<int64_t>();
+  s.cases = count_at(j, "cases");
   s.shard = j.at("shard").get<int>();
   s.shards = j.at("shards").get<int>();
   s.gradients = j.at("gradients").get<bool>();
-  s.graphs = j.at("graphs").get<int64_t>();
+  s.graphs = count_at(j, "graphs");
   s.graph_files = j.value("graph_files", std::vector<std::string>());
   s.backends = j.at("backends").get<std::vector<std::string>>();
   s.dtypes = j.at("dtypes").get<std::vector<std::string>>();
@@ -175,18 +198,25 @@ std::string report_json(const Report& r) {
 Report parse_report_json(const std::string& text, const std::string& where) {
   try {
     json j = json::parse(text);
-    TL_CHECK_USER(j.at("format") == "tl.report.v1", where + ": not a tl.report.v1 file");
+    if (j.at("format") != "tl.report.v1") throw UserError(where + ": not a tl.report.v1 file");
     Report r;
     r.settings = settings_from(j.at("settings"));
-    for (const json& row : j.at("rows")) r.rows.push_back(row_from(row));
-    for (const json& g : j.at("graphs")) r.graphs.push_back(graph_from(g));
+    const json& rows = j.at("rows");
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      r.rows.push_back(in_context("rows[" + std::to_string(i) + "]", [&] { return row_from(rows[i]); }));
+    const json& graphs = j.at("graphs");
+    for (std::size_t i = 0; i < graphs.size(); ++i)
+      r.graphs.push_back(in_context("graphs[" + std::to_string(i) + "]", [&] { return graph_from(graphs[i]); }));
     for (const json& a : j.at("trust").at("assumed")) r.trust.assumed.emplace_back(a.at("component"), a.at("version"));
     r.trust.empirical = j.at("trust").at("empirical").get<std::vector<std::string>>();
     r.seconds = j.at("summary").at("seconds").get<double>();
-    r.cases_run = j.at("summary").at("cases_run").get<int64_t>();
+    r.cases_run = count_at(j.at("summary"), "cases_run");
     return r;
   } catch (const json::exception& e) {
     throw UserError(where + ": malformed report: " + e.what());
+  } catch (const UserError& e) {
+    std::string why = e.what();
+    throw UserError(why.rfind(where, 0) == 0 ? why : where + ": malformed report: " + why);
   }
 }
 

@@ -264,7 +264,7 @@ Report run_checks(const RunOptions& opt) {
       std::string dir = row.direction == "forward" ? "forward" : "vjp" + row.direction.substr(4, row.direction.size() - 5);
       std::string stem = row.backend + "-" + row.dtype + "-" + row.op + "-" + dir + "-" +
                          std::to_string(row.discrepancy_files.size());
-      for (const std::string& f : write_discrepancies({d}, opt.out_dir, stem)) row.discrepancy_files.push_back(f);
+      for (const std::string& f : write_discrepancies({d}, opt, stem)) row.discrepancy_files.push_back(f);
     }
   }
   for (Row& r : unavailable_rows(opt)) report.rows.push_back(std::move(r));
@@ -287,15 +287,16 @@ Report run_checks(const RunOptions& opt) {
   return report;
 }
 
-std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds, const std::string& out_dir,
+std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds, const RunOptions& opt,
                                              const std::string& stem) {
   std::vector<std::string> out;
-  if (out_dir.empty()) return out;
-  std::filesystem::create_directories(std::filesystem::path(out_dir) / "discrepancies");
+  if (opt.out_dir.empty()) return out;
+  std::filesystem::path write_dir = opt.write_dir.empty() ? opt.out_dir : opt.write_dir;
+  std::filesystem::create_directories(write_dir / "discrepancies");
   for (std::size_t i = 0; i < ds.size(); ++i) {
     std::string rel = "discrepancies/" + stem + (ds.size() > 1 ? "-" + std::to_string(i) : "") + ".json";
-    std::string path = (std::filesystem::path(out_dir) / rel).string();
-    write_file_atomic(path, discrepancy_json(ds[i], "tl-check --replay " + path));
+    std::string path = (std::filesystem::path(opt.out_dir) / rel).string();
+    write_file_atomic((write_dir / rel).string(), discrepancy_json(ds[i], "tl-check --replay " + path));
     out.push_back(rel);
   }
   return out;

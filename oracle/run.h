@@ -27,7 +27,8 @@ struct RunOptions {
   std::string inputs_dir;                // .npy values for their inputs, by input name
   int shard = 0, shards = 1;
   int threads = 2;
-  std::string out_dir;   // discrepancy files go to out_dir/discrepancies/
+  std::string out_dir;   // discrepancy files are named out_dir/discrepancies/... (in replay lines)
+  std::string write_dir; // ... and written to write_dir/discrepancies/ (empty: out_dir), moved at the end
   std::string command;   // recorded in the report and in replay lines
   std::function<void(int64_t done, int64_t total)> progress;
 };
@@ -41,8 +42,9 @@ ValueKind case_kind(Tier t, int64_t index);
 
 Report run_checks(const RunOptions& options);
 
-// Writes one JSON file per discrepancy under dir; returns the paths relative to the report dir.
-std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds, const std::string& out_dir,
+// Writes one JSON file per discrepancy (under opt's write_dir, naming opt's out_dir in its replay
+// command); returns the paths relative to the report dir.
+std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds, const RunOptions& opt,
                                              const std::string& stem);
 
 }  // namespace tl::oracle

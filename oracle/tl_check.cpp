@@ -1,6 +1,7 @@
 // tl-check's commands: run, merge, replay, list.
 #include "oracle/tl_check.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -17,19 +18,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> split_list(const std::string& text) {
+// A comma list of `flag`: an empty item or one given twice is refused (it would be a typo, or every
+// row twice).
+std::vector<std::string> split_list(const std::string& text, const std::string& flag) {
   std::vector<std::string> out;
   std::stringstream ss(text);
   for (std::string item; std::getline(ss, item, ',');) {
-    if (!item.empty()) out.push_back(item);
+    TL_CHECK_USER(!item.empty(), flag + ": an empty item in '" + text + "'");
+    TL_CHECK_USER(std::find(out.begin(), out.end(), item) == out.end(), flag + ": '" + item + "' is given twice");
+    out.push_back(item);
   }
+  TL_CHECK_USER(!out.empty() && text.back() != ',', flag + ": an empty item in '" + text + "'");
   return out;
 }
 
 std::vector<std::string> parse_backends(const std::string& text) {
   if (text == "all") return backend_names();
-  std::vector<std::string> out = split_list(text);
-  TL_CHECK_USER(!out.empty(), "--backend: empty list");
+  std::vector<std::string> out = split_list(text, "--backend");
   for (const std::string& b : out) make_backend(b);  // UserError for unknown names
   return out;
 }
@@ -37,8 +42,10 @@ std::vector<std::string> parse_backends(const std::string& text) {
 std::vector<DType> parse_dtypes(const std::string& text) {
   if (text == "all") return {DType::f32, DType::f64};
   std::vector<DType> out;
-  for (const std::string& d : split_list(text)) out.push_back(parse_dtype(d, "--dtype"));
-  TL_CHECK_USER(!out.empty(), "--dtype: empty list");
+  for (const std::string& d : split_list(text, "--dtype")) out.push_back(parse_dtype(d, "--dtype"));
+  for (std::size_t i = 0; i < out.size(); ++i)
+    TL_CHECK_USER(std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i), out[i]) == out.begin() + static_cast<std::ptrdiff_t>(i),
+                  "--dtype: '" + text + "' names a dtype twice");
   return out;
 }
 
@@ -55,8 +62,7 @@ std::vector<OpId> parse_ops(const std::string& text) {
     for (const OpInfo& info : kOpInfo) out.push_back(info.id);
     return out;
   }
-  for (const std::string& name : split_list(text)) out.push_back(parse_op(name));
-  TL_CHECK_USER(!out.empty(), "--ops: empty list");
+  for (const std::string& name : split_list(text, "--ops")) out.push_back(parse_op(name));
   return out;
 }
 
@@ -124,6 +130,46 @@ int print_outcome(const Report& r, const std::string& dir) {
   return s.fail > 0 ? 1 : 0;
 }
 
+// The report folder, created if needed, and a private staging folder in it where this run writes its
+// records; UserError naming --out when either cannot be made. The previous run's report and records
+// stay untouched until publish() moves the new records in, so a refused or interrupted run loses nothing.
+class OutDir {
+ public:
+  explicit OutDir(const std::string& out) : out_(out) {
+    TL_CHECK_USER(!out.empty(), "--out: must not be empty");
+    std::error_code ec;
+    TL_CHECK_USER(!fs::exists(out, ec) || fs::is_directory(out, ec), "--out: '" + out + "' exists and is not a directory");
+    fs::create_directories(out, ec);
+    TL_CHECK_USER(!ec, "--out: cannot create '" + out + "': " + ec.message());
+    staging_ = fs::path(out) / (".tl-check-staging-" + std::to_string(::getpid()));
+    fs::remove_all(staging_, ec);
+    fs::create_directories(staging_, ec);
+    TL_CHECK_USER(!ec, "--out: cannot write in '" + out + "': " + ec.message());
+  }
+  OutDir(const OutDir&) = delete;
+  OutDir& operator=(const OutDir&) = delete;
+  ~OutDir() {
+    std::error_code ec;
+    fs::remove_all(staging_, ec);  // a run that ended by an exception leaves no staging folder
+  }
+  std::string staging() const { return staging_.string(); }
+  // Replaces the .json records of out/discrepancies/ (anything else a user put there stays) with the
+  // staged ones.
+  void publish() const {
+    fs::path dir = fs::path(out_) / "discrepancies", fresh = staging_ / "discrepancies";
+    if (fs::is_directory(dir))
+      for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".json") fs::remove(e.path());
+    if (!fs::is_directory(fresh)) return;
+    fs::create_directories(dir);
+    for (const auto& e : fs::directory_iterator(fresh)) fs::rename(e.path(), dir / e.path().filename());
+  }
+
+ private:
+  std::string out_;
+  fs::path staging_;
+};
+
 }  // namespace
 
 int run_check_command(const CheckCommand& c) {
@@ -159,26 +205,34 @@ int run_check_command(const CheckCommand& c) {
     for (const auto& [b, why] : o.unavailable) std::fprintf(stderr, "tl-check: backend %s unavailable: %s\n", b.c_str(), why.c_str());
     return 3;
   }
-  fs::remove_all(fs::path(c.out) / "discrepancies");
+  OutDir out(c.out);
+  o.write_dir = out.staging();
   if (c.progress && isatty(2)) o.progress = progress_bar;
   std::printf("tl-check seed=%llu tier=%s (replay the run: %s)\n", static_cast<unsigned long long>(c.seed),
               c.tier.c_str(), c.command_line.c_str());
   std::fflush(stdout);
   Report r = run_checks(o);
+  out.publish();
   write_report_files(r, c.out);
   return print_outcome(r, c.out);
 }
 
 int run_merge_command(const std::vector<std::string>& dirs, const std::string& out) {
+  for (const std::string& dir : dirs)
+    TL_CHECK_USER(fs::weakly_canonical(dir) != fs::weakly_canonical(out),
+                  "merge: --out '" + out + "' is one of the shard folders; the merged report would replace its own");
   std::vector<Report> parts;
-  fs::create_directories(fs::path(out) / "discrepancies");
+  OutDir out_dir(out);
   for (const std::string& dir : dirs) {
     std::string path = (fs::path(dir) / "report.json").string();
     Report r = parse_report_json(read_file(path), path);
     std::string prefix = "shard" + std::to_string(r.settings.shard) + "-";
     auto adopt = [&](std::string& rel) {
       std::string renamed = "discrepancies/" + prefix + fs::path(rel).filename().string();
-      fs::copy_file(fs::path(dir) / rel, fs::path(out) / renamed, fs::copy_options::overwrite_existing);
+      fs::path from = fs::path(dir) / rel, to = fs::path(out_dir.staging()) / renamed;
+      TL_CHECK_USER(fs::is_regular_file(from), path + ": its record '" + rel + "' is missing");
+      fs::create_directories(to.parent_path());
+      fs::copy_file(from, to, fs::copy_options::overwrite_existing);
       rel = renamed;
     };
     for (Row& row : r.rows) {
@@ -191,6 +245,10 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
   }
   Report merged = merge_reports(parts);
   merged.trust = collect_trust(merged.rows);
+  if (merged.settings.command.find("shard(s) missing]") != std::string::npos)
+    std::fprintf(stderr, "tl-check merge: warning: %d shard(s) were given of a run split into %d: the report covers only them\n",
+                 static_cast<int>(dirs.size()), merged.settings.shards);
+  out_dir.publish();
   write_report_files(merged, out);
   return print_outcome(merged, out);
 }

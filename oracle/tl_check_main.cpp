@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   bool show_ops = false, show_contracts = false, quiet = false;
   app.add_option("--backend", c.backend, "eager|compiled|reference|cuda|cuda-cublas|cuda-emulated|all, or a comma list")->capture_default_str();
   app.add_option("--dtype", c.dtype, "float32|float|float64|all")->capture_default_str();
-  app.add_option("--ops", c.ops, "comma-separated op names, or all (default: all ops; none with --graph)");
+  app.add_option("--ops", c.ops, "comma-separated op names, or all (default: all ops; none with --graph)")
+      ->transform(tl::cli::nonempty());
   app.add_option("--cases", c.cases, "cases per op and dtype (default: the tier's)")->transform(tl::cli::at_least(1));
   app.add_option("--seed", c.seed, "seed of every case (printed; replays use it)")
       ->transform(tl::cli::unsigned_64())
@@ -49,18 +50,21 @@ int main(int argc, char** argv) {
                  "dyadics of magnitude 1/16 to 4)")
       ->needs(graph_option);
   app.add_option("--shard", c.shard, "K/N: run the K-th of N disjoint slices of the cases (0 <= K < N)");
-  app.add_option("--out", c.out, "report directory")->capture_default_str();
+  app.add_option("--out", c.out, "report directory")->transform(tl::cli::nonempty())->capture_default_str();
   app.add_option("--threads", c.threads, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();
-  app.add_option("--replay", replay, "re-run one discrepancy record");
+  auto* replay_option = app.add_option("--replay", replay, "re-run one discrepancy record (its backend, op and values)");
   app.add_flag("--list-ops", show_ops, "list the ops and exit");
   app.add_flag("--list-contracts", show_contracts, "print the contract table of --backend and --dtype");
   app.add_flag("--quiet", quiet, "no progress bar");
+  // A replay re-runs the record as written: flags that choose what to run would be ignored.
+  for (const char* ignored : {"--backend", "--dtype", "--ops", "--cases", "--tier", "--graphs", "--graph", "--shard"})
+    replay_option->excludes(app.get_option(ignored));
   std::vector<std::string> merge_dirs;
   std::string merge_out = "tl-check-merged";
   auto* merge = app.add_subcommand("merge", "merge the report.json of shard runs into one report");
   merge->fallthrough();  // --quiet and friends may follow the subcommand
   merge->add_option("dirs", merge_dirs, "report directories of the shards")->required()->check(CLI::ExistingDirectory);
-  merge->add_option("--out", merge_out, "merged report directory")->capture_default_str();
+  merge->add_option("--out", merge_out, "merged report directory")->transform(tl::cli::nonempty())->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,7 +3,9 @@
 // bug and passes without it; the planted build with no bug active passes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../common/run_command.h"
@@ -69,6 +71,30 @@ TEST(StrengthCheck, AGraphFileCatchesThePlantedBugsOfItsOpsAtTheirNodes) {
                                                                   "random graph 0's: " << r.output;
   }
   EXPECT_EQ(planted("", "--graph " + graph + " --backend eager,compiled --quiet --out " + scratch("graph_none")).status, 0);
+}
+
+// The records of a report stay with it: a refused run in the same --out changes nothing, a new run
+// replaces the records (only its .json files: a user's other files there stay), and no staging
+// folder is left behind.
+TEST(StrengthCheck, ARefusedRunKeepsThePreviousRecordsAndANewRunReplacesOnlyThem) {
+  std::string out = scratch("records"), graph = std::string(TL_SOURCE_DIR) + "/tests/data/graphs/exp_layer_mse.json";
+  ASSERT_EQ(planted("fast_math_exp", "--graph " + graph + " --backend eager --quiet --out " + out).status, 1);
+  auto records = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(out + "/discrepancies")) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  std::vector<std::string> before = records();
+  ASSERT_FALSE(before.empty());
+  CommandResult refused = planted("fast_math_exp", "--graph /nonexistent.json --backend eager --quiet --out " + out);
+  EXPECT_EQ(refused.status, 2) << refused.output;
+  EXPECT_EQ(records(), before);
+  std::ofstream(out + "/discrepancies/notes.txt") << "mine";
+  ASSERT_EQ(planted("", "--graph " + graph + " --backend eager --quiet --out " + out).status, 0);
+  EXPECT_EQ(records(), std::vector<std::string>{"notes.txt"});
+  for (const auto& e : fs::directory_iterator(out))
+    EXPECT_EQ(e.path().filename().string().find(".tl-check-staging"), std::string::npos) << e.path();
 }
 
 TEST(StrengthCheck, ThePlantedBuildWithNoBugActivePasses) {

@@ -115,12 +115,40 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
       {"--replay " + out + "/not_json.json", "malformed"},
       {"--replay " + out + "/wrong_format.json", "not a tl.discrepancy.v1 record"},
       {"merge " + out, "report.json"},
+      {"--ops relu --out " + out + "/not_json.json", "exists and is not a directory"},
+      {"--ops relu,,exp", "--ops: an empty item in 'relu,,exp'"},
+      {"--backend eager,eager", "--backend: 'eager' is given twice"},
+      {"--dtype float,float64", "names a dtype twice"},
+      {"--ops ''", "--ops: must not be empty"},
+      {"--replay " + out + "/not_json.json --backend eager", "--backend excludes --replay"},
   };
   for (const Case& c : cases) {
     CommandResult r = tl_check(c.args + " --quiet");
     EXPECT_EQ(r.status, 2) << c.args << "\n" << r.output;
     EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
   }
+}
+
+// merge reads what a shard wrote: a count it could not have written, or an --out that is one of the
+// shards, is exit 2; a missing shard is said on stderr.
+TEST(TlCheck, MergeRefusesImpossibleCountsAndItsOwnInputAsOutputAndWarnsOfMissingShards) {
+  std::string a = scratch("m0"), b = scratch("m1"), bad = scratch("mbad");
+  std::string common = "--ops add --cases 4 --backend eager --quiet --seed 3 --shard ";
+  ASSERT_EQ(tl_check(common + "0/2 --out " + a).status, 0);
+  ASSERT_EQ(tl_check(common + "1/2 --out " + b).status, 0);
+  json j = read_json(a + "/report.json");
+  j["rows"][0]["cases"] = 9223372036854775807ull;  // summed with the other shard it would overflow
+  fs::create_directories(bad);
+  std::ofstream(bad + "/report.json") << j.dump();
+  CommandResult huge = tl_check("merge " + bad + " " + b + " --out " + scratch("mout"));
+  EXPECT_EQ(huge.status, 2) << huge.output;
+  EXPECT_NE(huge.output.find("rows[0]: field 'cases' must be a count"), std::string::npos) << huge.output;
+  CommandResult self = tl_check("merge " + a + " " + b + " --out " + a);
+  EXPECT_EQ(self.status, 2) << self.output;
+  EXPECT_NE(self.output.find("is one of the shard folders"), std::string::npos) << self.output;
+  CommandResult half = tl_check("merge " + a + " --out " + scratch("mhalf"));
+  EXPECT_EQ(half.status, 0) << half.output;
+  EXPECT_NE(half.output.find("warning: 1 shard(s) were given of a run split into 2"), std::string::npos) << half.output;
 }
 
 TEST(TlCheck, CudaWithoutAUsableGpuExitsWith3) {
