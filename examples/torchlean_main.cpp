@@ -129,17 +129,24 @@ int run_example(int argc, char** argv) {
   return -1;
 }
 
-}  // namespace
+// "" when argv names known commands, else why not (CLI11 alone says "A subcommand is required").
+std::string unknown_command(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  std::string command = argv[1];
+  if (command != "graph" && command != "ops" && command != "reference_tour")
+    return "unknown command '" + command + "' (torchlean --help lists the commands and examples)";
+  if (command != "graph" || argc < 3 || argv[2][0] == '-') return "";
+  std::string sub = argv[2];
+  if (sub != "check" && sub != "show" && sub != "dot" && sub != "fmt")
+    return "unknown graph command '" + sub + "' (check, show, dot or fmt)";
+  return "";
+}
 
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   if (int status = run_example(argc, argv); status >= 0) return status;
-  if (argc >= 2 && argv[1][0] != '-') {
-    std::string command = argv[1];
-    if (command != "graph" && command != "ops" && command != "reference_tour") {
-      std::fprintf(stderr, "torchlean: error: unknown command '%s' (torchlean --help lists the commands and examples)\n",
-                   command.c_str());
-      return 2;
-    }
+  if (std::string why = unknown_command(argc, argv); !why.empty()) {
+    std::fprintf(stderr, "torchlean: error: %s\n", why.c_str());
+    return 2;
   }
   CLI::App app{"TorchLean C++: graphs, reference semantics and checked backends"};
   app.require_subcommand(1);
@@ -184,3 +191,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return tl::exit_status_after_stdout(run_command(argc, argv), "torchlean"); }

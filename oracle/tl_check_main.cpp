@@ -20,9 +20,7 @@ std::string joined_args(int argc, char** argv) {
   return s;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   using namespace tl::oracle;
   CLI::App app{"tl-check: backends against the exact reference, with agreement reports"};
   CheckCommand c;
@@ -95,3 +93,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return tl::exit_status_after_stdout(run_command(argc, argv), "tl-check"); }

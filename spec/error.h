@@ -25,6 +25,11 @@ class InternalError : public std::logic_error {
 [[noreturn]] void throw_internal(const std::string& message, const char* file = "",
                                  int line = 0);
 
+// A program's exit status once its standard output is flushed: `status`, or 2 (with a message on
+// stderr naming `program`) when the output could not be written — a full disk or a closed pipe
+// must not read as success.
+int exit_status_after_stdout(int status, const char* program);
+
 }  // namespace tl
 
 // Check a condition on user input; throw UserError with the given message otherwise.

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 
 #include "../common/run_command.h"
 
@@ -42,6 +43,37 @@ TEST(TorchleanCli, BadFlagsGiveStatus2) {
   EXPECT_EQ(unknown.status, 2);
   EXPECT_NE(unknown.output.find("unknown command 'frobnicate'"), std::string::npos) << unknown.output;
   EXPECT_EQ(run("").status, 2);
+  Result sub = run("graph frobnicate x.json");
+  EXPECT_EQ(sub.status, 2);
+  EXPECT_NE(sub.output.find("unknown graph command 'frobnicate'"), std::string::npos) << sub.output;
+}
+
+// Output that cannot be written is an error, not success with the output lost.
+TEST(TorchleanCli, AFullStandardOutputIsExit2NotSuccess) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  for (const std::string args : {"graph fmt " + kGraphs + "mlp_2_8_1_mse.json", std::string("ops")}) {
+    Result r = tl::testing::run_command("{ " + std::string(TL_TORCHLEAN_BIN) + " " + args + " >/dev/full; }");
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("cannot write to standard output"), std::string::npos) << r.output;
+  }
+}
+
+// An output path is followed when it is a link and refused when it is not a file, never replaced.
+TEST(TorchleanCli, FmtWritesThroughALinkAndRefusesADevice) {
+  auto dir = std::filesystem::temp_directory_path() / ("tl_cli_link_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::create_symlink(dir / "target.json", dir / "link.json");
+  std::FILE* f = std::fopen((dir / "target.json").c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  EXPECT_EQ(run("graph fmt " + kGraphs + "tiny_convnet.json -o " + (dir / "link.json").string()).status, 0);
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "link.json"));
+  EXPECT_GT(std::filesystem::file_size(dir / "target.json"), 0u);
+  Result dev = run("graph fmt " + kGraphs + "tiny_convnet.json -o /dev/null");
+  EXPECT_EQ(dev.status, 2);
+  EXPECT_NE(dev.output.find("'/dev/null': it exists and is not a regular file"), std::string::npos) << dev.output;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(TorchleanCli, FailedFmtLeavesNoOutputFile) {
