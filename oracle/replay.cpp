@@ -12,9 +12,11 @@ namespace {
 
 using json = nlohmann::json;
 
-HostTensor tensor_from(const json& j, DType dtype, const std::string& what) {
-  Dims dims = j.at("shape").get<Dims>();
-  HostTensor t(dtype, Shape(dims));
+// A tensor of the record, which must have the shape the record's graph gives it (`expected`).
+HostTensor tensor_from(const json& j, DType dtype, const Shape& expected, const std::string& what) {
+  Shape shape(j.at("shape").get<Dims>());
+  TL_CHECK_USER(shape == expected, what + ": shape " + shape.str() + ", but the record's graph needs " + expected.str());
+  HostTensor t(dtype, shape);
   const json& hex = j.at("hex");
   TL_CHECK_USER(hex.is_array() && static_cast<int64_t>(hex.size()) == t.numel(),
                 what + ": expected " + std::to_string(t.numel()) + " hex values");
@@ -40,14 +42,21 @@ ReplayCase read_replay(const std::string& path) {
     r.op_case.graph = graph_from_json(j.at("graph").dump(), path);
     const Graph& g = r.op_case.graph;
     TL_CHECK_USER(!g.outputs.empty(), path + ": the graph has no output");
-    DType dtype = g.node(g.outputs[0].node).dtype;
+    const Node& out = g.node(g.outputs[0].node);
+    DType dtype = out.dtype;
+    // The record's own description must be its graph's, or the replay would check something else.
+    TL_CHECK_USER(j.at("op").get<std::string>() == op_name(out.op),
+                  path + ": field 'op' is '" + j.at("op").get<std::string>() + "' but the graph's output is " + std::string(op_name(out.op)));
+    TL_CHECK_USER(j.at("dtype").get<std::string>() == dtype_name(dtype),
+                  path + ": field 'dtype' is '" + j.at("dtype").get<std::string>() + "' but the graph is " + std::string(dtype_name(dtype)));
     for (NodeId id : g.inputs()) {
       std::string name(node_name(g.node(id)));
       TL_CHECK_USER(j.at("inputs").contains(name), path + ": no value for input '" + name + "'");
-      r.op_case.inputs.emplace(name, tensor_from(j.at("inputs").at(name), dtype, path + ": input '" + name + "'"));
+      r.op_case.inputs.emplace(name, tensor_from(j.at("inputs").at(name), dtype, g.node(id).shape, path + ": input '" + name + "'"));
       r.op_case.input_ids.push_back(id);
     }
-    if (!j.at("upstream_gradient").is_null()) r.upstream = tensor_from(j.at("upstream_gradient"), dtype, path + ": upstream_gradient");
+    if (!j.at("upstream_gradient").is_null())
+      r.upstream = tensor_from(j.at("upstream_gradient"), dtype, out.shape, path + ": upstream_gradient");
     return r;
   } catch (const json::exception& e) {
     throw UserError(path + ": malformed discrepancy record: " + e.what());

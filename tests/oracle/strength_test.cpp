@@ -87,6 +87,18 @@ TEST(StrengthCheck, ARefusedRunKeepsThePreviousRecordsAndANewRunReplacesOnlyThem
   };
   std::vector<std::string> before = records();
   ASSERT_FALSE(before.empty());
+  // A record whose own fields disagree with its graph is refused, not replayed as something else.
+  std::string record_path = out + "/discrepancies/" + before[0];
+  nlohmann::json record = nlohmann::json::parse(tl::testing::run_command("cat " + record_path).output);
+  for (auto [field, value] : {std::pair{"op", nlohmann::json("relu")}, std::pair{"dtype", nlohmann::json("float16")}}) {
+    nlohmann::json bad = record;
+    bad[field] = value;
+    std::string bad_path = scratch(std::string("bad_record_") + field + ".json");
+    std::ofstream(bad_path) << bad.dump();
+    CommandResult r = planted("", "--replay " + bad_path);
+    EXPECT_EQ(r.status, 2) << field << "\n" << r.output;
+    EXPECT_NE(r.output.find(std::string("field '") + field + "'"), std::string::npos) << r.output;
+  }
   CommandResult refused = planted("fast_math_exp", "--graph /nonexistent.json --backend eager --quiet --out " + out);
   EXPECT_EQ(refused.status, 2) << refused.output;
   EXPECT_EQ(records(), before);
