@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "oracle/random_graphs.h"
@@ -128,6 +129,7 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     row.dtype = std::string(dtype_name(gc.graph.node(gc.loss).dtype));
     row.index = index;
     row.seed = seed;
+    row.inputs = gc.input_sources;
     row.source = source;
     std::vector<HostTensor> values;
     try {
@@ -163,7 +165,9 @@ std::vector<GraphRow> run_graph_checks(const RunOptions& opt) {
   for (int64_t i = opt.shard; i < static_cast<int64_t>(opt.graph_files.size()); i += opt.shards) {
     uint64_t seed = case_seed(opt.seed, OpId::input, DType::f64, 2000000 + i);
     const std::string& path = opt.graph_files[static_cast<std::size_t>(i)];
-    check_graph_case(load_graph_case(path, opt.inputs_dir, seed), i, seed, path, opt, rows);
+    GraphCase gc = load_graph_case(path, opt.inputs_dir, seed);
+    std::printf("graph %s: inputs %s\n", path.c_str(), gc.input_sources.c_str());
+    check_graph_case(gc, i, seed, path, opt, rows);
   }
   return rows;
 }

@@ -18,6 +18,7 @@ struct GraphCase {
   std::vector<NodeId> params;
   NodeId loss = 0;
   std::vector<std::string> input_files;  // .npy files the input values came from (users' graphs)
+  std::string input_sources;             // "x: DIR/x.npy, w: seeded, ..." (users' graphs)
 };
 
 GraphCase random_graph(SplitMix64& rng, DType dtype);

@@ -32,6 +32,7 @@ struct GraphRow {
   int64_t index = 0;
   uint64_t seed = 0;
   std::string source;                 // the user's graph file; empty for a random graph
+  std::string inputs;                 // where its input values came from: "x: DIR/x.npy, w: seeded"
   int64_t nodes_checked = 0;
   Verdict local = Verdict::pass;       // per-node contracts
   std::string first_bad_node;          // "node 7 (softmax): outside ..."

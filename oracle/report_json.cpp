@@ -119,7 +119,7 @@ Row row_from(const json& j) {
 }
 
 json graph_json(const GraphRow& g) {
-  return {{"backend", g.backend}, {"dtype", g.dtype}, {"index", g.index}, {"seed", g.seed}, {"source", g.source},
+  return {{"backend", g.backend}, {"dtype", g.dtype}, {"index", g.index}, {"seed", g.seed}, {"source", g.source}, {"inputs", g.inputs},
           {"nodes_checked", g.nodes_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
           {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)}, {"gradients_checked", g.gradients_checked},
           {"suspicion_threshold", g.suspicion_threshold}, {"suspicious", g.suspicious},
@@ -133,6 +133,7 @@ GraphRow graph_from(const json& j) {
   g.index = count_at(j, "index");
   g.seed = j.at("seed").get<uint64_t>();
   g.source = j.value("source", std::string());  // absent in reports written before graph files
+  g.inputs = j.value("inputs", std::string());
   g.nodes_checked = count_at(j, "nodes_checked");
   g.local = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
   g.first_bad_node = j.at("first_bad_node").get<std::string>();

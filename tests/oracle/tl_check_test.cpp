@@ -209,7 +209,11 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   std::string graph = std::string(TL_SOURCE_DIR) + "/examples/graphs/softmax_classifier_ce.json";
   std::string args = " --graph " + graph + " --inputs " + dir + " --backend eager --quiet --out " + dir + "/out";
   tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 2}));
-  EXPECT_EQ(tl_check(args).status, 0) << "valid labels from the file";
+  CommandResult from_file = tl_check(args);
+  EXPECT_EQ(from_file.status, 0) << "valid labels from the file\n" << from_file.output;
+  std::string sources = "labels: " + dir + "/labels.npy";  // said on the terminal and in the report
+  EXPECT_NE(from_file.output.find(sources), std::string::npos) << from_file.output;
+  EXPECT_NE(read_json(dir + "/out/report.json")["graphs"][0]["inputs"].get<std::string>().find(sources), std::string::npos);
   fs::create_directories(dir + "/softmax_classifier_ce");  // the graph's own folder comes first
   tl::write_npy(dir + "/softmax_classifier_ce/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 9}));
   CommandResult own_folder = tl_check(args);
