@@ -86,7 +86,11 @@ int quickstart_minibatch_mlp(int argc, char** argv) {
   return train::run("quickstart_minibatch_mlp", argc, argv, defaults, extra,
                     [](const train::Flags&) { return mlp_task("quickstart_minibatch_mlp"); },
                     [batch, csv](auto& r, const train::Flags& f) {
-    Dataset ds = csv->empty() ? grid_dataset(f.dtype, minibatch_target) : tabular(read_csv(*csv, true), 2, 0, f.dtype, *csv);
+    Dataset ds = csv->empty() ? grid_dataset(f.dtype, minibatch_target) : [&] {
+      CsvTable table = read_csv(*csv, true);
+      require_columns(table, 3, *csv + " (x1,x2,y)");
+      return tabular(table, 2, 0, f.dtype, *csv);
+    }();
     std::printf("== Quickstart next step: minibatch MLP training ==\nseed      = %llu\nmodel:    %s\n",
                 static_cast<unsigned long long>(f.seed), r.describe().c_str());
     LoaderFitConfig c{f.epochs, OptimizerConfig::adam(f.lr), std::nullopt, 0};

@@ -71,7 +71,9 @@ int mlp(int argc, char** argv) {
   };
   return train::run("mlp", argc, argv, defaults, data_dir_option(dir), make, [dir](auto& r, const train::Flags& f) {
     std::string path = *dir + "/diabetes.csv";
-    Dataset all = tabular(read_csv(path, true), 10, 0, f.dtype, path);
+    CsvTable table = read_csv(path, true);
+    require_columns(table, 11, path + " (10 features, 1 target)");
+    Dataset all = tabular(table, 10, 0, f.dtype, path);
     auto [train_set, test_set] = split(all, 350, 442, 16, f.seed, path);
     std::printf("torchlean mlp: diabetes regression (%s: %lld train, %lld held out, 10 features), device=%s\nmodel: %s\n",
                 path.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()),
@@ -103,7 +105,9 @@ int digits(int argc, char** argv) {
   };
   return train::run("digits", argc, argv, defaults, data_dir_option(dir), make, [dir](auto& r, const train::Flags& f) {
     std::string path = *dir + "/digits.csv";
-    Dataset all = tabular(read_csv(path, false), 64, 10, f.dtype, path);
+    CsvTable table = read_csv(path, false);
+    require_columns(table, 65, path + " (64 pixels, 1 label)");
+    Dataset all = tabular(table, 64, 10, f.dtype, path);
     for (int64_t i = 0; i < all.x.numel(); ++i) {  // intensities 0..16 to [0, 1] (exact: 16 = 2^4)
       double v = all.x.value_as_double(i) / 16;
       all.x.set_from_double(i, v);

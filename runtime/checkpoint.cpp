@@ -1,6 +1,8 @@
 // Checkpoint writing and reading (this machine is little-endian: x86-64; the format says so).
 #include "runtime/checkpoint.h"
 
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "spec/error.h"
@@ -59,6 +61,25 @@ void save_checkpoint(const std::string& path, const ModelState& state) {
   write_file_atomic(path, out);
 }
 
+namespace {
+
+// Loading NaN or infinite parameters is allowed (PyTorch allows it), but said once on stderr: the
+// first loss would otherwise be non-finite with no word of why.
+template <class Named>
+void warn_if_not_finite(const std::string& path, const Named& tensors, const std::vector<HostTensor>& loaded) {
+  int64_t bad = 0;
+  std::string first;
+  for (std::size_t i = 0; i < loaded.size(); ++i)
+    for (int64_t k = 0; k < loaded[i].numel(); ++k)
+      if (!std::isfinite(loaded[i].value_as_double(k)) && bad++ == 0)
+        first = "'" + tensors[i].first + "' element " + std::to_string(k);
+  if (bad > 0)
+    std::fprintf(stderr, "warning: %s holds %lld non-finite parameter values (the first: %s)\n", path.c_str(),
+                 static_cast<long long>(bad), first.c_str());
+}
+
+}  // namespace
+
 void load_checkpoint(const std::string& path, ModelState& state) {
   std::string bytes = read_file(path);
   Reader r(bytes, path);
@@ -82,13 +103,18 @@ void load_checkpoint(const std::string& path, ModelState& state) {
     TL_CHECK_USER(rank == static_cast<uint32_t>(t->shape().rank()), path + ": '" + name + "' has rank " + std::to_string(rank) +
                                                                       ", the model " + std::to_string(t->shape().rank()));
     Dims dims(rank);
-    for (int64_t& d : dims) d = r.get<int64_t>("a dimension");
-    TL_CHECK_USER(Shape(dims) == t->shape(), path + ": '" + name + "' has shape " + Shape(dims).str() + ", the model " + t->shape().str());
+    std::string dims_text;
+    for (int64_t& d : dims) {
+      d = r.get<int64_t>("a dimension");
+      dims_text += (dims_text.empty() ? "" : ",") + std::to_string(d);
+    }
+    TL_CHECK_USER(dims == t->shape().dims(), path + ": '" + name + "' has shape [" + dims_text + "], the model " + t->shape().str());
     HostTensor value(t->dtype(), t->shape());
     r.take(value.bytes(), value.nbytes(), "values");
     loaded.push_back(std::move(value));
   }
   TL_CHECK_USER(r.done(), path + ": trailing bytes after the last tensor");
+  warn_if_not_finite(path, tensors, loaded);
   for (std::size_t i = 0; i < tensors.size(); ++i) *tensors[i].second = std::move(loaded[i]);
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -31,8 +32,10 @@ HostTensor gather_rows(const HostTensor& t, const std::vector<int64_t>& index) {
 // Stores v, refusing values that the dtype can only hold as infinity.
 void set_finite(HostTensor& t, int64_t i, double v, const std::string& what) {
   t.set_from_double(i, v);
-  TL_CHECK_USER(std::isfinite(t.value_as_double(i)), what + ": " + std::to_string(v) + " overflows " +
-                                                         std::string(dtype_name(t.dtype())));
+  if (std::isfinite(t.value_as_double(i))) return;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", v);
+  throw UserError(what + ": " + text + " overflows " + std::string(dtype_name(t.dtype())));
 }
 
 double parse_field(const std::string& field, const std::string& where) {
@@ -136,17 +139,25 @@ Dataset tabular(const CsvTable& t, int64_t inputs, int64_t classes, DType dtype,
   Dataset d{HostTensor(dtype, Shape{n, inputs}), HostTensor(dtype, classes ? Shape{n} : Shape{n, cols - inputs})};
   for (int64_t r = 0; r < n; ++r) {
     const auto& row = t.rows[static_cast<std::size_t>(r)];
-    std::string where = what + ": row " + std::to_string(r + 1);
-    for (int64_t c = 0; c < inputs; ++c) set_finite(d.x, r * inputs + c, row[static_cast<std::size_t>(c)], where);
+    auto where = [&](int64_t c) { return what + ": data row " + std::to_string(r + 1) + ", column '" + t.columns[static_cast<std::size_t>(c)] + "'"; };
+    for (int64_t c = 0; c < inputs; ++c) {
+      double v = row[static_cast<std::size_t>(c)];
+      d.x.set_from_double(r * inputs + c, v);
+      if (!std::isfinite(d.x.value_as_double(r * inputs + c))) set_finite(d.x, r * inputs + c, v, where(c));
+    }
     for (int64_t c = inputs; c < cols; ++c) {
       double v = row[static_cast<std::size_t>(c)];
       TL_CHECK_USER(classes == 0 || (v == std::trunc(v) && v >= 0 && v < static_cast<double>(classes)),
-                    what + ": row " + std::to_string(r + 1) + ": label " + std::to_string(v) + " is not an integer in [0, " +
-                        std::to_string(classes) + ")");
-      set_finite(d.y, r * (cols - inputs) + (c - inputs), v, where);
+                    where(c) + ": label " + std::to_string(v) + " is not an integer in [0, " + std::to_string(classes) + ")");
+      set_finite(d.y, r * (cols - inputs) + (c - inputs), v, where(c));
     }
   }
   return d;
+}
+
+void require_columns(const CsvTable& t, int64_t columns, const std::string& what) {
+  int64_t got = static_cast<int64_t>(t.columns.size());
+  TL_CHECK_USER(got == columns, what + ": expected " + std::to_string(columns) + " columns, got " + std::to_string(got));
 }
 
 Dataset load_npy(const std::string& x_path, const std::string& y_path, DType dtype) {

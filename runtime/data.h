@@ -54,6 +54,9 @@ CsvTable read_csv(const std::string& path, bool header);
 // Columns [0, inputs) as x and the rest as y. With `classes` > 0 the single target column must hold
 // integer labels in [0, classes) and y is [N]; otherwise y is [N, columns - inputs].
 Dataset tabular(const CsvTable& t, int64_t inputs, int64_t classes, DType dtype, const std::string& what);
+// UserError naming `what` unless the table has exactly `columns` columns (tabular takes any number of
+// target columns; an example that knows its table's layout says so).
+void require_columns(const CsvTable& t, int64_t columns, const std::string& what);
 
 // x and y from two .npy files (float32 or float64, converted exactly where representable).
 Dataset load_npy(const std::string& x_path, const std::string& y_path, DType dtype);

@@ -31,8 +31,12 @@ void record_loss(FitReport& rep, int64_t step, double loss) {
   if (std::isfinite(loss) || rep.first_nonfinite_step >= 0) return;
   rep.first_nonfinite_step = step;
   if (isatty(2)) std::fprintf(stderr, "\n");  // off the progress bar's line
-  std::fprintf(stderr, "warning: the loss is %s at step %lld: training has diverged (a smaller --lr may help)\n",
-               std::isnan(loss) ? "NaN" : "infinite", static_cast<long long>(step));
+  if (step == 0)  // no update has run yet: the learning rate cannot be the cause
+    std::fprintf(stderr, "warning: the loss is %s at step 0, before any update: the data or the parameters hold "
+                         "non-finite or very large values\n", std::isnan(loss) ? "NaN" : "infinite");
+  else
+    std::fprintf(stderr, "warning: the loss is %s at step %lld: training has diverged (a smaller --lr may help)\n",
+                 std::isnan(loss) ? "NaN" : "infinite", static_cast<long long>(step));
 }
 
 }  // namespace

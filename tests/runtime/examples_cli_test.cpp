@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "../common/cuda_status.h"
 #include "../common/run_command.h"
@@ -120,6 +121,21 @@ TEST(Examples, ShortDataTablesAreRefusedAndSplitByTheirLength) {
   CommandResult part = torchlean("mlp --epochs 1 --data-dir " + dir);  // 299 rows: 299 * 350 / 442 = 236 train
   EXPECT_EQ(part.status, 0) << part.output;
   EXPECT_NE(part.output.find("236 train, 63 held out"), std::string::npos) << part.output;
+  std::filesystem::remove_all(dir);
+}
+
+// A table of the wrong layout, or a value the dtype cannot hold, is named by file, row and column.
+TEST(Examples, CsvErrorsNameTheFileTheColumnCountAndTheCell) {
+  std::string dir = (std::filesystem::temp_directory_path() / ("tl_csv_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/four.csv") << "x1,x2,y,z\n0,1,2,3\n";
+  std::ofstream(dir + "/huge.csv") << "x1,x2,y\n0,1,2\n0,1e308,2\n";
+  CommandResult four = torchlean("quickstart_minibatch_mlp --csv " + dir + "/four.csv");
+  EXPECT_EQ(four.status, 2) << four.output;
+  EXPECT_NE(four.output.find("four.csv (x1,x2,y): expected 3 columns, got 4"), std::string::npos) << four.output;
+  CommandResult huge = torchlean("quickstart_minibatch_mlp --dtype float32 --csv " + dir + "/huge.csv");
+  EXPECT_EQ(huge.status, 2) << huge.output;
+  EXPECT_NE(huge.output.find("huge.csv: data row 2, column 'x2': 1e+308 overflows float32"), std::string::npos) << huge.output;
   std::filesystem::remove_all(dir);
 }
 
