@@ -38,12 +38,24 @@ void set_finite(HostTensor& t, int64_t i, double v, const std::string& what) {
   throw UserError(what + ": " + text + " overflows " + std::string(dtype_name(t.dtype())));
 }
 
+// A cell as it may be printed: control bytes (a NUL would end the message) as \xNN.
+std::string printable_cell(const std::string& field) {
+  std::string out;
+  for (unsigned char ch : field) {
+    if (ch >= 0x20 && ch != 0x7f) { out += static_cast<char>(ch); continue; }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02x", ch);
+    out += hex;
+  }
+  return out;
+}
+
 double parse_field(const std::string& field, const std::string& where) {
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(field.c_str(), &end);
-  TL_CHECK_USER(!field.empty() && end == field.c_str() + field.size(), where + ": '" + field + "' is not a number");
-  TL_CHECK_USER(std::isfinite(v), where + ": '" + field + "' is not finite (NaN and infinities are not data)");
+  TL_CHECK_USER(!field.empty() && end == field.c_str() + field.size(), where + ": '" + printable_cell(field) + "' is not a number");
+  TL_CHECK_USER(std::isfinite(v), where + ": '" + printable_cell(field) + "' is not finite (NaN and infinities are not data)");
   return v;
 }
 
