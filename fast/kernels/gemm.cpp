@@ -1,8 +1,6 @@
 // Packed GEMM with per-element FMA chains in ascending k (see gemm.h), AVX-512 / AVX2 / portable.
 #include "fast/kernels/gemm.h"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -10,9 +8,12 @@
 #include <vector>
 
 #include "fast/kernels/parallel.h"
+#include "fast/kernels/simd.h"
 
 namespace tl::fast {
 namespace {
+
+using namespace simd;
 
 enum class Path { portable, avx2, avx512 };
 
@@ -77,22 +78,6 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
 // resumed, so each lane is exactly one output's FMA chain over k = 0, 1, ..., K-1 from +0. Leftover
 // rows use tiles of 4 rows and then single rows (A read in place); a last, narrower panel parks its
 // chains in an edge buffer instead of C.
-#define TL_ISA(NAME, TARGET, TYPE, VEC, SET1, LOAD, FMA, STORE, ZERO, LANES)                            \
-  struct NAME {                                                                                         \
-    using T = TYPE;                                                                                     \
-    using V = VEC;                                                                                      \
-    static constexpr int64_t L = LANES;                                                                 \
-    __attribute__((target(TARGET), always_inline)) static V set1(T x) { return SET1(x); }               \
-    __attribute__((target(TARGET), always_inline)) static V load(const T* p) { return LOAD(p); }        \
-    __attribute__((target(TARGET), always_inline)) static void store(T* p, V v) { STORE(p, v); }       \
-    __attribute__((target(TARGET), always_inline)) static V fma(V a, V b, V c) { return FMA(a, b, c); } \
-    __attribute__((target(TARGET), always_inline)) static V zero() { return ZERO(); }                  \
-  };
-TL_ISA(Avx512F32, "avx512f", float, __m512, _mm512_set1_ps, _mm512_loadu_ps, _mm512_fmadd_ps, _mm512_storeu_ps, _mm512_setzero_ps, 16)
-TL_ISA(Avx512F64, "avx512f", double, __m512d, _mm512_set1_pd, _mm512_loadu_pd, _mm512_fmadd_pd, _mm512_storeu_pd, _mm512_setzero_pd, 8)
-TL_ISA(Avx2F32, "avx2,fma", float, __m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_storeu_ps, _mm256_setzero_ps, 8)
-TL_ISA(Avx2F64, "avx2,fma", double, __m256d, _mm256_set1_pd, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_storeu_pd, _mm256_setzero_pd, 4)
-#undef TL_ISA
 
 // Panels of B below which A is read in place instead of packed (each packed value would serve too
 // few tiles to repay the copy: the forward pass of a linear layer with a 64-row batch has 2).
@@ -131,7 +116,8 @@ constexpr int64_t kKc = 256, kBlockBytesB = int64_t{1} << 19;
                                               const typename I::T* A, int64_t a_row, int64_t a_k,       \
                                               const typename I::T* packed, typename I::T* C, int64_t c_row) { \
     using T = typename I::T;                                                                            \
-    constexpr int64_t W = NV * I::L, MB = 16 * MR, KC = kKc;                                               \
+    constexpr int64_t W = NV * I::L, MB = 16 * MR;                                                      \
+    int64_t blocks_k = (K + kKc - 1) / kKc, KC = (K + blocks_k - 1) / blocks_k; /* equal: 784 = 4 x 196 */ \
     static thread_local std::vector<T> apack, edge_rows; /* per-thread scratch, reused */               \
     std::size_t need_a = static_cast<std::size_t>(std::min<int64_t>(MB, i1 - i0) * std::min<int64_t>(KC, K)); \
     if (apack.size() < need_a) apack.resize(need_a);                                                    \

@@ -16,6 +16,15 @@ template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
           int64_t b_col, int64_t b_k, T* C, int64_t c_row);
 
+// The same bits as gemm(), faster when many A[i, k] are ±0 (a ReLU's gradient): the zero terms are
+// skipped where that is exact — B finite, every zero result recomputed by the full chain, since
+// skipping can change only the sign of a zero (gemm_sparse.cpp) — and gemm() runs instead when B's
+// columns are not contiguous (b_col != 1), fewer than a quarter of A is zero, B holds inf or NaN,
+// the product is small, or no vector path is available.
+template <class T>
+void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
+                          int64_t b_col, int64_t b_k, T* C, int64_t c_row);
+
 // "avx512", "avx2" or "portable": the microkernel this CPU uses (TL_GEMM=portable|avx2 forces a
 // narrower one, for tests).
 std::string gemm_path();

@@ -33,7 +33,7 @@ template <class T> void matmul_backward(const HostInputs& in, const HostTensor& 
     const T* gt = gv + t * d.m * d.p;
     // da[i,k] = chain_j g[i,j] b[k,j];  db[k,j] = chain_i a[i,k] g[i,j]
     if (wanted[0]) gemm(d.m, d.n, d.p, gt, d.p, 1, bt, d.p, 1, data<T>(da) + t * d.m * d.n, d.n);
-    if (wanted[1]) gemm(d.n, d.p, d.m, at, 1, d.n, gt, 1, d.p, data<T>(db) + t * d.n * d.p, d.p);
+    if (wanted[1]) gemm_skipping_zero_a(d.n, d.p, d.m, at, 1, d.n, gt, 1, d.p, data<T>(db) + t * d.n * d.p, d.p);
   }
   if (wanted[0]) dx[0] = std::move(da);
   if (wanted[1]) dx[1] = std::move(db);
@@ -66,19 +66,16 @@ template <class T> void linear_backward(const HostInputs& in, const HostTensor& 
     gemm(rows, k_in, out, gv, out, 1, w, 1, k_in, data<T>(d), k_in);
     dx[0] = std::move(d);
   }
-  if (wanted[1]) {  // dw[o,k] = chain_m g[m,o] x[m,k]
+  if (wanted[1]) {  // dw[o,k] = chain_m g[m,o] x[m,k] (a ReLU's zeros in g skipped, same bits)
     HostTensor d = HostTensor::uninitialized(in[1]->dtype(), ws);  // written whole by the GEMM
-    gemm(out, k_in, rows, gv, 1, out, x, 1, k_in, data<T>(d), k_in);
+    gemm_skipping_zero_a(out, k_in, rows, gv, 1, out, x, 1, k_in, data<T>(d), k_in);
     dx[1] = std::move(d);
   }
-  if (in.size() == 3 && wanted[2]) {  // db[o] = left fold over m of g[m,o]
-    HostTensor d(in[2]->dtype(), in[2]->shape());
+  if (in.size() == 3 && wanted[2]) {  // db[o] = left fold over m of g[m,o], from +0
+    HostTensor d(in[2]->dtype(), in[2]->shape());  // zero-filled: +0
     T* o = data<T>(d);
-    for (int64_t j = 0; j < out; ++j) {
-      T acc = 0;
-      for (int64_t m = 0; m < rows; ++m) acc += gv[m * out + j];
-      o[j] = acc;
-    }
+    for (int64_t m = 0; m < rows; ++m)  // m outermost: every o[j] still adds its terms in m order
+      for (int64_t j = 0; j < out; ++j) o[j] += gv[m * out + j];
     dx[2] = std::move(d);
   }
 }
