@@ -1,6 +1,8 @@
 // Packed GEMM with per-element FMA chains in ascending k (see gemm.h), AVX-512 / AVX2 / portable.
 #include "fast/kernels/gemm.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -39,19 +41,61 @@ template <class T> std::vector<T>& scratch(int which) {
   return buffers[which];
 }
 
+// dst[j * dst_stride + i] = src[i * src_stride + j] for i, j < 16: a 16 x 16 float block transposed
+// in registers (unpack pairs of rows, then groups of 4, then 128-bit lanes twice). GCC 12's unpack
+// intrinsics pass an undefined mask operand, which -Wuninitialized reports in every caller.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+__attribute__((target("avx512f"))) void transpose_16x16(const float* src, int64_t src_stride, float* dst,
+                                                        int64_t dst_stride) {
+  __m512 r[16], t[16];
+  for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * src_stride);
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int h = 0; h < 16; h += 8)
+    for (int i = 0; i < 4; ++i) {
+      t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+      t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+    }
+  for (int i = 0; i < 8; ++i) {
+    _mm512_storeu_ps(dst + i * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));
+    _mm512_storeu_ps(dst + (i + 8) * dst_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
 // Packs B into panels of W columns: panel p holds, for each k, columns [p*W, p*W + W) contiguously
-// (zero-padded past N; padded lanes are computed and discarded, never stored).
+// (zero-padded past N; padded lanes are computed and discarded, never stored). Float columns stored
+// along k (b_k = 1, a linear layer's input read as C^T = W x^T) move in 16 x 16 blocks on AVX-512.
 template <class T>
 const T* pack_b(int64_t N, int64_t K, const T* B, int64_t b_col, int64_t b_k, int64_t W) {
   int64_t panels = (N + W - 1) / W;
   std::vector<T>& packed = scratch<T>(0);
   if (packed.size() < static_cast<std::size_t>(panels * K * W)) packed.resize(static_cast<std::size_t>(panels * K * W));
   T* out = packed.data();
+  bool blocks = sizeof(T) == 4 && b_k == 1 && W % 16 == 0 && path() == Path::avx512;
   for (int64_t p = 0; p < panels; ++p) {
     int64_t width = std::min(W, N - p * W);
     T* panel = out + p * K * W;
-    for (int64_t k = 0; k < K; ++k)  // writes stay contiguous; the W source rows stay in L1
-      for (int64_t l = 0; l < width; ++l) panel[k * W + l] = B[(p * W + l) * b_col + k * b_k];
+    int64_t l_blocks = blocks ? width / 16 * 16 : 0, k_blocks = blocks ? K / 16 * 16 : 0;
+    if constexpr (sizeof(T) == 4)
+      for (int64_t l = 0; l < l_blocks; l += 16)
+        for (int64_t k = 0; k < k_blocks; k += 16) transpose_16x16(B + (p * W + l) * b_col + k, b_col, panel + k * W + l, W);
+    for (int64_t k = 0; k < K; ++k)  // the rest; writes stay contiguous, the W source rows stay in L1
+      for (int64_t l = k < k_blocks ? l_blocks : 0; l < width; ++l) panel[k * W + l] = B[(p * W + l) * b_col + k * b_k];
     for (int64_t k = 0; width < W && k < K; ++k)
       for (int64_t l = width; l < W; ++l) panel[k * W + l] = T(0);
   }
