@@ -281,8 +281,16 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
       run_panels(p, j0, j1, M, K, B, b_col, b_k, packed, ct.data(), M);
     });
     parallel_for(M, row_grain(N, 1), [&](int64_t i0, int64_t i1) {
+      int64_t i_blocks = i0, j_blocks = 0;  // [i0, i_blocks) x [0, j_blocks) moves in 16 x 16 blocks
+      if constexpr (sizeof(T) == 4) {
+        if (p == Path::avx512) {
+          i_blocks = i0 + (i1 - i0) / 16 * 16, j_blocks = N / 16 * 16;
+          for (int64_t i = i0; i < i_blocks; i += 16)
+            for (int64_t j = 0; j < j_blocks; j += 16) transpose_16x16(ct.data() + j * M + i, M, C + i * c_row + j, c_row);
+        }
+      }
       for (int64_t i = i0; i < i1; ++i)
-        for (int64_t j = 0; j < N; ++j) C[i * c_row + j] = ct[static_cast<std::size_t>(j * M + i)];
+        for (int64_t j = i < i_blocks ? j_blocks : 0; j < N; ++j) C[i * c_row + j] = ct[static_cast<std::size_t>(j * M + i)];
     });
     return;
   }

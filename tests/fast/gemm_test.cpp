@@ -45,7 +45,8 @@ void check_all(uint64_t seed) {
   SplitMix64 rng(seed);
   const int64_t shapes[][3] = {{1, 1, 1}, {7, 33, 5}, {97, 70, 600}, {13, 200, 257}, {192, 17, 513}, {6, 32, 256},
                                {64, 40, 300}, {10, 33, 7}, {101, 65, 270}, {4, 16, 3},
-                               {256, 600, 300}};  // not transposed; 600 columns: 2 chunks of float panels, 3 of double
+                               {256, 600, 300},   // not transposed; 600 columns: 2 chunks of float panels, 3 of double
+                               {37, 260, 300}};   // computed as C^T, written back in 16 x 16 blocks and ragged edges
   for (const auto& s : shapes) {
     for (bool at : {false, true}) {
       for (bool bt : {false, true}) check_shape<T>(s[0], s[1], s[2], at, bt, rng);
