@@ -16,11 +16,11 @@ template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
           int64_t b_col, int64_t b_k, T* C, int64_t c_row);
 
-// The same bits as gemm(), faster when many A[i, k] are ±0 (a ReLU's gradient): the zero terms are
-// skipped where that is exact — B finite, every zero result recomputed by the full chain, since
-// skipping can change only the sign of a zero (gemm_sparse.cpp) — and gemm() runs instead when B's
-// columns are not contiguous (b_col != 1), fewer than a quarter of A is zero, B holds inf or NaN,
-// the product is small, or no vector path is available.
+// The same bits as gemm(), faster when many A[i, k] are ±0 (a ReLU's gradient, or a ReLU's output
+// as matmul's first operand): the zero terms are skipped where that is exact — B finite, and a -0
+// result recomputed by the full chain, since skipping can change nothing else (gemm_sparse.cpp) —
+// and gemm() runs instead when B's columns are not contiguous (b_col != 1), fewer than 35% of A's
+// terms are zero, B holds inf or NaN, K < 8 or M*N*K < 2^16, or no vector path is available.
 template <class T>
 void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
                           int64_t b_col, int64_t b_k, T* C, int64_t c_row);

@@ -1,15 +1,19 @@
 // GEMM that skips the zero terms of A (gemm.h, gemm_skipping_zero_a): the same bits as gemm().
 //
 // Why skipping is exact. Each output is the chain acc <- fma(a_k, b_k, acc) from +0 over k ascending.
-// A term with a_k = ±0 and b_k finite adds an exact ±0: it leaves a nonzero acc unchanged, and a zero
-// acc zero (only its sign can change: +0 + -0 = +0). A kept term gives the same result from +0 as
-// from -0 unless its exact sum is 0. So the chain with the zero terms skipped equals the full chain
-// bit for bit, except that a zero result may carry the other sign. Hence: B must be finite (0 * inf
-// is NaN), and every zero result of a row with a kept term is recomputed by the full chain (a row
-// with none is +0 either way: from +0, adding exact zeros never gives -0).
+// A term with a_k = ±0 and b_k finite adds an exact ±0: it leaves a nonzero acc unchanged and a zero
+// acc zero; a kept term gives the same result from +0 as from -0 unless its exact sum is 0. So the
+// skipping chain (s) and the full chain (f) are equal or both zero at every step. More: they can
+// differ only when s ends at -0. A -0 arises only from an underflow (a tiny negative exact sum),
+// which happens at the same kept step in both chains; and the state s = +0, f = -0 is unreachable
+// from +0, +0 (a kept zero product p gives p + s = +0 whenever s = +0, and f can stay -0 only if
+// p = -0 and f = -0 already; skipped steps leave s alone). Checked exhaustively in gemm_test for
+// every chain of up to 3 terms over values that underflow, cancel and carry signed zeros. Hence:
+// B must be finite (0 * inf is NaN), and a -0 result is recomputed by the full chain — rare, as it
+// needs an underflow. A row with no kept term is +0 either way.
 //
-// Layout: the nonzero terms of each row of A are compacted (k ascending); a row's outputs run in
-// chunks of NV vectors, one FMA chain per lane, reading B's rows in place (its columns contiguous).
+// Layout: a bit mask of each row's nonzero terms (k ascending); a row's outputs run in chunks of NV
+// vectors, one FMA chain per lane, reading B's rows in place (its columns contiguous).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -152,11 +156,13 @@ template <class T> struct Problem {
   int64_t c_row;
   const NonzeroBits* nonzero;
 
-  // Recomputes the zero outputs of row i in columns [j0, j1) by the full chain (see the top).
+  // Recomputes the -0 outputs of row i in columns [j0, j1) by the full chain (see the top).
   void restore_zero_signs(int64_t i, int64_t j0, int64_t j1) const {
     if (!nonzero->any(i)) return;
-    for (int64_t j = j0; j < j1; ++j)
-      if (C[i * c_row + j] == T(0)) C[i * c_row + j] = full_chain(K, A, a_row, a_k, B, b_k, i, j);
+    for (int64_t j = j0; j < j1; ++j) {
+      T& c = C[i * c_row + j];
+      if (c == T(0) && std::signbit(c)) c = full_chain(K, A, a_row, a_k, B, b_k, i, j);
+    }
   }
 };
 
@@ -198,7 +204,7 @@ template <class T> void row_tail(const Problem<T>& p, int64_t i, int64_t j0) {
     bool zero = false;                                                                                  \
     for (int v = 0; v < NV; ++v) {                                                                      \
       I::store(p.C + i * p.c_row + j0 + v * I::L, acc[v]);                                              \
-      zero |= I::any_zero(acc[v]);                                                                      \
+      zero |= I::any_negative_zero(acc[v]);                                                             \
     }                                                                                                   \
     if (zero) p.restore_zero_signs(i, j0, j0 + NV * I::L);                                              \
   }                                                                                                     \

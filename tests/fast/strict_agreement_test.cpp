@@ -15,6 +15,7 @@
 #include "fast/kernels/kernels.h"
 #include "reference/eval.h"
 #include "oracle/op_cases.h"
+#include "spec/builder.h"
 
 namespace tl {
 namespace {
@@ -67,6 +68,50 @@ void check_all_ops(uint64_t seed, int rounds) {
       }
     }
   }
+}
+
+// The weight VJPs at a size where the fast backend skips the zero terms of a ReLU-like operand
+// (gemm_skipping_zero_a: linear's upstream gradient, matmul's first operand, half of them ±0): still
+// the strict meaning bit for bit.
+template <class T>
+void check_sparse_weight_vjps(uint64_t seed) {
+  using S = ref::Strict<T>;
+  SplitMix64 rng(seed);
+  auto values = [&](Shape s, double zeros) {
+    HostTensor t(dtype_of<T>(), std::move(s));
+    for (auto& v : t.values<T>())
+      v = rng.uniform() < zeros ? T(0) : static_cast<T>(std::ldexp(static_cast<double>(rng.below(1 << 12)), -11) - 1.0);
+    return t;
+  };
+  GraphBuilder b(dtype_of<T>(), "sparse_vjps");
+  Ref x = b.input("x", {64, 100}), w = b.param("w", {40, 100}), bias = b.param("b", {40}), m = b.param("m", {100, 40});
+  Ref lin = b.linear(x, w, bias), mm = b.matmul(x, m);
+  b.output("l", lin);
+  b.output("m", mm);
+  Graph g = b.finish();
+  for (Ref out : {lin, mm}) {
+    const Node& node = g.node(out.id);
+    bool is_linear = node.op == OpId::linear;
+    std::vector<HostTensor> host = {values({64, 100}, is_linear ? 0.0 : 0.5)};
+    if (is_linear) host.push_back(values({40, 100}, 0.0)), host.push_back(values({40}, 0.0));
+    else host.push_back(values({100, 40}, 0.0));
+    fast::HostInputs hin;
+    std::vector<ref::RefTensor<S>> rin;
+    for (const auto& t : host) hin.push_back(&t), rin.push_back(ref::from_host<S>(t));
+    ref::Inputs<S> rptr;
+    for (const auto& t : rin) rptr.push_back(&t);
+    HostTensor y = fast::forward(node, hin, "fast");
+    HostTensor up = values(node.shape, is_linear ? 0.5 : 0.0);
+    fast::HostGrads fd = fast::backward(node, hin, y, up, "fast");
+    ref::Grads<S> rd = ref::vjp_op<S>(node, rptr, ref::from_host<S>(y), ref::from_host<S>(up), "ref");
+    std::string where;
+    EXPECT_TRUE(same_bits<T>(*fd[1], to_host(*rd[1]), where)) << op_name(node.op) << " vjp input 1: " << where;
+  }
+}
+
+TEST(FastStrictAgreement, WeightVjpsSkippingZeroTermsMatchTheStrictReference) {
+  check_sparse_weight_vjps<float>(testing::test_seed());
+  check_sparse_weight_vjps<double>(testing::test_seed());
 }
 
 TEST(FastStrictAgreement, StrictOpsMatchTheStrictReferenceBitForBitInFloat32) {
