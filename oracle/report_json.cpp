@@ -25,8 +25,8 @@ double read_number(const json& j) {
   throw UserError("expected a number, got '" + s + "'");
 }
 
-// A count (cases, elements, histogram bins): an integer from 0 to 2^50, so that the sums of merged
-// shards cannot overflow. Anything else is a malformed report, named by its field.
+// A count (cases, elements, histogram bins): an integer from 0 to 2^50, so that the sums of up to
+// 4096 merged shards cannot overflow. Anything else is a malformed report, named by its field.
 int64_t count_from(const json& v, const std::string& field) {
   constexpr uint64_t kMaxCount = uint64_t{1} << 50;
   bool ok = v.is_number_unsigned() ? v.get<uint64_t>() <= kMaxCount : v.is_number_integer() && v.get<int64_t>() == 0;
@@ -158,8 +158,10 @@ Settings settings_from(const json& j) {
   s.tier = j.at("tier").get<std::string>();
   s.seed = j.at("seed").get<uint64_t>();
   s.cases = count_at(j, "cases");
-  s.shard = j.at("shard").get<int>();
-  s.shards = j.at("shards").get<int>();
+  s.shards = static_cast<int>(count_at(j, "shards"));
+  s.shard = static_cast<int>(count_at(j, "shard"));
+  TL_CHECK_USER(s.shards >= 1 && s.shards <= 4096 && s.shard < s.shards,
+                "settings: shard " + std::to_string(s.shard) + " of " + std::to_string(s.shards) + " (need 0 <= shard < shards <= 4096)");
   s.gradients = j.at("gradients").get<bool>();
   s.graphs = count_at(j, "graphs");
   s.graph_files = j.value("graph_files", std::vector<std::string>());

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "oracle/op_examples.h"
+#include "oracle/out_dir.h"
 #include "oracle/replay.h"
 #include "oracle/report_text.h"
 #include "spec/error.h"
@@ -86,7 +87,8 @@ void parse_shard(const std::string& text, RunOptions& o) {
   } catch (const std::logic_error&) {
     throw UserError("--shard: expected K/N with integers, got '" + text + "'");
   }
-  TL_CHECK_USER(o.shards >= 1 && o.shard >= 0 && o.shard < o.shards, "--shard: need 0 <= K < N, got '" + text + "'");
+  TL_CHECK_USER(o.shards >= 1 && o.shards <= 4096 && o.shard >= 0 && o.shard < o.shards,
+                "--shard: need 0 <= K < N <= 4096, got '" + text + "'");
 }
 
 void progress_bar(int64_t done, int64_t total) {
@@ -130,46 +132,6 @@ int print_outcome(const Report& r, const std::string& dir) {
   return s.fail > 0 ? 1 : 0;
 }
 
-// The report folder, created if needed, and a private staging folder in it where this run writes its
-// records; UserError naming --out when either cannot be made. The previous run's report and records
-// stay untouched until publish() moves the new records in, so a refused or interrupted run loses nothing.
-class OutDir {
- public:
-  explicit OutDir(const std::string& out) : out_(out) {
-    TL_CHECK_USER(!out.empty(), "--out: must not be empty");
-    std::error_code ec;
-    TL_CHECK_USER(!fs::exists(out, ec) || fs::is_directory(out, ec), "--out: '" + out + "' exists and is not a directory");
-    fs::create_directories(out, ec);
-    TL_CHECK_USER(!ec, "--out: cannot create '" + out + "': " + ec.message());
-    staging_ = fs::path(out) / (".tl-check-staging-" + std::to_string(::getpid()));
-    fs::remove_all(staging_, ec);
-    fs::create_directories(staging_, ec);
-    TL_CHECK_USER(!ec, "--out: cannot write in '" + out + "': " + ec.message());
-  }
-  OutDir(const OutDir&) = delete;
-  OutDir& operator=(const OutDir&) = delete;
-  ~OutDir() {
-    std::error_code ec;
-    fs::remove_all(staging_, ec);  // a run that ended by an exception leaves no staging folder
-  }
-  std::string staging() const { return staging_.string(); }
-  // Replaces the .json records of out/discrepancies/ (anything else a user put there stays) with the
-  // staged ones.
-  void publish() const {
-    fs::path dir = fs::path(out_) / "discrepancies", fresh = staging_ / "discrepancies";
-    if (fs::is_directory(dir))
-      for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().extension() == ".json") fs::remove(e.path());
-    if (!fs::is_directory(fresh)) return;
-    fs::create_directories(dir);
-    for (const auto& e : fs::directory_iterator(fresh)) fs::rename(e.path(), dir / e.path().filename());
-  }
-
- private:
-  std::string out_;
-  fs::path staging_;
-};
-
 }  // namespace
 
 int run_check_command(const CheckCommand& c) {
@@ -212,8 +174,8 @@ int run_check_command(const CheckCommand& c) {
               c.tier.c_str(), c.command_line.c_str());
   std::fflush(stdout);
   Report r = run_checks(o);
+  write_report_files(r, out.staging());
   out.publish();
-  write_report_files(r, c.out);
   return print_outcome(r, c.out);
 }
 
@@ -228,6 +190,9 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
     Report r = parse_report_json(read_file(path), path);
     std::string prefix = "shard" + std::to_string(r.settings.shard) + "-";
     auto adopt = [&](std::string& rel) {
+      fs::path normal = fs::path(rel).lexically_normal();
+      TL_CHECK_USER(normal.is_relative() && *normal.begin() == "discrepancies" && normal.parent_path() == "discrepancies",
+                    path + ": record path '" + rel + "' is not discrepancies/<file>");
       std::string renamed = "discrepancies/" + prefix + fs::path(rel).filename().string();
       fs::path from = fs::path(dir) / rel, to = fs::path(out_dir.staging()) / renamed;
       TL_CHECK_USER(fs::is_regular_file(from), path + ": its record '" + rel + "' is missing");
@@ -248,8 +213,8 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
   if (merged.settings.command.find("shard(s) missing]") != std::string::npos)
     std::fprintf(stderr, "tl-check merge: warning: %d shard(s) were given of a run split into %d: the report covers only them\n",
                  static_cast<int>(dirs.size()), merged.settings.shards);
+  write_report_files(merged, out_dir.staging());
   out_dir.publish();
-  write_report_files(merged, out);
   return print_outcome(merged, out);
 }
 

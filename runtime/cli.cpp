@@ -2,6 +2,7 @@
 #include "runtime/cli.h"
 
 #include <cmath>
+#include <filesystem>
 
 #ifdef TL_HAVE_CUDA
 #include "cuda/device.h"
@@ -72,8 +73,12 @@ std::string cuda_unavailable_reason() {
 void check_output_paths(const Flags& f) {
   std::string params = f.save_params.empty() ? "" : checked_output_path(f.save_params);
   std::string log = f.log.empty() ? "" : checked_output_path(f.log);
-  TL_CHECK_USER(params.empty() || params != log,
-                "--save-params and --log name the same file '" + f.log + "': one would overwrite the other");
+  if (params.empty() || log.empty()) return;
+  std::error_code ec;  // "p.bin", "./p.bin" and "d/../p.bin" are one file; so are two hard links to it
+  bool same = std::filesystem::weakly_canonical(params, ec) == std::filesystem::weakly_canonical(log, ec) ||
+              std::filesystem::equivalent(params, log, ec);
+  TL_CHECK_USER(!same, "--save-params '" + f.save_params + "' and --log '" + f.log +
+                           "' name the same file: one would overwrite the other");
 }
 
 std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** argv, Flags f,

@@ -39,7 +39,7 @@ std::string checked_output_path(const std::string& path) {
   if (::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
     std::error_code ec;
     std::filesystem::path resolved = std::filesystem::canonical(path, ec);
-    TL_CHECK_USER(!ec, "cannot write '" + path + "': it is a symbolic link to a missing file");
+    TL_CHECK_USER(!ec, "cannot write '" + path + "': it is a symbolic link that does not resolve (" + ec.message() + ")");
     target = resolved.string();
   }
   if (::stat(target.c_str(), &info) == 0) {

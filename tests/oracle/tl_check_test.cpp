@@ -101,6 +101,8 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
   fs::create_directories(out);
   std::ofstream(out + "/not_json.json") << "{ this is not json";
   std::ofstream(out + "/wrong_format.json") << R"({"format": "something else"})";
+  fs::create_directories(out + "/records_a_file");
+  std::ofstream(out + "/records_a_file/discrepancies") << "not a folder";
   const Case cases[] = {
       {"--no-such-flag", "no-such-flag"},
       {"--ops relu6", "unknown op 'relu6'"},
@@ -117,6 +119,8 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
       {"merge " + out, "report.json"},
       {"--ops relu --out " + out + "/not_json.json", "exists and is not a directory"},
       {"--ops relu,,exp", "--ops: an empty item in 'relu,,exp'"},
+      {"--ops relu --out " + out + "/records_a_file", "discrepancies' exists and is not a directory"},
+      {"--shard 0/5000", "--shard: need 0 <= K < N <= 4096"},
       {"--backend eager,eager", "--backend: 'eager' is given twice"},
       {"--dtype float,float64", "names a dtype twice"},
       {"--ops ''", "--ops: must not be empty"},
@@ -143,6 +147,12 @@ TEST(TlCheck, MergeRefusesImpossibleCountsAndItsOwnInputAsOutputAndWarnsOfMissin
   CommandResult huge = tl_check("merge " + bad + " " + b + " --out " + scratch("mout"));
   EXPECT_EQ(huge.status, 2) << huge.output;
   EXPECT_NE(huge.output.find("rows[0]: field 'cases' must be a count"), std::string::npos) << huge.output;
+  j = read_json(a + "/report.json");
+  j["settings"]["shards"] = -1;  // would size a vector of 2^64 - 1 flags
+  std::ofstream(bad + "/report.json") << j.dump();
+  CommandResult shards = tl_check("merge " + bad + " " + b + " --out " + scratch("mout2"));
+  EXPECT_EQ(shards.status, 2) << shards.output;
+  EXPECT_NE(shards.output.find("field 'shards' must be a count"), std::string::npos) << shards.output;
   CommandResult self = tl_check("merge " + a + " " + b + " --out " + a);
   EXPECT_EQ(self.status, 2) << self.output;
   EXPECT_NE(self.output.find("is one of the shard folders"), std::string::npos) << self.output;

@@ -99,6 +99,7 @@ TEST(Examples, BadFlagsNumbersAndDataExitWith2AndSayWhy) {
       {"quickstart_mlp --log /dev/null", "'/dev/null': it exists and is not a regular file"},
       {"quickstart_mlp --log /tmp", "(a directory)"},
       {"quickstart_mlp --log /tmp/tl_same --save-params /tmp/tl_same", "name the same file"},
+      {"quickstart_mlp --log /tmp/tl_same --save-params /tmp/../tmp/./tl_same", "name the same file"},
   };
   for (const Case& c : cases) {
     CommandResult r = torchlean(c.args);
