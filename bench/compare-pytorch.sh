@@ -24,5 +24,7 @@ tiny=$(awk -v a="$(get "$ours" tiny_mlp_2_16_1_steps)" -v b="$(get "$peer" tiny_
 big=$(awk -v a="$(get "$ours" mlp_784_256_10_steps)" -v b="$(get "$peer" mlp_784_256_10_steps)" 'BEGIN { printf "%.2f", a / b }')
 frac=$(awk -v a="$(get "$ours" sgemm_1024)" -v b="$(get "$ours" peak_fma_f32_per_core)" 'BEGIN { printf "%.2f", a / b }')
 dfrac=$(awk -v a="$(get "$ours" dgemm_1024)" -v b="$(get "$ours" peak_fma_f64_per_core)" 'BEGIN { printf "%.2f", a / b }')
+dense=$(awk -v a="$(get "$ours" mlp_784_256_10_steps_dense)" -v b="$(get "$peer" mlp_784_256_10_steps)" 'BEGIN { printf "%.2f", a / b }')
 echo "dgemm_1024_peak_fraction $dfrac (float64, against peak_fma_f64_per_core)"
+echo "mlp784_dense_speedup $dense (weight gradients without zero skipping: the same bits, every GEMM dense)"
 echo "summary tiny_mlp_speedup=$tiny mlp784_speedup=$big sgemm_peak_fraction=$frac"

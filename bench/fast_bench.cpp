@@ -1,8 +1,9 @@
 // Fast backend benchmarks (issue 4): the machine's FMA peak (a register-only microbenchmark, per
 // core), GEMM 512^3 and 1024^3 in float and double through the strict-order GEMM, and training
 // steps of a 2-16-1 tanh MLP (batch 32, MSE, SGD) and a 784-256-10 ReLU MLP (batch 64,
-// cross-entropy, SGD) on the compiled backend. Single thread unless --threads N. Prints one line per
-// result: name value unit.
+// cross-entropy, SGD) on the compiled backend — the latter also with its weight gradients dense (no
+// zero skipping) — and that weight-gradient GEMM at 30/50/70% zeros. Single thread unless --threads
+// N. Prints one line per result: name value unit.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -98,6 +99,28 @@ double mlp_steps_per_second(const std::vector<int64_t>& widths, int64_t batch, b
   return steps / s;
 }
 
+// The weight-gradient GEMM of the 784 MLP's first layer (256 x 784 x 64: dW = g^T x) with a given
+// fraction of g's terms zero at random, dense and with the zero terms skipped (median of 51).
+void print_zero_skipping_gemms() {
+  const int64_t M = 256, N = 784, K = 64;
+  SplitMix64 rng(3);
+  HostTensor g(DType::f32, Shape{K, M}), x(DType::f32, Shape{K, N}), c(DType::f32, Shape{M, N});  // 64-byte aligned
+  for (auto& v : x.values<float>()) v = static_cast<float>(rng.uniform() - 0.5);
+  for (double zeros : {0.3, 0.5, 0.7}) {
+    for (auto& v : g.values<float>()) v = rng.uniform() < zeros ? 0.0f : static_cast<float>(rng.uniform() - 0.5);
+    auto run = [&](bool skip) {
+      fast::set_skip_zero_terms(skip);
+      return median_seconds(51, [&] {
+        fast::gemm_skipping_zero_a<float>(M, N, K, g.values<float>().data(), 1, M, x.values<float>().data(), 1, N,
+                                          c.values<float>().data(), N);
+      });
+    };
+    double dense = run(false), skipping = run(true);
+    std::printf("weight_grad_256x784x64_zeros_%02d %.1f us (dense %.1f us)\n", static_cast<int>(zeros * 100), skipping * 1e6,
+                dense * 1e6);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,5 +138,9 @@ int main(int argc, char** argv) {
   std::printf("dgemm_1024 %.1f GFLOP/s\n", gemm_gflops<double>(1024, 3));
   std::printf("tiny_mlp_2_16_1_steps %.0f steps/s\n", mlp_steps_per_second({2, 16, 1}, 32, false, OpId::tanh, 2000));
   std::printf("mlp_784_256_10_steps %.0f steps/s\n", mlp_steps_per_second({784, 256, 10}, 64, true, OpId::relu, 50));
+  fast::set_skip_zero_terms(false);  // the same bits, every weight gradient a dense GEMM
+  std::printf("mlp_784_256_10_steps_dense %.0f steps/s\n", mlp_steps_per_second({784, 256, 10}, 64, true, OpId::relu, 50));
+  fast::set_skip_zero_terms(true);
+  print_zero_skipping_gemms();
   return 0;
 }

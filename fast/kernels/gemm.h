@@ -21,6 +21,10 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
 // result recomputed by the full chain, since skipping can change nothing else (gemm_sparse.cpp) —
 // and gemm() runs instead when B's columns are not contiguous (b_col != 1), fewer than 35% of A's
 // terms are zero, B holds inf or NaN, K < 8 or M*N*K < 2^16, or no vector path is available.
+// Whether gemm_skipping_zero_a may skip (default true); false makes it run gemm(), the same bits,
+// so a benchmark can time both in one run (bench/fast_bench).
+void set_skip_zero_terms(bool on);
+
 template <class T>
 void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
                           int64_t b_col, int64_t b_k, T* C, int64_t c_row);

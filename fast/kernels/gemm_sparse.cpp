@@ -17,6 +17,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -223,7 +224,11 @@ TL_SPARSE_KERNELS(chunk_avx512, rows_avx512, "avx512f")
 TL_SPARSE_KERNELS(chunk_avx2, rows_avx2, "avx2,fma")
 #undef TL_SPARSE_KERNELS
 
+std::atomic<bool> skip_zero_terms{true};
+
 }  // namespace
+
+void set_skip_zero_terms(bool on) { skip_zero_terms = on; }
 
 template <class T>
 void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
@@ -231,7 +236,7 @@ void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a
   std::string path = gemm_path();
   bool vector_path = path != "portable";
   static thread_local NonzeroBits nonzero;
-  if (M <= 0 || N <= 0 || K < 8 || b_col != 1 || !vector_path || M * N * K < (int64_t{1} << 16) ||
+  if (!skip_zero_terms || M <= 0 || N <= 0 || K < 8 || b_col != 1 || !vector_path || M * N * K < (int64_t{1} << 16) ||
       !mark_nonzeros(M, K, A, a_row, a_k, nonzero) || !all_finite(K, N, B, b_k)) {
     gemm(M, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row);
     return;
