@@ -20,14 +20,15 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
 // as matmul's first operand): the zero terms are skipped where that is exact — B finite, and a -0
 // result recomputed by the full chain, since skipping can change nothing else (gemm_sparse.cpp) —
 // and gemm() runs instead when B's columns are not contiguous (b_col != 1), fewer than 35% of A's
-// terms are zero, B holds inf or NaN, K < 8 or M*N*K < 2^16, or no vector path is available.
-// Whether gemm_skipping_zero_a may skip (default true); false makes it run gemm(), the same bits,
-// so a benchmark can time both in one run (bench/fast_bench).
-void set_skip_zero_terms(bool on);
-
+// terms are zero (45% on the AVX2 path), B holds inf or NaN, K < 8 or M*N*K < 2^16, or no vector
+// path is available.
 template <class T>
 void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
                           int64_t b_col, int64_t b_k, T* C, int64_t c_row);
+
+// Whether gemm_skipping_zero_a may skip (default true); false makes it run gemm(), the same bits,
+// so a benchmark can time both in one run (bench/fast_bench).
+void set_skip_zero_terms(bool on);
 
 // "avx512", "avx2" or "portable": the microkernel this CPU uses (TL_GEMM=portable|avx2 forces a
 // narrower one, for tests).
