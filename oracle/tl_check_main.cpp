@@ -51,12 +51,15 @@ int run_command(int argc, char** argv) {
   app.add_option("--out", c.out, "report directory")->transform(tl::cli::nonempty())->capture_default_str();
   app.add_option("--threads", c.threads, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();
   auto* replay_option = app.add_option("--replay", replay, "re-run one discrepancy record (its backend, op and values)");
-  app.add_flag("--list-ops", show_ops, "list the ops and exit");
+  auto* list_ops_flag = app.add_flag("--list-ops", show_ops, "list the ops and exit");
   app.add_flag("--list-contracts", show_contracts, "print the contract table of --backend and --dtype");
   app.add_flag("--quiet", quiet, "no progress bar");
   // A replay re-runs the record as written: flags that choose what to run would be ignored.
   for (const char* ignored : {"--backend", "--dtype", "--ops", "--cases", "--tier", "--graphs", "--graph", "--shard"})
     replay_option->excludes(app.get_option(ignored));
+  // --list-ops lists every op: a flag that chooses what to run would be ignored.
+  for (const char* ignored : {"--ops", "--cases", "--tier", "--graphs", "--graph", "--shard", "--replay"})
+    list_ops_flag->excludes(app.get_option(ignored));
   std::vector<std::string> merge_dirs;
   std::string merge_out = "tl-check-merged";
   auto* merge = app.add_subcommand("merge", "merge the report.json of shard runs into one report");

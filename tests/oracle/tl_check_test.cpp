@@ -124,6 +124,7 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
       {"--backend eager,eager", "--backend: 'eager' is given twice"},
       {"--dtype float,float64", "names a dtype twice"},
       {"--ops ''", "--ops: must not be empty"},
+      {"--list-ops --ops foo", "--ops excludes --list-ops"},
       {"--replay " + out + "/not_json.json --backend eager", "--backend excludes --replay"},
   };
   for (const Case& c : cases) {
