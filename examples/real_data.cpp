@@ -5,8 +5,8 @@
 
 #include "examples/examples.h"
 #include "runtime/cli.h"
-#include "spec/cli_checks.h"
 #include "runtime/fit.h"
+#include "spec/cli_checks.h"
 
 #ifndef TL_DATA_DIR
 #define TL_DATA_DIR "data"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 #include "oracle/random_graphs.h"
@@ -165,9 +164,7 @@ std::vector<GraphRow> run_graph_checks(const RunOptions& opt) {
   for (int64_t i = opt.shard; i < static_cast<int64_t>(opt.graph_files.size()); i += opt.shards) {
     uint64_t seed = case_seed(opt.seed, OpId::input, DType::f64, 2000000 + i);
     const std::string& path = opt.graph_files[static_cast<std::size_t>(i)];
-    GraphCase gc = load_graph_case(path, opt.inputs_dir, seed);
-    std::printf("graph %s: inputs %s\n", path.c_str(), gc.input_sources.c_str());
-    check_graph_case(gc, i, seed, path, opt, rows);
+    check_graph_case(load_graph_case(path, opt.inputs_dir, seed), i, seed, path, opt, rows);
   }
   return rows;
 }

@@ -43,10 +43,11 @@ std::vector<std::string> parse_backends(const std::string& text) {
 std::vector<DType> parse_dtypes(const std::string& text) {
   if (text == "all") return {DType::f32, DType::f64};
   std::vector<DType> out;
-  for (const std::string& d : split_list(text, "--dtype")) out.push_back(parse_dtype(d, "--dtype"));
-  for (std::size_t i = 0; i < out.size(); ++i)
-    TL_CHECK_USER(std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i), out[i]) == out.begin() + static_cast<std::ptrdiff_t>(i),
-                  "--dtype: '" + text + "' names a dtype twice");
+  for (const std::string& name : split_list(text, "--dtype")) {
+    DType d = parse_dtype(name, "--dtype");
+    TL_CHECK_USER(std::find(out.begin(), out.end(), d) == out.end(), "--dtype: '" + text + "' names a dtype twice");
+    out.push_back(d);
+  }
   return out;
 }
 
@@ -63,7 +64,11 @@ std::vector<OpId> parse_ops(const std::string& text) {
     for (const OpInfo& info : kOpInfo) out.push_back(info.id);
     return out;
   }
-  for (const std::string& name : split_list(text, "--ops")) out.push_back(parse_op(name));
+  for (const std::string& name : split_list(text, "--ops")) {
+    OpId op = parse_op(name);  // "constant" and "const" are one op
+    TL_CHECK_USER(std::find(out.begin(), out.end(), op) == out.end(), "--ops: '" + text + "' names an op twice");
+    out.push_back(op);
+  }
   return out;
 }
 
@@ -116,7 +121,10 @@ int print_outcome(const Report& r, const std::string& dir) {
     for (const std::string& f : row.discrepancy_files)
       std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / f).string().c_str());
   }
+  std::string last_source;  // a graph file's rows are adjacent, one per backend
   for (const GraphRow& g : r.graphs) {
+    if (!g.source.empty() && g.source != last_source) std::printf("graph %s: inputs %s\n", g.source.c_str(), g.inputs.c_str());
+    last_source = g.source;
     if (g.local == Verdict::pass) continue;
     std::printf("%s graph %s (%s %s, seed %llu): %s\n", std::string(verdict_name(g.local)).c_str(),
                 report_text::graph_label(g).c_str(), g.backend.c_str(), g.dtype.c_str(),

@@ -29,13 +29,14 @@ HostTensor gather_rows(const HostTensor& t, const std::vector<int64_t>& index) {
   return out;
 }
 
-// Stores v, refusing values that the dtype can only hold as infinity.
-void set_finite(HostTensor& t, int64_t i, double v, const std::string& what) {
+// Stores v, refusing values that the dtype can only hold as infinity; what() names the value, and is
+// called only then (a table's cells are many).
+template <class What> void set_finite(HostTensor& t, int64_t i, double v, const What& what) {
   t.set_from_double(i, v);
   if (std::isfinite(t.value_as_double(i))) return;
   char text[32];
   std::snprintf(text, sizeof text, "%.9g", v);
-  throw UserError(what + ": " + text + " overflows " + std::string(dtype_name(t.dtype())));
+  throw UserError(what() + ": " + text + " overflows " + std::string(dtype_name(t.dtype())));
 }
 
 // A cell as it may be printed: control bytes (a NUL would end the message) as \xNN.
@@ -75,7 +76,7 @@ HostTensor converted(const HostTensor& t, DType dtype, const std::string& what) 
   for (int64_t i = 0; i < t.numel(); ++i) {
     double v = t.value_as_double(i);
     TL_CHECK_USER(std::isfinite(v), what + ": element " + std::to_string(i) + " is not finite (NaN or infinity)");
-    set_finite(out, i, v, what + ": element " + std::to_string(i));
+    set_finite(out, i, v, [&] { return what + ": element " + std::to_string(i); });
   }
   return out;
 }
@@ -152,16 +153,12 @@ Dataset tabular(const CsvTable& t, int64_t inputs, int64_t classes, DType dtype,
   for (int64_t r = 0; r < n; ++r) {
     const auto& row = t.rows[static_cast<std::size_t>(r)];
     auto where = [&](int64_t c) { return what + ": data row " + std::to_string(r + 1) + ", column '" + t.columns[static_cast<std::size_t>(c)] + "'"; };
-    for (int64_t c = 0; c < inputs; ++c) {
-      double v = row[static_cast<std::size_t>(c)];
-      d.x.set_from_double(r * inputs + c, v);
-      if (!std::isfinite(d.x.value_as_double(r * inputs + c))) set_finite(d.x, r * inputs + c, v, where(c));
-    }
+    for (int64_t c = 0; c < inputs; ++c) set_finite(d.x, r * inputs + c, row[static_cast<std::size_t>(c)], [&] { return where(c); });
     for (int64_t c = inputs; c < cols; ++c) {
       double v = row[static_cast<std::size_t>(c)];
       TL_CHECK_USER(classes == 0 || (v == std::trunc(v) && v >= 0 && v < static_cast<double>(classes)),
                     where(c) + ": label " + std::to_string(v) + " is not an integer in [0, " + std::to_string(classes) + ")");
-      set_finite(d.y, r * (cols - inputs) + (c - inputs), v, where(c));
+      set_finite(d.y, r * (cols - inputs) + (c - inputs), v, [&] { return where(c); });
     }
   }
   return d;

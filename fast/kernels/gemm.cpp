@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "fast/kernels/parallel.h"
@@ -17,7 +18,7 @@ namespace {
 
 using namespace simd;
 
-enum class Path { portable, avx2, avx512 };
+using Path = GemmPath;
 
 Path detect_path() {
   const char* force = std::getenv("TL_GEMM");
@@ -115,9 +116,10 @@ void portable_rows(int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A, int
 
 // Rows of C against packed panels of NV*L columns (NV vectors of L lanes). Blocking: panels in chunks
 // (outermost, run_panels), then k in blocks of KC (so one k block of the chunk stays in L2 for every
-// row group), rows in groups of MB; each (k block, group) of A is packed once into MR-row micro-panels (the MR values a tile needs
-// at step k lie next to each other), then every panel of B is run against it: one block of the panel
-// (KC x NV*L) stays in L1 while the group's tiles use it. An R x NV tile of vectors holds R*NV
+// row group), rows in groups of MB; each (k block, group) of A is packed once into MR-row
+// micro-panels (the MR values a tile needs at step k lie next to each other), then every panel of
+// the chunk is run against it: one block of the panel (KC x NV*L) stays in L1 while the group's
+// tiles use it. An R x NV tile of vectors holds R*NV
 // independent chains; between k blocks each chain is parked in C itself at full precision and
 // resumed, so each lane is exactly one output's FMA chain over k = 0, 1, ..., K-1 from +0. Leftover
 // rows use tiles of 4 rows and then single rows (A read in place); a last, narrower panel parks its
@@ -210,23 +212,6 @@ TL_KERNELS(tile_avx2, panels_avx2, "avx2,fma")
 // registers) was measured slower here (SGEMM 1024^3 about 123 against 126 GFLOP/s, KC 128 or 256).
 constexpr int kMr512 = 6, kNv512 = 2, kMr256 = 6, kNv256 = 2;
 
-void panel_avx512_f32(int64_t i0, int64_t i1, int64_t p0, int64_t p1, int64_t N, int64_t K, const float* A, int64_t a_row, int64_t a_k,
-                      const float* packed, float* C, int64_t c_row) {
-  panels_avx512<Avx512F32, kMr512, kNv512>(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-}
-void panel_avx512_f64(int64_t i0, int64_t i1, int64_t p0, int64_t p1, int64_t N, int64_t K, const double* A, int64_t a_row, int64_t a_k,
-                      const double* packed, double* C, int64_t c_row) {
-  panels_avx512<Avx512F64, kMr512, kNv512>(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-}
-void panel_avx2_f32(int64_t i0, int64_t i1, int64_t p0, int64_t p1, int64_t N, int64_t K, const float* A, int64_t a_row, int64_t a_k,
-                    const float* packed, float* C, int64_t c_row) {
-  panels_avx2<Avx2F32, kMr256, kNv256>(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-}
-void panel_avx2_f64(int64_t i0, int64_t i1, int64_t p0, int64_t p1, int64_t N, int64_t K, const double* A, int64_t a_row, int64_t a_k,
-                    const double* packed, double* C, int64_t c_row) {
-  panels_avx2<Avx2F64, kMr256, kNv256>(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-}
-
 // Columns per packed panel: NV vectors.
 template <class T> int64_t panel_width(Path p) {
   bool single = sizeof(T) == 4;
@@ -247,13 +232,10 @@ void run_panels(Path p, int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A
   int64_t chunk = std::max<int64_t>(1, kBlockBytesB / (kKc * W * static_cast<int64_t>(sizeof(T))));
   for (int64_t p0 = 0; p0 < panels; p0 += chunk) {
     int64_t p1 = std::min(panels, p0 + chunk);
-    if constexpr (sizeof(T) == 4) {
-      if (p == Path::avx512) panel_avx512_f32(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-      else panel_avx2_f32(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-    } else {
-      if (p == Path::avx512) panel_avx512_f64(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-      else panel_avx2_f64(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
-    }
+    using Wide = std::conditional_t<sizeof(T) == 4, Avx512F32, Avx512F64>;
+    using Narrow = std::conditional_t<sizeof(T) == 4, Avx2F32, Avx2F64>;
+    if (p == Path::avx512) panels_avx512<Wide, kMr512, kNv512>(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
+    else panels_avx2<Narrow, kMr256, kNv256>(i0, i1, p0, p1, N, K, A, a_row, a_k, packed, C, c_row);
   }
 }
 
@@ -297,6 +279,8 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
   const T* packed = pack_b(N, K, B, b_col, b_k, panel_width<T>(p));
   parallel_for(M, row_grain(N, K), [&](int64_t i0, int64_t i1) { run_panels(p, i0, i1, N, K, A, a_row, a_k, packed, C, c_row); });
 }
+
+GemmPath gemm_isa() { return path(); }
 
 std::string gemm_path() {
   switch (path()) {

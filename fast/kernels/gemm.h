@@ -30,8 +30,10 @@ void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a
 // so a benchmark can time both in one run (bench/fast_bench).
 void set_skip_zero_terms(bool on);
 
-// "avx512", "avx2" or "portable": the microkernel this CPU uses (TL_GEMM=portable|avx2 forces a
-// narrower one, for tests).
+// The microkernel this CPU uses (TL_GEMM=portable|avx2 forces a narrower one, for tests), and its
+// name: "avx512", "avx2" or "portable".
+enum class GemmPath { portable, avx2, avx512 };
+GemmPath gemm_isa();
 std::string gemm_path();
 
 }  // namespace tl::fast

@@ -21,7 +21,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -37,7 +36,7 @@ using namespace simd;
 // Below this fraction of zero terms in A, the dense kernel is faster (256 x 784 x 64 with zeros at
 // random, on the AMD EPYC VM: on the AVX-512 path equal at 0.3, 0.72x the time at 0.5, 0.48x at 0.7;
 // on the AVX2 path 0.93x at 0.5, 0.62x at 0.7 — bench/fast_bench, TL_GEMM=avx2).
-double min_zero_fraction(const std::string& path) { return path == "avx512" ? 0.35 : 0.45; }
+double min_zero_fraction(GemmPath path) { return path == GemmPath::avx512 ? 0.35 : 0.45; }
 // B's rows are read in place only when they start on this boundary: a vector load that straddles
 // two cache lines made the kernel 30% slower; otherwise B is copied to rows that do.
 constexpr int64_t kAlignBytes = 64;
@@ -101,7 +100,7 @@ bool mark_nonzeros(int64_t M, int64_t K, const T* A, int64_t a_row, int64_t a_k,
   int64_t nonzero = 0;  // NaN is not zero: its terms are kept
   bool marked = false;
   if constexpr (sizeof(T) == 4) {
-    marked = a_row == 1 && K <= 64 && gemm_path() == "avx512";
+    marked = a_row == 1 && K <= 64 && gemm_isa() == GemmPath::avx512;
     if (marked) nonzero = mark_avx512(M, K, A, a_k, bits);
   }
   if (!marked) {
@@ -245,17 +244,16 @@ void set_skip_zero_terms(bool on) { skip_zero_terms = on; }
 template <class T>
 void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,
                           int64_t b_col, int64_t b_k, T* C, int64_t c_row) {
-  std::string path = gemm_path();
-  bool vector_path = path != "portable";
+  GemmPath path = gemm_isa();
   static thread_local NonzeroBits nonzero;
-  if (!skip_zero_terms || M <= 0 || N <= 0 || K < 8 || b_col != 1 || !vector_path || M * N * K < (int64_t{1} << 16) ||
+  if (!skip_zero_terms || M <= 0 || N <= 0 || K < 8 || b_col != 1 || path == GemmPath::portable || M * N * K < (int64_t{1} << 16) ||
       !mark_nonzeros(M, K, A, a_row, a_k, min_zero_fraction(path), nonzero) || !all_finite(K, N, B, b_k)) {
     gemm(M, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row);
     return;
   }
   const T* rows_of_b = aligned_rows(K, N, B, b_k);
   Problem<T> p{N, K, A, a_row, a_k, rows_of_b, b_k, C, c_row, &nonzero};
-  bool wide = path == "avx512";
+  bool wide = path == GemmPath::avx512;
   parallel_for(M, std::max<int64_t>(1, (int64_t{1} << 18) / std::max<int64_t>(1, N * K)), [&](int64_t i0, int64_t i1) {
     if constexpr (sizeof(T) == 4) wide ? rows_avx512<Avx512F32>(p, i0, i1) : rows_avx2<Avx2F32>(p, i0, i1);
     else wide ? rows_avx512<Avx512F64>(p, i0, i1) : rows_avx2<Avx2F64>(p, i0, i1);

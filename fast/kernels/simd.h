@@ -1,7 +1,7 @@
 // The vector operations of the GEMM kernels (gemm.cpp, gemm_sparse.cpp), one struct per instruction
 // set and element type: set1, load, store, fma (one rounding), zero, and any_negative_zero (some
 // lane holds -0, compared as bits). Each function carries its target attribute, so callers compile for the baseline ISA and are
-// chosen at run time (gemm_path()).
+// chosen at run time (gemm_isa()).
 #pragma once
 
 #include <immintrin.h>
