@@ -3,9 +3,10 @@
 // Declared order (the fast backend's, so every result is bit-identical to fast and reference/Strict):
 //  gemm      C[i,j] = FMA chain from +0 over k = 0, 1, ..., K-1 (ascending) of A[i,k] * B[k,j], one
 //            chain per output element, nothing added for k >= K. The device build runs a tiled
-//            kernel (16x16 threads, 16x16 tiles of A and B staged in shared memory); each thread
-//            continues its one chain across the tiles in ascending k, so its order is the emulated
-//            build's one-body-per-element chain exactly.
+//            kernel (cuda/gemm_tiled.h: 16x16 threads, 16x16 tiles of A and B staged in shared
+//            memory); each thread continues its one chain across the tiles in ascending k, so its
+//            order is the emulated build's one-body-per-element chain exactly
+//            (tests/cuda/block_kernel_test.cpp runs that kernel under the block emulator).
 //  matmul    y[t,i,j] = chain_k a[t,i,k] b[t,k,j]; da[t,i,k] = chain_j g[t,i,j] b[t,k,j];
 //            db[t,k,j] = chain_i a[t,i,k] g[t,i,j] (one gemm per batch slice t).
 //  linear    y[m,j] = (chain_k x[m,k] w[j,k]) + b[j]   (the bias added once, after the chain);
@@ -16,6 +17,7 @@
 // instead (cuda/blas.h): its order is cuBLAS's own, declared as dot_bound in cuda/contracts.cpp.
 #include "cuda/kernels.h"
 #include "cuda/math.h"
+#include "cuda/gemm_tiled.h"
 #ifndef TL_CUDA_EMULATE
 #include "cuda/blas.h"
 #endif
@@ -36,53 +38,13 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
   }, op);
 }
 #else
-namespace {
-
-constexpr int kTile = 16;
-constexpr int64_t kMaxGridY = 65535;
-
-// Block (bx, by) computes the C tiles (row tile by + s*gridDim.y, column tile bx + r*gridDim.x);
-// thread (ty, tx) owns element (row0 + ty, col0 + tx) of each.
-template <class T>
-__global__ void gemm_tiled_kernel(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k,
-                                  const T* B, int64_t b_col, int64_t b_k, T* C, int64_t c_row) {
-  __shared__ T As[kTile][kTile];  // As[r][kk] = A[row0 + r, k0 + kk]
-  __shared__ T Bs[kTile][kTile];  // Bs[kk][c] = B[k0 + kk, col0 + c]
-  const int tx = threadIdx.x, ty = threadIdx.y;
-  const int64_t row_tiles = (M + kTile - 1) / kTile, col_tiles = (N + kTile - 1) / kTile;
-  for (int64_t bt = blockIdx.y; bt < row_tiles; bt += gridDim.y) {
-    for (int64_t ct = blockIdx.x; ct < col_tiles; ct += gridDim.x) {
-      const int64_t i = bt * kTile + ty, j = ct * kTile + tx;
-      T acc = T(0);
-      for (int64_t k0 = 0; k0 < K; k0 += kTile) {
-        const int64_t a_i = bt * kTile + ty, a_kk = k0 + tx;  // this thread's A load
-        const int64_t b_kk = k0 + ty, b_j = ct * kTile + tx;  // this thread's B load
-        As[ty][tx] = (a_i < M && a_kk < K) ? A[a_i * a_row + a_kk * a_k] : T(0);
-        Bs[ty][tx] = (b_kk < K && b_j < N) ? B[b_j * b_col + b_kk * b_k] : T(0);
-        __syncthreads();
-        const int64_t kk_end = (K - k0) < kTile ? (K - k0) : kTile;  // no FMA for k >= K
-        for (int64_t kk = 0; kk < kk_end; ++kk) acc = m_fma(As[ty][kk], Bs[kk][tx], acc);
-        __syncthreads();
-      }
-      if (i < M && j < N) C[i * c_row + j] = acc;
-    }
-  }
-}
-
-}  // namespace
-
 template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B, int64_t b_col,
           int64_t b_k, T* C, int64_t c_row, const std::string& op) {
   if (M <= 0 || N <= 0) return;
   if (cublas_gemm<T>(M, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row, op)) return;  // opt-in (cuda/blas.h)
-  const int64_t row_tiles = (M + kTile - 1) / kTile, col_tiles = (N + kTile - 1) / kTile;
-  const int64_t max_grid_x = 2147483647;
-  dim3 block(kTile, kTile);
-  dim3 grid(static_cast<unsigned>(col_tiles < max_grid_x ? col_tiles : max_grid_x),
-            static_cast<unsigned>(row_tiles < kMaxGridY ? row_tiles : kMaxGridY));
-  gemm_tiled_kernel<T><<<grid, block, 0, current_stream()>>>(M, N, K, A, a_row, a_k, B, b_col, b_k, C, c_row);
-  check_launch(op);
+  launch_blocks(gemm_tiled_grid(M, N), Dim3(kGemmTile, kGemmTile), op, gemm_tiled_kernel<T>, M, N, K, A, a_row,
+                a_k, B, b_col, b_k, C, c_row);
 }
 #endif
 
