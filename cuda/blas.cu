@@ -33,8 +33,14 @@ void set_current_blas(cublasHandle_t h) { g_blas = h; }
 
 BlasHandle::BlasHandle(cudaStream_t stream) {
   check_blas(cublasCreate(&handle_), "cublasCreate", "engine start");
-  check_blas(cublasSetStream(handle_, stream), "cublasSetStream", "engine start");
-  check_blas(cublasSetMathMode(handle_, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode(CUBLAS_PEDANTIC_MATH)", "engine start");
+  try {  // the destructor does not run for a constructor that throws: destroy the handle here
+    check_blas(cublasSetStream(handle_, stream), "cublasSetStream", "engine start");
+    check_blas(cublasSetMathMode(handle_, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode(CUBLAS_PEDANTIC_MATH)",
+               "engine start");
+  } catch (...) {
+    cublasDestroy(handle_);
+    throw;
+  }
 }
 
 BlasHandle::~BlasHandle() {

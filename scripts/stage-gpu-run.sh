@@ -18,6 +18,8 @@ for lib in libmpfi.so.0 libmpfr.so.6 libgmp.so.10; do
   path=$(ldd "$build/oracle/tl-check" | awk -v l="$lib" '$1 == l { print $3 }')
   [[ -n "$path" ]] && cp -L "$path" "$stage/lib/"
 done
-cp scripts/gpu-run.sh bench/torch_cuda_bench.py bench/torch_bench.py "$stage/"
+cp scripts/gpu-run.sh scripts/gpu-sync-check.sh bench/torch_cuda_bench.py bench/torch_bench.py "$stage/"
+# What was staged, printed into machine.txt: a stale stage is visible in the results.
+{ echo "staged $(date -u +%FT%TZ) from $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"; } >"$stage/STAGED"
 mkdir -p "$stage/graphs" && cp examples/graphs/*.json "$stage/graphs/"
 du -sh "$stage"

@@ -4,7 +4,8 @@
 # built from this build, its device binaries are replaced by stubs that report success, and tl-check
 # runs the cuda backends' kernels through the emulated engine (fewer cases). Checks: exit 0 and the
 # files that come back (the float32 report names the four example graphs); with a CUDA error planted
-# in the report, the TL_CUDA_SYNC_CHECK rerun and its report. (The library search is not rehearsed:
+# in the report (under relu), the per-op TL_CUDA_SYNC_CHECK rerun, whose table must name the op whose
+# process faults (gelu, planted there) and no other. (The library search is not rehearsed:
 # here every library is installed.) Exit 77 (skipped) when this build has no CUDA binaries (no nvcc).
 # Usage: gpu_run_rehearsal.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -12,7 +13,7 @@ build="$(cd "$1" && pwd)"
 src="$(cd "$2" && pwd)"
 [[ -x "$build/tests/cuda/cuda_device_test" ]] || { echo "SKIP: no CUDA binaries in $build (built without nvcc)"; exit 77; }
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+[[ -n "${KEEP:-}" ]] || trap 'rm -rf "$work"' EXIT
 stage="$work/stage"
 "$src/scripts/stage-gpu-run.sh" "$build" "$stage" >/dev/null
 fail() { echo "FAIL: $*"; exit 1; }
@@ -31,6 +32,7 @@ while (($#)); do
     cuda|cuda-cublas) args+=(cuda-emulated) ;;
     --cases) args+=(--cases 20); shift ;;
     --graphs) args+=(--graphs 1); shift ;;
+    --out) out="$2"; args+=(--out "$2"); shift ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -38,8 +40,9 @@ done
 "$(dirname "$0")/tl-check.real" "${args[@]}"
 rc=$?
 if [[ -n "${PLANT_CUDA_ERROR:-}" && -z "${TL_CUDA_SYNC_CHECK:-}" ]]; then
-  out="${args[-1]}"
   echo "| relu | note: cudaMemcpyAsync(device->host) failed: cudaErrorIllegalAddress (700): planted |" >>"$out/report.md"
+elif [[ -n "${PLANT_CUDA_ERROR:-}" && " ${args[*]} " == *" --ops gelu "* ]]; then
+  echo "| gelu | note: gelu: kernel run (TL_CUDA_SYNC_CHECK) failed: cudaErrorIllegalAddress (700): planted |" >>"$out/report.md"
 fi
 exit $rc
 WRAP
@@ -60,6 +63,20 @@ grep -q "torch stub" "$work/out/bench.txt" || fail "bench.txt lacks the PyTorch 
 (($(find "$work/out" -type f | wc -l) <= 8)) || fail "more than 8 files to bring back"
 
 PLANT_CUDA_ERROR=1 run || true
-[[ -s "$work/out/cuda-float32/report-sync-check.md" ]] || fail "no TL_CUDA_SYNC_CHECK rerun after a CUDA error"
+sync="$work/out/cuda-float32/report-sync-check.md"
+[[ -s "$sync" ]] || fail "no TL_CUDA_SYNC_CHECK rerun after a CUDA error"
+for unit in relu matmul cross_entropy "graph tiny_convnet" "8 random graphs"; do
+  grep -q "^| $unit | 0 | summary pass=" "$sync" || fail "the sync-check table has no passing row for $unit"
+done
+grep -q "^| gelu | 0 | summary pass=[^|]* | [^|]*gelu: kernel run (TL_CUDA_SYNC_CHECK) failed: cudaErrorIllegalAddress (700)" "$sync" ||
+  fail "the sync-check table does not name gelu's planted fault"
+grep -q "^| relu | 0 | summary pass=[^|]* |  *|$" "$sync" || fail "the sync-check table blames relu"
+grep -q "^staged .* from " "$work/out/machine.txt" || fail "machine.txt does not say what was staged"
+
+# A deadline that cuts steps: exit 5 (nothing failed, something cut short), not 0 or 1.
+rc=0
+GPU_RUN_SECONDS=10 run || rc=$?
+((rc == 5)) || fail "gpu-run.sh with steps cut by the deadline: exit $rc, expected 5"
+grep -q "not run (the run's deadline has passed)" "$work/out/log.txt" || fail "the log does not say which steps were cut"
 
 echo "gpu-run rehearsal passed"
