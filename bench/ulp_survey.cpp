@@ -5,8 +5,8 @@
 // row per function: samples, max ulp error, the worst input, and special-value disagreements with
 // the reference's table. The maxima become the ulp(k) contracts in fast/contracts.cpp.
 // With --cuda it surveys the cuda backend's scalar rules instead (cuda/elementwise_math.h, built as
-// in the emulated engine: glibc's double functions where the GPU has CUDA's), the evidence behind
-// the float64 rows of cuda/contracts.cpp on the host.
+// in the emulated engine: CUDA's libdevice compiled for the host where the build has it, glibc's
+// double functions otherwise), the evidence behind the float64 rows of cuda/contracts.cpp on the host.
 // With --wide it surveys the derivatives as the fast VJPs use them — unrounded in the wider type
 // (fast::unary_derivative_wide; the VJP rounds g * f' once) — and prints 2^p times their largest
 // relative and absolute errors (p = 24 or 53): the VJP's error is 0.5 ulp plus the relative one.

@@ -42,3 +42,17 @@ if(TL_ENABLE_CUDA AND NOT TL_SANITIZE)
   endif()
 endif()
 message(STATUS "TorchLean: CUDA backend ${TL_HAVE_CUDA}")
+
+# CUDA's libdevice compiled for the host (cuda/libdevice/): the toolkit's bitcode and LLVM 14's opt,
+# llc, llvm-as and llvm-dis (Debian package llvm-14). Independent of nvcc being usable.
+set(TL_HAVE_LIBDEVICE_HOST OFF)
+find_file(TL_LIBDEVICE_BC libdevice.10.bc PATHS ${CUDAToolkit_LIBRARY_ROOT}/nvvm/libdevice /usr/local/cuda/nvvm/libdevice
+          NO_DEFAULT_PATH)
+find_program(TL_LLVM_OPT opt PATHS /usr/lib/llvm-14/bin NO_DEFAULT_PATH)
+if(TL_LIBDEVICE_BC AND TL_LLVM_OPT)
+  get_filename_component(TL_LLVM_BIN ${TL_LLVM_OPT} DIRECTORY)
+  if(EXISTS ${TL_LLVM_BIN}/llc AND EXISTS ${TL_LLVM_BIN}/llvm-as AND EXISTS ${TL_LLVM_BIN}/llvm-dis)
+    set(TL_HAVE_LIBDEVICE_HOST ON)
+  endif()
+endif()
+message(STATUS "TorchLean: CUDA libdevice on the host ${TL_HAVE_LIBDEVICE_HOST}")

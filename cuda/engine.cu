@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "cuda/kernels.h"
+#include "cuda/math.h"
 #ifndef TL_CUDA_EMULATE
 #include "cuda/blas.h"
 #endif
@@ -153,6 +154,7 @@ class EngineImpl : public Engine {
 namespace tl::cuda {
 #ifdef TL_CUDA_EMULATE
 std::unique_ptr<Engine> make_emulated_engine() { return std::make_unique<emulated::EngineImpl>(); }
+std::string emulated_math_library() { return emulated::kEmulatedMath; }
 #else
 std::unique_ptr<Engine> make_device_engine(Gemm gemm) { return std::make_unique<device::EngineImpl>(gemm); }
 std::string cublas_version() { return device::cublas_version(); }

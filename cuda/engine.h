@@ -47,6 +47,9 @@ enum class Gemm { own, cublas };
 // Throws DeviceError when the device cannot be initialised (callers probe first: cuda/device.h).
 std::unique_ptr<Engine> make_device_engine(Gemm gemm = Gemm::own);
 std::unique_ptr<Engine> make_emulated_engine();
+// The math library of the emulated engine's transcendentals: CUDA's libdevice compiled for the host
+// (cuda/libdevice/) where the build found it, glibc's otherwise.
+std::string emulated_math_library();
 
 // The cuda backend's contract table (cuda/contracts.cpp; shared by both engines; `gemm` changes the
 // matmul and linear rows).

@@ -1,8 +1,10 @@
 // Scalar math for cuda/ kernels, one overload per dtype, callable on host and device. On the GPU these
 // are CUDA's double-precision math library functions (CUDA C++ Programming Guide, "Mathematical
 // Functions": exp, log, log1p, tanh, cosh 1 ulp; sin, cos 2 ulp; sqrt and / correctly rounded without
-// --use_fast_math); in the emulated build they are the C library's (glibc). No single-precision
-// function (expf 2 ulp, tanhf 2 ulp) and no intrinsic (__expf, __fdividef, ...) is used in cuda/.
+// --use_fast_math). In the emulated build they are the same functions' own code, CUDA's libdevice
+// compiled for the host (cuda/libdevice/), where the build found it (TL_HAVE_LIBDEVICE_HOST), and
+// the C library's (glibc) otherwise; kEmulatedMath says which. No single-precision function (expf 2
+// ulp, tanhf 2 ulp) and no intrinsic (__expf, __fdividef, ...) is used in cuda/.
 #pragma once
 
 #include <cmath>
@@ -10,14 +12,21 @@
 
 #include "cuda/launch.h"
 
+#if defined(TL_CUDA_EMULATE) && defined(TL_HAVE_LIBDEVICE_HOST)
+#include "cuda/libdevice/libdevice_host.h"
+#define TL_CUDA_DOUBLE_FN(NAME) ::__nv_##NAME
+#else
+#define TL_CUDA_DOUBLE_FN(NAME) ::NAME
+#endif
+
 namespace tl::cuda::TL_CUDA_NS {
 
 // Transcendentals of float are evaluated by the double function and rounded once (within 0.5 ulp
 // plus the double function's 1-2 ulp of 2^-53): one policy for every kernel (softmax, norms, losses,
 // elementwise), and the double table's bounds are the only ones the contracts cite.
 #define TL_CUDA_TRANSCENDENTAL(NAME, F64) \
-  TL_HD inline float NAME(float x) { return static_cast<float>(::F64(static_cast<double>(x))); } \
-  TL_HD inline double NAME(double x) { return ::F64(x); }
+  TL_HD inline float NAME(float x) { return static_cast<float>(TL_CUDA_DOUBLE_FN(F64)(static_cast<double>(x))); } \
+  TL_HD inline double NAME(double x) { return TL_CUDA_DOUBLE_FN(F64)(x); }
 TL_CUDA_TRANSCENDENTAL(m_exp, exp)
 TL_CUDA_TRANSCENDENTAL(m_log, log)
 TL_CUDA_TRANSCENDENTAL(m_log1p, log1p)
@@ -38,6 +47,15 @@ TL_HD inline double m_frexp(double x, int* e) { return ::frexp(x, e); }
 TL_HD inline double m_ldexp(double x, int e) { return ::ldexp(x, e); }
 TL_HD inline float m_fma(float a, float b, float c) { return ::fmaf(a, b, c); }
 TL_HD inline double m_fma(double a, double b, double c) { return ::fma(a, b, c); }
+
+#ifdef TL_CUDA_EMULATE
+// The math library of the emulated build's transcendentals (reports and trust boundaries name it).
+#ifdef TL_HAVE_LIBDEVICE_HOST
+inline constexpr const char* kEmulatedMath = "CUDA's libdevice compiled for the host (cuda/libdevice/)";
+#else
+inline constexpr const char* kEmulatedMath = "glibc's (CUDA's libdevice was not found at configure time)";
+#endif
+#endif
 
 template <class T> TL_HD inline T nan_of() { return std::numeric_limits<T>::quiet_NaN(); }
 template <class T> TL_HD inline T inf_of() { return std::numeric_limits<T>::infinity(); }

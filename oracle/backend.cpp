@@ -103,7 +103,8 @@ class CudaBackend : public Backend {
   }
   Contract contract(OpId op, DType d, Direction dir) const override { return cuda::contract(op, d, dir, gemm_); }
   std::string numerical_policy() const override {
-    return cuda::numerical_policy() + (emulated_ ? " [emulated: the kernel bodies run as host loops, with glibc's math functions]" : "");
+    return cuda::numerical_policy() +
+           (emulated_ ? " [emulated: the kernel bodies run as host loops; math functions: " + cuda::emulated_math_library() + "]" : "");
   }
   HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override {
     NodeId op = op_node(g);

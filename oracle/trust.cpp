@@ -49,7 +49,8 @@ std::vector<std::pair<std::string, std::string>> cuda_trust(const std::vector<Ro
   std::vector<std::pair<std::string, std::string>> out;
   if (ran.empty()) return {{"CUDA toolkit / driver / GPU", "not used: no cuda row of this report ran"}};
   if (ran.count("cuda-emulated"))
-    out.push_back({"cuda-emulated", "the CUDA kernel bodies run as host loops with glibc's math: not a GPU, not CUDA's math library"});
+    out.push_back({"cuda-emulated", "the CUDA kernel bodies run as host loops (not a GPU); math functions: " +
+                                        cuda::emulated_math_library()});
   if (ran.count("cuda") || ran.count("cuda-cublas")) {
 #ifdef TL_HAVE_CUDA
     out.push_back({"GPU / driver / CUDA runtime", cuda::probe_devices().message});

@@ -7,6 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake make ninja-build pkg-config ccache clang
+  llvm-14  # opt, llc, llvm-as, llvm-dis: CUDA's libdevice compiled for the host (cuda/libdevice/)
   libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
   librapidcheck-dev libgtest-dev libgmock-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
