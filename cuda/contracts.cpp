@@ -30,11 +30,22 @@ const KernelEvidence& evidence() {
 }
 
 // Budget (ulps + per_term * n) at max(|y|, floor, S): a bound derived in docs/contracts.md.
-Contract derived(double ulps, double floor, bool scale) {
+Contract derived(double ulps, double floor, bool scale, double per_term = 0) {
   Contract c = kernel_contract(ContractKind::derived, ulps, Evidence::assumed, evidence().derived_detail, evidence());
+  c.ulps_per_term = per_term;
   c.magnitude_floor = floor;
   c.data_scale = scale;
   return c;
+}
+
+// float64 bce_with_logits: its term's softplus(-|x|) and its VJP's sigmoid are this table's double
+// composites (7u and 5u), not the fast backend's (whose shared rows assume parts within about u).
+// Forward: |d term| <= u(|x| + 9 term); fold and mean: u(S + (N + 9)|y|) -> 10 + 1.5n at
+// max(|y|, 1, S). VJP d_x = (sigmoid(x) - t) s: u(5|s| + 3|d|) -> 8 at max(|d|, |s|).
+std::optional<Contract> bce_f64_row(Direction direction) {
+  if (direction.forward()) return derived(10, 1, true, 1.5);
+  if (direction.input == 0) return derived(8, 0, true);
+  return std::nullopt;  // d_t = (-x) s: the shared row
 }
 
 // The transcendental rows. float: the double function rounded once (ulp(1)); a VJP rounds g times
@@ -138,6 +149,9 @@ Contract contract(OpId op, DType dtype, Direction direction, Gemm gemm) {
   if (gemm == Gemm::cublas && through_cublas(op, direction) && gets_grad) return cublas_row();
   if (!gets_grad) {
     return kernel_contract(ContractKind::unsupported, 0, Evidence::none, "this input receives no gradient", evidence());
+  }
+  if (op == OpId::bce_with_logits && dtype == DType::f64) {
+    if (std::optional<Contract> own = bce_f64_row(direction)) return *own;
   }
   if (std::optional<Contract> shared = shared_kernel_row(op, direction, evidence())) return *shared;
   return direction.forward() ? own_forward(op, dtype) : own_vjp(op, dtype);
