@@ -4,8 +4,9 @@
 // rounded and subnormals, and -fmad=false forbids implicit FMA contraction. Transcendental claims are
 // derived from the ulp bounds of the double-precision functions the kernels call
 // (cuda/function_bounds.h): the CUDA C++ Programming Guide's (exp, log 1 ulp; sin, cos 2 ulp), raised
-// for log1p (2), cosh (1.5) and tanh (2.5) where CUDA's own code compiled for the host as the device
-// build compiles it (-fmad=false), or glibc, was measured above the guide. They are `assumed` on the
+// for log1p (2), cosh (1.5) and tanh (2.5) where CUDA's own code compiled for the host, or glibc, was
+// measured above the guide's number in the oracle's measure (the guide counts ulps to the correctly
+// rounded value, so its k allows k + 1/2 of the exact value). They are `assumed` on the
 // device until a GPU run measures them, and `sampled` on the emulated build. docs/contracts.md
 // ("cuda") has the derivations.
 #include "cuda/engine.h"
