@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     const Row r = survey(f, n, seed, range);
     const bool within = r.max_any <= bound->derived_ulps;
     status |= within ? 0 : 1;
-    std::printf("| %s | %g | %g | %ld | %.3f | %.3f | %a (%s) | %ld | %ld | %ld |%s%s\n", f.name, bound->guide_ulps,
+    std::printf("| %s | %g | %g | %ld | %.4f | %.4f | %a (%s) | %ld | %ld | %ld |%s%s\n", f.name, bound->guide_ulps,
                 bound->derived_ulps, n, r.max_exact, r.max_any, r.worst_x, r.worst_model, r.model_dependent,
                 r.differ_from_glibc, r.special_mismatch, r.max_any > bound->guide_ulps ? " over the guide's bound" : "",
                 within ? "" : " **over the contracts' bound**");

@@ -43,16 +43,36 @@ if(TL_ENABLE_CUDA AND NOT TL_SANITIZE)
 endif()
 message(STATUS "TorchLean: CUDA backend ${TL_HAVE_CUDA}")
 
-# CUDA's libdevice compiled for the host (cuda/libdevice/): the toolkit's bitcode and LLVM 14's opt,
-# llc, llvm-as and llvm-dis (Debian package llvm-14). Independent of nvcc being usable.
+# CUDA's libdevice compiled for the host (cuda/libdevice/): an x86-64 host, the toolkit's bitcode and
+# LLVM 14's opt, llc, llvm-as, llvm-dis, llvm-nm (Debian package llvm-14). Independent of nvcc being
+# usable. retarget.sh runs here, at configure time: if it fails (another CUDA version's bitcode, a
+# missing tool), the build stays on glibc's functions and says why.
 set(TL_HAVE_LIBDEVICE_HOST OFF)
+set(TL_LIBDEVICE_FUNCTIONS __nv_exp,__nv_log,__nv_log1p,__nv_sin,__nv_cos,__nv_tanh,__nv_cosh)
+set(TL_LIBDEVICE_OBJECT ${PROJECT_BINARY_DIR}/cuda/libdevice/libdevice_host.o)
 find_file(TL_LIBDEVICE_BC libdevice.10.bc PATHS ${CUDAToolkit_LIBRARY_ROOT}/nvvm/libdevice /usr/local/cuda/nvvm/libdevice
           NO_DEFAULT_PATH)
 find_program(TL_LLVM_OPT opt PATHS /usr/lib/llvm-14/bin NO_DEFAULT_PATH)
-if(TL_LIBDEVICE_BC AND TL_LLVM_OPT)
-  get_filename_component(TL_LLVM_BIN ${TL_LLVM_OPT} DIRECTORY)
-  if(EXISTS ${TL_LLVM_BIN}/llc AND EXISTS ${TL_LLVM_BIN}/llvm-as AND EXISTS ${TL_LLVM_BIN}/llvm-dis)
-    set(TL_HAVE_LIBDEVICE_HOST ON)
+set(TL_LIBDEVICE_WHY "not an x86-64 host")
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$")
+  set(TL_LIBDEVICE_WHY "libdevice.10.bc or LLVM 14 (/usr/lib/llvm-14/bin) not found")
+  if(TL_LIBDEVICE_BC AND TL_LLVM_OPT)
+    get_filename_component(TL_LLVM_BIN ${TL_LLVM_OPT} DIRECTORY)
+    set(retarget ${PROJECT_SOURCE_DIR}/cuda/libdevice/retarget.sh)
+    set(intrinsics ${PROJECT_SOURCE_DIR}/cuda/libdevice/host_intrinsics.cpp)
+    file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/cuda/libdevice)
+    execute_process(COMMAND ${retarget} ${TL_LIBDEVICE_BC} ${TL_LLVM_BIN} ${intrinsics} ${TL_LIBDEVICE_OBJECT}
+                            ${TL_LIBDEVICE_FUNCTIONS}
+                    RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+    if(rc EQUAL 0)
+      set(TL_HAVE_LIBDEVICE_HOST ON)
+      set(TL_LIBDEVICE_WHY "${TL_LIBDEVICE_BC}")
+    else()
+      string(STRIP "${err}" err)
+      set(TL_LIBDEVICE_WHY "retarget.sh failed: ${err}")
+    endif()
+    # Configure again when the script, the intrinsics or the bitcode change.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${retarget} ${intrinsics} ${TL_LIBDEVICE_BC})
   endif()
 endif()
-message(STATUS "TorchLean: CUDA libdevice on the host ${TL_HAVE_LIBDEVICE_HOST}")
+message(STATUS "TorchLean: CUDA libdevice on the host ${TL_HAVE_LIBDEVICE_HOST} (${TL_LIBDEVICE_WHY})")

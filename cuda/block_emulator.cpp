@@ -3,6 +3,9 @@
 // every runnable thread runs until it reaches sync_block() or returns; when all threads of the block
 // wait at the barrier, the next phase starts; when all have returned, the block is done. A phase in
 // which some threads returned and others wait at a barrier is barrier divergence: an internal error.
+// Threads waiting at different sync_block() calls are not told apart (an optimising compiler
+// duplicates and merges the calls, so their return addresses do not name source barriers);
+// compute-sanitizer's synccheck covers that on a GPU.
 // Fiber stacks are kept per host thread and reused across launches. Under AddressSanitizer every
 // switch of stacks is announced to it (its fiber interface), so it checks the fibers' frames too.
 #include <ucontext.h>
@@ -60,16 +63,19 @@ std::vector<std::unique_ptr<char[]>>& stack_pool() {
   return pool;
 }
 
-// Switches from `from` (saved) to `to`, whose stack is [to_stack, to_stack + to_bytes).
-void switch_fiber(ucontext_t* from, const ucontext_t* to, const void* to_stack, std::size_t to_bytes) {
+// Switches from `from` (saved) to `to`, whose stack is [to_stack, to_stack + to_bytes). `final`: the
+// context left is never resumed (AddressSanitizer then frees its fake stack).
+void switch_fiber(ucontext_t* from, const ucontext_t* to, const void* to_stack, std::size_t to_bytes,
+                  bool final = false) {
 #ifdef TL_FIBERS_UNDER_ASAN
   void* fake_stack = nullptr;
-  __sanitizer_start_switch_fiber(&fake_stack, to_stack, to_bytes);
+  __sanitizer_start_switch_fiber(final ? nullptr : &fake_stack, to_stack, to_bytes);
   swapcontext(from, to);
   __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
 #else
   (void)to_stack;
   (void)to_bytes;
+  (void)final;
   swapcontext(from, to);
 #endif
 }
@@ -77,7 +83,8 @@ void switch_fiber(ucontext_t* from, const ucontext_t* to, const void* to_stack, 
 // Back to the scheduler from the running fiber, which is left in `state`.
 void yield_to_scheduler(BlockRun& run, FiberState state) {
   run.running->state = state;
-  switch_fiber(&run.running->context, &run.scheduler, run.scheduler_stack, run.scheduler_stack_bytes);
+  switch_fiber(&run.running->context, &run.scheduler, run.scheduler_stack, run.scheduler_stack_bytes,
+               state == FiberState::returned);
 }
 
 void fiber_main() {
@@ -158,11 +165,25 @@ void sync_block() {
   yield_to_scheduler(*current_run, FiberState::at_barrier);
 }
 
+namespace {
+// CUDA's launch limits (compute capability 9.0): at most 1024 threads per block, 1024 x 1024 x 64
+// block dimensions, 2^31 - 1 x 65535 x 65535 grid dimensions, none zero.
+bool launch_allowed(Dim3 grid, Dim3 block) {
+  const uint64_t threads = uint64_t(block.x) * block.y * block.z;
+  const bool block_ok = threads >= 1 && threads <= kMaxBlockThreads && block.x <= 1024 && block.y <= 1024 &&
+                        block.z <= 64;
+  const bool grid_ok = grid.x >= 1 && grid.y >= 1 && grid.z >= 1 && grid.x <= 2147483647u && grid.y <= 65535 &&
+                       grid.z <= 65535;
+  return block_ok && grid_ok;
+}
+}  // namespace
+
 void run_grid(Dim3 grid, Dim3 block, const std::function<void()>& thread_body, const std::string& op) {
   const uint64_t threads = uint64_t(block.x) * block.y * block.z;
-  if (threads == 0 || threads > kMaxBlockThreads || grid.x == 0 || grid.y == 0 || grid.z == 0)
+  if (!launch_allowed(grid, block))
     throw_internal(op + ": launch of grid " + dim_text(grid) + " with blocks " + dim_text(block) +
-                   " (CUDA allows 1 to 1024 threads per block and no empty grid)");
+                   " (CUDA allows at most 1024 threads and 1024 x 1024 x 64 per block, grids up to "
+                   "2^31-1 x 65535 x 65535, nothing empty)");
   if (current_run != nullptr) throw_internal(op + ": a kernel launched from inside a kernel");
   auto& pool = stack_pool();
   while (pool.size() < threads) pool.emplace_back(new char[kFiberStackBytes]);  // untouched until used
@@ -181,8 +202,10 @@ void run_grid(Dim3 grid, Dim3 block, const std::function<void()>& thread_body, c
           run_block(run, block, op);
         }
   } catch (...) {
+    // The block's other fibers are abandoned mid-kernel: their frames' destructors never run (kernel
+    // frames hold no owning objects), and their stacks are not reused.
     current_run = nullptr;
-    pool.clear();  // stacks of fibers abandoned mid-kernel are not reused
+    pool.clear();
     throw;
   }
   current_run = nullptr;

@@ -18,9 +18,9 @@ namespace tl::cuda {
 namespace {
 
 const char* kGuide =
-    "assumed on the GPU (CUDA C++ Programming Guide's double-precision table, log1p/cosh/tanh raised to the "
-    "measured maxima of libdevice compiled for the host: cuda/function_bounds.h), not yet measured on hardware; "
-    "sampled on the emulated build";
+    "assumed on the GPU (function bounds of cuda/function_bounds.h: the CUDA C++ Programming Guide's, log1p, "
+    "cosh and tanh raised above what libdevice compiled for the host and glibc measured), not yet measured on "
+    "hardware; sampled on the emulated build";
 
 const KernelEvidence& evidence() {
   static const KernelEvidence e{numerical_policy(), Evidence::assumed,

@@ -4,7 +4,7 @@
 // the correctly rounded value, the oracle to the exact value: a guide bound of k allows k + 1/2 here.
 //  - log1p, cosh (and tanh, 1.43): CUDA's own code (libdevice) compiled for the host (cuda/libdevice/)
 //    measured above the guide's 1 ulp, within its 1 + 1/2: 1.46 and 1.13 ulp over 10^6 samples
-//    (bench/libdevice_survey 1000000), then 1.500 (x near -0.5) and 1.29 (|x| near 7) over 2-3 * 10^6
+//    (bench/libdevice_survey 1000000), then 1.4997 (x near -0.5) and 1.29 (|x| near 7) over 2-3 * 10^6
 //    samples where the errors cluster (reports/cuda/libdevice-host.md). Used: 2 and 1.5 ulp.
 //  - tanh: glibc's (the emulated engine's math where libdevice is not found) measured 2.04 ulp
 //    (bench/ulp_survey --cuda); 2.5 covers both.

@@ -66,7 +66,8 @@ void set_thread_order(ThreadOrder order);
 
 // Runs thread_body once per thread of every block of the grid (blocks x fastest, then y, then z; the
 // threads of a block as fibers that meet at sync_block()). Throws an internal error naming `op` on a
-// launch CUDA refuses or on barrier divergence.
+// launch beyond CUDA's limits or on barrier divergence (threads that return while others wait; threads
+// waiting at different sync_block() calls are not told apart: cuda/block_emulator.cpp).
 void run_grid(Dim3 grid, Dim3 block, const std::function<void()>& thread_body, const std::string& op);
 
 template <class... Params, class... Args>

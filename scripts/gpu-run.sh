@@ -34,9 +34,12 @@ step() {  # step NAME COMMAND...: runs it (at most 120 s, and not past the deadl
   fi
   echo "== $1" | tee -a "$log"
   shift
+  local start=$SECONDS
   timeout -k 10 "$left" "$@" 2>&1 | { head -n 2000; cat >/dev/null; } >>"$log"  # keep reading: no SIGPIPE
   local rc=${PIPESTATUS[0]}
-  if ((rc == 124 || rc == 137)); then
+  # 124/137 from timeout only when the limit was reached (a command killed otherwise, by the OOM
+  # killer say, also exits 137: a failure).
+  if ((rc == 124 || rc == 137)) && ((SECONDS - start >= left)); then
     echo "   cut short after $left s (exit $rc)" | tee -a "$log"
     cut=1
     return
@@ -90,7 +93,8 @@ cp "$here/r-cuda/report.md" "$here/r-cuda/report.json" "$out/cuda-float32/" 2>/d
 # (Every checked CUDA call's error reads "<op>: <call> failed: cudaError... (<code>): ...".)
 if grep -q -E 'failed: cuda[A-Za-z]+ \(' "$here/r-cuda/report.md" "$here/r-cuda/report.json" 2>/dev/null; then
   step "CUDA errors located: one process per op and graph, every launch synchronised" \
-    "$here/gpu-sync-check.sh" "$here" "$here/r-cuda-sync" "$out/cuda-float32/report-sync-check.md" "$here"/graphs/*.json
+    "$here/gpu-sync-check.sh" "$here" "$here/r-cuda-sync" "$here/r-cuda/report.md" "$out/cuda-float32/report-sync-check.md" \
+    "$here"/graphs/*.json
 fi
 step "tl-check cuda-cublas float32" "$here/tl-check" --backend cuda-cublas --dtype float32 --graphs 8 --threads "$threads" \
   --quiet --out "$here/r-cublas"

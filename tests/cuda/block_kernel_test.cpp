@@ -33,16 +33,16 @@ struct OrderGuard {
   ~OrderGuard() { set_thread_order(ThreadOrder::ascending); }
 };
 
-// Values that make order matter: signs mixed, magnitudes over many binades (sums cancel and round),
-// with a few zeros of both signs, subnormals and infinities when `specials`.
+// Values that make order matter: signs mixed, magnitudes over many binades (sums cancel and round);
+// when `specials`, three elements replaced by a signed zero, a subnormal and an infinity (one each:
+// more infinities would turn most GEMM outputs into inf or NaN).
 template <class T> std::vector<T> draw_values(SplitMix64& rng, int64_t n, bool specials) {
   std::vector<T> v(static_cast<std::size_t>(n));
-  for (T& e : v) {
-    const uint64_t pick = rng.below(40);
-    if (specials && pick == 0) e = T(0) * (rng.below(2) ? T(1) : T(-1));
-    else if (specials && pick == 1) e = std::numeric_limits<T>::denorm_min() * T(rng.below(1000) + 1);
-    else if (specials && pick == 2) e = rng.below(2) ? std::numeric_limits<T>::infinity() : -std::numeric_limits<T>::infinity();
-    else e = static_cast<T>((rng.uniform() * 2 - 1) * std::ldexp(1.0, static_cast<int>(rng.below(40)) - 20));
+  for (T& e : v) e = static_cast<T>((rng.uniform() * 2 - 1) * std::ldexp(1.0, static_cast<int>(rng.below(40)) - 20));
+  if (specials && n > 0) {
+    v[rng.below(n)] = T(0) * (rng.below(2) ? T(1) : T(-1));
+    v[rng.below(n)] = std::numeric_limits<T>::denorm_min() * T(rng.below(1000) + 1);
+    v[rng.below(n)] = rng.below(2) ? std::numeric_limits<T>::infinity() : -std::numeric_limits<T>::infinity();
   }
   return v;
 }
@@ -207,6 +207,9 @@ TEST(BlockEmulator, RefusesLaunchesCudaRefuses) {
   std::vector<int> out(2048, 0);
   EXPECT_THROW(launch_blocks(Dim3(1), Dim3(1025), "big", early_return_kernel, out.data()), InternalError);
   EXPECT_THROW(launch_blocks(Dim3(0), Dim3(8), "empty", early_return_kernel, out.data()), InternalError);
+  EXPECT_THROW(launch_blocks(Dim3(1, 65536), Dim3(8), "grid y", early_return_kernel, out.data()), InternalError);
+  EXPECT_THROW(launch_blocks(Dim3(1, 1, 65536), Dim3(8), "grid z", early_return_kernel, out.data()), InternalError);
+  EXPECT_THROW(launch_blocks(Dim3(1), Dim3(1, 1, 65), "block z", early_return_kernel, out.data()), InternalError);
 }
 
 }  // namespace

@@ -205,9 +205,9 @@ template <class T> int64_t count_differing(const HostTensor& a, const HostTensor
 // Where the emulated engine's math is CUDA's libdevice compiled for the host (cuda/libdevice/), the
 // GPU's exp, sin and cos (libdevice code of exact instructions only) must give its bits, in both
 // dtypes: this checks the host compilation of libdevice, and that the device build runs the same
-// code. The functions whose libdevice code uses approximate instructions
-// (log, log1p, tanh, cosh: rcp.approx, ex2.approx, modelled on the host) are compared too and their
-// differing elements printed, not asserted.
+// code. The ops whose functions' libdevice code uses approximate instructions (log; tanh; softplus
+// through log1p: rcp.approx, ex2.approx, modelled on the host) are compared too and their differing
+// elements printed, not asserted.
 TEST_P(CudaEngines, DeviceMathEqualsTheHostCompiledLibdevice) {
   if (GetParam() != "cuda") {
     GTEST_SKIP() << "compares the GPU with the emulated engine";

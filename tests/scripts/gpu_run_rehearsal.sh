@@ -71,6 +71,8 @@ done
 grep -q "^| gelu | 0 | summary pass=[^|]* | [^|]*gelu: kernel run (TL_CUDA_SYNC_CHECK) failed: cudaErrorIllegalAddress (700)" "$sync" ||
   fail "the sync-check table does not name gelu's planted fault"
 grep -q "^| relu | 0 | summary pass=[^|]* |  *|$" "$sync" || fail "the sync-check table blames relu"
+[[ "$(grep -A1 '^|---' "$sync" | tail -n 1 | cut -d'|' -f2)" == " relu " ]] ||
+  fail "the op named in the report's error row (relu) is not checked first"
 grep -q "^staged .* from " "$work/out/machine.txt" || fail "machine.txt does not say what was staged"
 
 # A deadline that cuts steps: exit 5 (nothing failed, something cut short), not 0 or 1.
