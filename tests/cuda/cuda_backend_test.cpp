@@ -203,11 +203,12 @@ template <class T> int64_t count_differing(const HostTensor& a, const HostTensor
 }
 
 // Where the emulated engine's math is CUDA's libdevice compiled for the host (cuda/libdevice/), the
-// GPU's exp, sin and cos (libdevice code of exact instructions only) must give its bits, in both
-// dtypes: this checks the host compilation of libdevice, and that the device build runs the same
-// code. The ops whose functions' libdevice code uses approximate instructions (log; tanh; softplus
-// through log1p: rcp.approx, ex2.approx, modelled on the host) are compared too and their differing
-// elements printed, not asserted.
+// forward of every op whose kernel calls only exp, sin or cos (libdevice code of exact instructions
+// only: exp, sin, cos, sigmoid, gelu, softmax) must give the emulated engine's bits on the GPU, in
+// both dtypes: this checks the host compilation of libdevice, and that the device build runs the same
+// code in the same order. The ops whose functions' libdevice code uses approximate instructions (log;
+// tanh; softplus through log1p; log_softmax and logsumexp through log: rcp.approx, ex2.approx,
+// modelled on the host) are compared too and their differing elements printed, not asserted.
 TEST_P(CudaEngines, DeviceMathEqualsTheHostCompiledLibdevice) {
   if (GetParam() != "cuda") {
     GTEST_SKIP() << "compares the GPU with the emulated engine";
@@ -218,8 +219,10 @@ TEST_P(CudaEngines, DeviceMathEqualsTheHostCompiledLibdevice) {
   std::unique_ptr<oracle::Backend> emulated = oracle::make_backend("cuda-emulated");
   SplitMix64 rng(testing::test_seed());
   for (DType d : {DType::f32, DType::f64}) {
-    for (OpId op : {OpId::exp, OpId::sin, OpId::cos, OpId::log, OpId::tanh, OpId::softplus}) {
-      const bool exact_instructions = op == OpId::exp || op == OpId::sin || op == OpId::cos;
+    for (OpId op : {OpId::exp, OpId::sin, OpId::cos, OpId::sigmoid, OpId::gelu, OpId::softmax, OpId::log, OpId::tanh,
+                    OpId::softplus, OpId::log_softmax, OpId::logsumexp}) {
+      const bool exact_instructions = op == OpId::exp || op == OpId::sin || op == OpId::cos || op == OpId::sigmoid ||
+                                      op == OpId::gelu || op == OpId::softmax;
       int64_t differing = 0, total = 0;
       for (int round = 0; round < 50; ++round) {
         oracle::OpCase c = oracle::make_op_case(op, d, rng, 22);
