@@ -3,8 +3,9 @@
 // softplus; the binary ops' rules are spec/elementwise_rules.h, shared with fast/). Arithmetic ops are single IEEE operations in T (sqrt and / correctly rounded: nvcc
 // without --use_fast_math, -fmad=false), in the reference's formulas, so they match the strict
 // meaning bit for bit. Transcendental and composite functions are evaluated in double with CUDA's
-// double-precision math functions and rounded once to T (for float: about 0.5 ulp plus the double
-// function's 1-2 ulp of 2^-53; the GPU's FP64 units make this cheap on an H100/H200). For double the
+// double-precision math functions (cuda/math.h: in the emulated build libdevice's compiled for the
+// host, or glibc's) and rounded once to T (for float: about 0.5 ulp plus the double function's error,
+// cuda/function_bounds.h, of 2^-53; the GPU's FP64 units make this cheap on an H100/H200). For double the
 // same formulas run in double itself, so composite functions amplify their arguments' roundings;
 // their contracts say so (docs/contracts.md, "cuda").
 #pragma once

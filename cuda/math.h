@@ -22,8 +22,8 @@
 namespace tl::cuda::TL_CUDA_NS {
 
 // Transcendentals of float are evaluated by the double function and rounded once (within 0.5 ulp
-// plus the double function's 1-2 ulp of 2^-53): one policy for every kernel (softmax, norms, losses,
-// elementwise), and the double table's bounds are the only ones the contracts cite.
+// plus the double function's error, at most 2.5 ulp of 2^-53): one policy for every kernel (softmax,
+// norms, losses, elementwise); the contracts cite the functions' bounds of cuda/function_bounds.h.
 #define TL_CUDA_TRANSCENDENTAL(NAME, F64) \
   TL_HD inline float NAME(float x) { return static_cast<float>(TL_CUDA_DOUBLE_FN(F64)(static_cast<double>(x))); } \
   TL_HD inline double NAME(double x) { return TL_CUDA_DOUBLE_FN(F64)(x); }

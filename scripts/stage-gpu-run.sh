@@ -2,7 +2,8 @@
 # Stages a GPU run for a machine that has a GPU and the CUDA toolkit but not this project's Debian
 # build dependencies (the device machines lent to sessions: nothing can be installed there). Copies
 # this build's CUDA-facing binaries, the MPFR / MPFI / GMP shared libraries they load, the PyTorch
-# peer script and scripts/gpu-run.sh into .gpu-run/ (git-ignored, a few MB). On the GPU machine:
+# peer script, scripts/gpu-run.sh and scripts/gpu-sync-check.sh into .gpu-run/ (git-ignored, a few
+# MB), with .gpu-run/STAGED naming the commit (gpu-run.sh prints it into machine.txt). On the GPU machine:
 #   .gpu-run/gpu-run.sh OUT_DIR      (the device tool: carry [".gpu-run"], command ".gpu-run/gpu-run.sh $OUT")
 # Needs a build with nvcc (make build). Usage: scripts/stage-gpu-run.sh [build-dir] [stage-dir]
 set -euo pipefail

@@ -2,7 +2,8 @@
 // order, shared by the fast backends (fast/ on the CPU, cuda/ on the GPU and its emulation): values
 // moved or selected (exact), one IEEE operation (correctly rounded), the strict orders, the composite
 // ops' derived bounds (docs/contracts.md) and the ops that give no gradient. Each backend's own table
-// adds only what differs: its transcendental functions' ulp bounds and its whole-tensor `sum`.
+// adds what differs: its transcendental functions' ulp bounds, its whole-tensor `sum`, and (cuda)
+// float64 bce_with_logits, whose parts are the cuda table's double composites.
 #pragma once
 
 #include <optional>

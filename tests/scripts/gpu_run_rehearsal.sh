@@ -5,7 +5,8 @@
 # runs the cuda backends' kernels through the emulated engine (fewer cases). Checks: exit 0 and the
 # files that come back (the float32 report names the four example graphs); with a CUDA error planted
 # in the report (under relu), the per-op TL_CUDA_SYNC_CHECK rerun, whose table must name the op whose
-# process faults (gelu, planted there) and no other. (The library search is not rehearsed:
+# process faults (gelu, planted there) and no other, and check first the op named in the report's
+# error row; machine.txt's record of what was staged; exit 5 when the deadline cuts steps. (The library search is not rehearsed:
 # here every library is installed.) Exit 77 (skipped) when this build has no CUDA binaries (no nvcc).
 # Usage: gpu_run_rehearsal.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
