@@ -96,11 +96,6 @@ double ulps_of(const Fn& f, double x, double v, mpfr_ptr lo, mpfr_ptr hi, mpfr_p
   return tl::oracle::ulp_error(v, lo, hi, tl::DType::f64).hi;
 }
 
-bool same_bits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
 struct Row {
   double max_exact = 0, max_any = 0, worst_x = 0;
   const char* worst_model = "";
@@ -126,9 +121,9 @@ Row survey(const Fn& f, long n, uint64_t seed, Range range) {
       const double v = f.cuda(x);
       if (m == ld::ApproxModel::exact) {
         first = v;
-        row.differ_from_glibc += !same_bits(v, f.glibc(x));
+        row.differ_from_glibc += !tl::oracle::same_bits(v, f.glibc(x));
       } else {
-        dependent = dependent || !same_bits(v, first);
+        dependent = dependent || !tl::oracle::same_bits(v, first);
       }
       const double e = ulps_of(f, x, v, lo, hi, arg);
       if (m == ld::ApproxModel::exact && e > row.max_exact) row.max_exact = e;
@@ -139,7 +134,7 @@ Row survey(const Fn& f, long n, uint64_t seed, Range range) {
   ld::set_approx_model(ld::ApproxModel::exact);
   const double inf = std::numeric_limits<double>::infinity(), tiny = std::numeric_limits<double>::denorm_min();
   for (double s : {0.0, -0.0, inf, -inf, std::numeric_limits<double>::quiet_NaN(), tiny, -tiny, -1.0, -2.0})
-    row.special_mismatch += !same_bits(f.cuda(s), f.glibc(s));
+    row.special_mismatch += !tl::oracle::same_bits(f.cuda(s), f.glibc(s));
   mpfr_clears(lo, hi, arg, static_cast<mpfr_ptr>(nullptr));
   return row;
 }

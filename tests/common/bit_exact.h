@@ -16,6 +16,17 @@ inline bool bit_exact_kind(const Contract& c) {
   return c.kind == ContractKind::exact || c.kind == ContractKind::correctly_rounded || c.kind == ContractKind::strict;
 }
 
+// Same bits, any NaN matching any NaN.
+template <class T> bool same_value_bits(T x, T y) { return (x != x && y != y) || std::memcmp(&x, &y, sizeof(T)) == 0; }
+
+// How many elements of two tensors of one shape differ in their bits (same_value_bits).
+template <class T> int64_t differing_elements(const HostTensor& a, const HostTensor& b) {
+  int64_t n = 0;
+  for (int64_t i = 0; i < a.numel(); ++i)
+    n += !same_value_bits(a.values<T>()[static_cast<std::size_t>(i)], b.values<T>()[static_cast<std::size_t>(i)]);
+  return n;
+}
+
 // True when `got` has the strict tensor's shape and bits; else `where` names the first difference.
 template <class T>
 bool same_bits(const HostTensor& got, const HostTensor& strict, std::string& where) {
@@ -25,7 +36,7 @@ bool same_bits(const HostTensor& got, const HostTensor& strict, std::string& whe
   }
   for (int64_t i = 0; i < got.numel(); ++i) {
     T x = got.values<T>()[static_cast<std::size_t>(i)], y = strict.values<T>()[static_cast<std::size_t>(i)];
-    if ((x != x && y != y) || std::memcmp(&x, &y, sizeof(T)) == 0) continue;
+    if (same_value_bits(x, y)) continue;
     where = "element " + std::to_string(i) + ": backend " + hex_float(x) + " strict " + hex_float(y);
     return false;
   }

@@ -16,6 +16,7 @@
 #include <limits>
 #include <vector>
 
+#include "../common/bit_exact.h"
 #include "../common/seed.h"
 #include "cuda/gemm_tiled.h"
 #include "cuda/kernels.h"
@@ -47,11 +48,6 @@ template <class T> std::vector<T> draw_values(SplitMix64& rng, int64_t n, bool s
   return v;
 }
 
-template <class T> bool same_bits(T a, T b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  return std::memcmp(&a, &b, sizeof(T)) == 0;
-}
-
 // The declared order of tree_sum, written out (cuda/tree_sum.h).
 template <class T> T declared_tree_sum(const std::vector<T>& x) {
   T p[kTreeWidth];
@@ -75,7 +71,7 @@ template <class T> void check_tree_sum(uint64_t seed) {
       set_thread_order(order);
       T got = std::numeric_limits<T>::quiet_NaN();
       tree_sum(x.data(), n, &got, "sum");
-      EXPECT_TRUE(same_bits(got, want)) << "n=" << n << " order " << static_cast<int>(order) << ": " << got
+      EXPECT_TRUE(testing::same_value_bits(got, want)) << "n=" << n << " order " << static_cast<int>(order) << ": " << got
                                         << " vs declared " << want;
     }
   }
@@ -106,7 +102,7 @@ template <class T> void check_tiled_gemm(const GemmShape& s, Dim3 grid, SplitMix
                   a_k, B.data(), b_col, b_k, got.data(), c_row);
     int64_t wrong = 0, first = -1;
     for (std::size_t e = 0; e < got.size(); ++e)
-      if (!same_bits(got[e], want[e])) wrong += 1, first = first < 0 ? static_cast<int64_t>(e) : first;
+      if (!testing::same_value_bits(got[e], want[e])) wrong += 1, first = first < 0 ? static_cast<int64_t>(e) : first;
     EXPECT_EQ(wrong, 0) << s.M << "x" << s.K << " by " << s.K << "x" << s.N << " (A^T " << s.a_transposed
                         << ", B^T " << s.b_transposed << ") on grid (" << grid.x << ", " << grid.y << "), order "
                         << static_cast<int>(order) << ": first difference at element " << first;

@@ -192,16 +192,6 @@ TEST_P(CudaEngines, GradientsOfATrainingGraphMatchTheEagerBackend) {
   for (NodeId id : wrt) EXPECT_TRUE(mine.at(id).bit_equal(eager.at(id))) << "gradient of node " << id;
 }
 
-// Elements whose bits differ (any NaN matches any NaN).
-template <class T> int64_t count_differing(const HostTensor& a, const HostTensor& b) {
-  int64_t n = 0;
-  for (int64_t e = 0; e < a.numel(); ++e) {
-    const T x = a.values<T>()[e], y = b.values<T>()[e];
-    n += !((x != x && y != y) || std::memcmp(&x, &y, sizeof(T)) == 0);
-  }
-  return n;
-}
-
 // Where the emulated engine's math is CUDA's libdevice compiled for the host (cuda/libdevice/), the
 // forward of every op whose kernel calls only exp, sin or cos (libdevice code of exact instructions
 // only: exp, sin, cos, sigmoid, gelu, softmax) must give the emulated engine's bits on the GPU, in
@@ -227,7 +217,8 @@ TEST_P(CudaEngines, DeviceMathEqualsTheHostCompiledLibdevice) {
       for (int round = 0; round < 50; ++round) {
         oracle::OpCase c = oracle::make_op_case(op, d, rng, 22);
         HostTensor mine = backend_->forward(c.graph, c.inputs), theirs = emulated->forward(c.graph, c.inputs);
-        differing += d == DType::f32 ? count_differing<float>(mine, theirs) : count_differing<double>(mine, theirs);
+        differing += d == DType::f32 ? testing::differing_elements<float>(mine, theirs)
+                                      : testing::differing_elements<double>(mine, theirs);
         total += mine.numel();
       }
       std::printf("%s %s: %lld of %lld elements differ between the GPU and host-compiled libdevice\n",
