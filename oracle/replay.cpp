@@ -6,6 +6,7 @@
 #include "spec/error.h"
 #include "spec/file_io.h"
 #include "spec/json_io.h"
+#include "spec/json_strict.h"
 
 namespace tl::oracle {
 namespace {
@@ -32,7 +33,7 @@ HostTensor tensor_from(const json& j, DType dtype, const Shape& expected, const 
 ReplayCase read_replay(const std::string& path) {
   std::string text = read_file(path);
   try {
-    json j = json::parse(text);
+    json j = parse_json_strict(text, path);
     TL_CHECK_USER(j.is_object() && j.value("format", "") == "tl.discrepancy.v1",
                   path + ": not a tl.discrepancy.v1 record");
     ReplayCase r;

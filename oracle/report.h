@@ -44,6 +44,9 @@ struct GraphRow {
   std::string discrepancy_file;
 };
 
+// The most shards a run may be split into (--shard K/N) and a merge may join.
+constexpr int kMaxShards = 4096;
+
 struct Settings {
   std::string command;
   std::string tier;

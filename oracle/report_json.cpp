@@ -5,6 +5,7 @@
 #include "oracle/report.h"
 #include "spec/error.h"
 #include "spec/json_io.h"
+#include "spec/json_strict.h"
 
 namespace tl::oracle {
 namespace {
@@ -26,7 +27,7 @@ double read_number(const json& j) {
 }
 
 // A count (cases, elements, histogram bins): an integer from 0 to 2^50, so that the sums of up to
-// 4096 merged shards cannot overflow. Anything else is a malformed report, named by its field.
+// kMaxShards (4096) merged shards cannot overflow. Anything else is a malformed report, named by its field.
 int64_t count_from(const json& v, const std::string& field) {
   constexpr uint64_t kMaxCount = uint64_t{1} << 50;
   bool ok = v.is_number_unsigned() ? v.get<uint64_t>() <= kMaxCount : v.is_number_integer() && v.get<int64_t>() == 0;
@@ -160,8 +161,9 @@ Settings settings_from(const json& j) {
   s.cases = count_at(j, "cases");
   s.shards = static_cast<int>(count_at(j, "shards"));
   s.shard = static_cast<int>(count_at(j, "shard"));
-  TL_CHECK_USER(s.shards >= 1 && s.shards <= 4096 && s.shard < s.shards,
-                "settings: shard " + std::to_string(s.shard) + " of " + std::to_string(s.shards) + " (need 0 <= shard < shards <= 4096)");
+  TL_CHECK_USER(s.shards >= 1 && s.shards <= kMaxShards && s.shard < s.shards,
+                "settings: shard " + std::to_string(s.shard) + " of " + std::to_string(s.shards) +
+                    " (need 0 <= shard < shards <= " + std::to_string(kMaxShards) + ")");
   s.gradients = j.at("gradients").get<bool>();
   s.graphs = count_at(j, "graphs");
   s.graph_files = j.value("graph_files", std::vector<std::string>());
@@ -200,7 +202,7 @@ std::string report_json(const Report& r) {
 
 Report parse_report_json(const std::string& text, const std::string& where) {
   try {
-    json j = json::parse(text);
+    json j = parse_json_strict(text, where);
     if (j.at("format") != "tl.report.v1") throw UserError(where + ": not a tl.report.v1 file");
     Report r;
     r.settings = settings_from(j.at("settings"));

@@ -10,6 +10,7 @@
 
 #include "spec/file_io.h"
 #include "spec/json_io.h"
+#include "spec/json_strict.h"
 
 namespace tl {
 namespace {
@@ -280,17 +281,20 @@ json::parser_callback_t refuse_duplicate_keys(const std::string& source) {
 
 }  // namespace
 
-Graph graph_from_json(std::string_view text, std::string_view source_view) {
-  std::string source(source_view);
+json parse_json_strict(std::string_view text, const std::string& source) {
   check_depth(text, source);
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
     fail(source, "malformed JSON: a NUL byte at offset " + std::to_string(nul));
-  json doc;
   try {
-    doc = json::parse(text.begin(), text.end(), refuse_duplicate_keys(source));
+    return json::parse(text.begin(), text.end(), refuse_duplicate_keys(source));
   } catch (const json::exception& e) {
     fail(source, std::string("malformed JSON: ") + e.what());
   }
+}
+
+Graph graph_from_json(std::string_view text, std::string_view source_view) {
+  std::string source(source_view);
+  json doc = parse_json_strict(text, source);
   Graph g;
   try {
     g = graph_from_parsed(doc, source);

@@ -101,6 +101,9 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
   fs::create_directories(out);
   std::ofstream(out + "/not_json.json") << "{ this is not json";
   std::ofstream(out + "/wrong_format.json") << R"({"format": "something else"})";
+  std::ofstream(out + "/twice.json") << R"({"format": "tl.discrepancy.v1", "backend": "eager", "backend": "compiled"})";
+  fs::create_directories(out + "/report_twice");
+  std::ofstream(out + "/report_twice/report.json") << R"({"format": "tl.report.v1", "format": "tl.report.v1"})";
   fs::create_directories(out + "/records_a_file");
   std::ofstream(out + "/records_a_file/discrepancies") << "not a folder";
   const Case cases[] = {
@@ -116,6 +119,8 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
       {"--replay " + out + "/missing.json", "missing.json"},
       {"--replay " + out + "/not_json.json", "malformed"},
       {"--replay " + out + "/wrong_format.json", "not a tl.discrepancy.v1 record"},
+      {"--replay " + out + "/twice.json", "the key \"backend\" appears twice in one object"},
+      {"merge " + out + "/report_twice --out " + out + "/merged", "the key \"format\" appears twice in one object"},
       {"merge " + out, "report.json"},
       {"--ops relu --out " + out + "/not_json.json", "exists and is not a directory"},
       {"--ops relu,,exp", "--ops: an empty item in 'relu,,exp'"},
