@@ -241,8 +241,9 @@ void run_panels(Path p, int64_t i0, int64_t i1, int64_t N, int64_t K, const T* A
 
 }  // namespace
 
-// Rows per parallel chunk: at least ~256k multiply-adds each, so waking the pool pays for itself.
-int64_t row_grain(int64_t n, int64_t k) { return std::max<int64_t>(8, (int64_t{1} << 18) / std::max<int64_t>(1, n * k)); }
+int64_t row_grain(int64_t n, int64_t k, int64_t min_rows) {
+  return std::max<int64_t>(min_rows, (int64_t{1} << 18) / std::max<int64_t>(1, n * k));
+}
 
 template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_k, const T* B,

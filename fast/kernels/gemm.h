@@ -30,6 +30,10 @@ void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a
 // so a benchmark can time both in one run (bench/fast_bench).
 void set_skip_zero_terms(bool on);
 
+// Rows of C per parallel chunk for rows of n outputs over k terms: at least ~256k multiply-adds
+// each, so waking the pool pays for itself, and at least `min_rows`.
+int64_t row_grain(int64_t n, int64_t k, int64_t min_rows = 8);
+
 // The microkernel this CPU uses (TL_GEMM=portable|avx2 forces a narrower one, for tests), and its
 // name: "avx512", "avx2" or "portable".
 enum class GemmPath { portable, avx2, avx512 };

@@ -170,7 +170,7 @@ template <class T> struct Problem {
 
   // Recomputes the -0 outputs of row i in columns [j0, j1) by the full chain (see the top).
   void restore_zero_signs(int64_t i, int64_t j0, int64_t j1) const {
-    if (!nonzero->any(i)) return;
+    if (!nonzero->any(i)) return;  // no kept term: every output is the chain's +0 (skips the column scan)
     for (int64_t j = j0; j < j1; ++j) {
       T& c = C[i * c_row + j];
       if (c == T(0) && std::signbit(c)) c = full_chain(K, A, a_row, a_k, B, b_k, i, j);
@@ -206,6 +206,7 @@ template <class T> void row_tail(const Problem<T>& p, int64_t i, int64_t j0) {
     typename I::V acc[NV];                                                                              \
     for (int v = 0; v < NV; ++v) acc[v] = I::zero();                                                    \
     const T* arow = p.A + i * p.a_row;                                                                  \
+    /* for_nonzero's walk, written out: a lambda called here would not inline into the target code */  \
     for (int64_t w = 0; w < p.nonzero->words; ++w)                                                      \
       for (uint64_t m = p.nonzero->bits[static_cast<std::size_t>(i * p.nonzero->words + w)]; m; m &= m - 1) { \
         int64_t k = w * 64 + __builtin_ctzll(m);                                                        \
@@ -254,7 +255,8 @@ void gemm_skipping_zero_a(int64_t M, int64_t N, int64_t K, const T* A, int64_t a
   const T* rows_of_b = aligned_rows(K, N, B, b_k);
   Problem<T> p{N, K, A, a_row, a_k, rows_of_b, b_k, C, c_row, &nonzero};
   bool wide = path == GemmPath::avx512;
-  parallel_for(M, std::max<int64_t>(1, (int64_t{1} << 18) / std::max<int64_t>(1, N * K)), [&](int64_t i0, int64_t i1) {
+  // Rows as few as one per chunk: the weight gradients have few rows (10 to 256) of long work each.
+  parallel_for(M, row_grain(N, K, 1), [&](int64_t i0, int64_t i1) {
     if constexpr (sizeof(T) == 4) wide ? rows_avx512<Avx512F32>(p, i0, i1) : rows_avx2<Avx2F32>(p, i0, i1);
     else wide ? rows_avx512<Avx512F64>(p, i0, i1) : rows_avx2<Avx2F64>(p, i0, i1);
   });
