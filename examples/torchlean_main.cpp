@@ -129,25 +129,30 @@ int run_example(int argc, char** argv) {
   return -1;
 }
 
-// "" when argv names known commands, else why not (CLI11 alone says "A subcommand is required").
-std::string unknown_command(int argc, char** argv) {
+// The names of app's subcommands, comma separated.
+std::string subcommand_names(CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  return names;
+}
+
+// "" when argv names subcommands the app has, else why not (CLI11 alone says "A subcommand is
+// required").
+std::string unknown_command(CLI::App& app, CLI::App& graph, int argc, char** argv) {
+  auto has = [](CLI::App& parent, const std::string& name) {
+    return !parent.get_subcommands([&](CLI::App* sub) { return sub->get_name() == name; }).empty();
+  };
   if (argc < 2 || argv[1][0] == '-') return "";
   std::string command = argv[1];
-  if (command != "graph" && command != "ops" && command != "reference_tour")
-    return "unknown command '" + command + "' (torchlean --help lists the commands and examples)";
-  if (command != "graph" || argc < 3 || argv[2][0] == '-') return "";
-  std::string sub = argv[2];
-  if (sub != "check" && sub != "show" && sub != "dot" && sub != "fmt")
-    return "unknown graph command '" + sub + "' (check, show, dot or fmt)";
+  if (!has(app, command)) return "unknown command '" + command + "' (torchlean --help lists the commands and examples)";
+  if (command != graph.get_name() || argc < 3 || argv[2][0] == '-') return "";
+  if (!has(graph, argv[2])) return "unknown graph command '" + std::string(argv[2]) + "' (" + subcommand_names(graph) + ")";
   return "";
 }
 
 int run_command(int argc, char** argv) {
   if (int status = run_example(argc, argv); status >= 0) return status;
-  if (std::string why = unknown_command(argc, argv); !why.empty()) {
-    std::fprintf(stderr, "torchlean: error: %s\n", why.c_str());
-    return 2;
-  }
   CLI::App app{"TorchLean C++: graphs, reference semantics and checked backends"};
   app.require_subcommand(1);
   auto* graph = app.add_subcommand("graph", "work with tl.ir.v1 graph files");
@@ -167,6 +172,10 @@ int run_command(int argc, char** argv) {
   auto* ops = app.add_subcommand("ops", "list the op table");
   auto* tour = app.add_subcommand("reference_tour", "what a tiny MLP computes: exactly, as enclosures, in float32");
   app.footer(examples_help());  // after the subcommands, which would inherit it
+  if (std::string why = unknown_command(app, *graph, argc, argv); !why.empty()) {
+    std::fprintf(stderr, "torchlean: error: %s\n", why.c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
