@@ -117,10 +117,14 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     real = real_meaning(gc);
   } catch (const UserError& e) {
     std::string files;
-    for (const std::string& f : gc.input_files) files += (files.empty() ? " (input values from " : ", ") + f;
+    for (const GraphCase::InputSource& s : gc.input_sources)
+      if (!s.file.empty()) files += (files.empty() ? " (input values from " : ", ") + s.file;
     throw UserError((source.empty() ? "random graph " + std::to_string(index) : source) + ": " + e.what() +
                     (files.empty() ? "" : files + ")"));
   }
+  std::string inputs_text;  // "x: DIR/x.npy, w: seeded, ..." for the report rows
+  for (const GraphCase::InputSource& s : gc.input_sources)
+    inputs_text += (inputs_text.empty() ? "" : ", ") + s.name + ": " + (s.file.empty() ? "seeded" : s.file);
   for (const std::string& name : opt.backends) {
     std::unique_ptr<Backend> b = make_backend(name);
     GraphRow row;
@@ -128,7 +132,7 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     row.dtype = std::string(dtype_name(gc.graph.node(gc.loss).dtype));
     row.index = index;
     row.seed = seed;
-    row.inputs = gc.input_sources;
+    row.inputs = inputs_text;
     row.source = source;
     std::vector<HostTensor> values;
     try {

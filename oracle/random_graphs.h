@@ -17,8 +17,12 @@ struct GraphCase {
   std::map<std::string, HostTensor> inputs;
   std::vector<NodeId> params;
   NodeId loss = 0;
-  std::vector<std::string> input_files;  // .npy files the input values came from (users' graphs)
-  std::string input_sources;             // "x: DIR/x.npy, w: seeded, ..." (users' graphs)
+  // Where each input's values came from (users' graphs, in node order): a .npy file, or seeded
+  // values when `file` is empty.
+  struct InputSource {
+    std::string name, file;
+  };
+  std::vector<InputSource> input_sources;
 };
 
 GraphCase random_graph(SplitMix64& rng, DType dtype);

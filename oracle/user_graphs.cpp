@@ -64,8 +64,7 @@ GraphCase graph_case_of(Graph graph, const std::string& path, const std::string&
     std::filesystem::path file = std::filesystem::path(inputs_dir) / std::filesystem::path(path).stem() / (attrs.name + ".npy");
     if (!std::filesystem::exists(file)) file = std::filesystem::path(inputs_dir) / (attrs.name + ".npy");
     bool given = !inputs_dir.empty() && std::filesystem::exists(file);
-    if (given) gc.input_files.push_back(file.string());
-    gc.input_sources += (gc.input_sources.empty() ? "" : ", ") + attrs.name + ": " + (given ? file.string() : "seeded");
+    gc.input_sources.push_back({attrs.name, given ? file.string() : ""});
     try {
       gc.inputs.emplace(attrs.name, given ? npy_input(file.string(), n, attrs.name) : seeded_input(gc.graph, id, rng));
     } catch (const UserError& e) {
