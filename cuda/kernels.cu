@@ -1,8 +1,10 @@
-// The cuda backend's dispatch: one switch over OpId for forward and one for backward (no default),
-// each instantiated for float and double; the sources (const, rand_uniform, bernoulli_mask) are here.
+// The cuda backend's dispatch: one switch over the op's family (spec/op_family.h) for forward and one
+// for backward (no default), each instantiated for float and double; the sources (const,
+// rand_uniform, bernoulli_mask) are here.
 #include "cuda/kernels.h"
 
 #include "spec/error.h"
+#include "spec/op_family.h"
 #include "spec/splitmix.h"
 
 namespace tl::cuda::TL_CUDA_NS {
@@ -19,62 +21,48 @@ template <class T> void uniform_kernel(uint64_t seed, bool mask, double keep_pro
   }, where);
 }
 
-template <class T> void forward_t(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where) {
-  switch (n.op) {
-    case OpId::input: throw_internal("graph inputs are bound by the engine, not forward()");
-    case OpId::constant: y = upload(*n.value, where); return;
-    case OpId::rand_uniform: return uniform_kernel<T>(std::get<RandUniformAttrs>(n.attrs).seed, false, 0, y, where);
-    case OpId::bernoulli_mask: {
+template <class T> void source_forward(const Node& n, Source op, DeviceTensor& y, const std::string& where) {
+  switch (op) {
+    case Source::input: throw_internal("graph inputs are bound by the engine, not forward()");
+    case Source::constant: y = upload(*n.value, where); return;
+    case Source::rand_uniform: return uniform_kernel<T>(std::get<RandUniformAttrs>(n.attrs).seed, false, 0, y, where);
+    case Source::bernoulli_mask: {
       const auto& a = std::get<BernoulliMaskAttrs>(n.attrs);
       return uniform_kernel<T>(a.seed, true, a.keep_prob, y, where);
     }
-    case OpId::detach: case OpId::neg: case OpId::abs: case OpId::square: case OpId::sqrt: case OpId::rsqrt:
-    case OpId::reciprocal: case OpId::exp: case OpId::log: case OpId::sin: case OpId::cos: case OpId::tanh:
-    case OpId::sigmoid: case OpId::relu: case OpId::gelu: case OpId::softplus: case OpId::scale:
-    case OpId::clamp: case OpId::safe_log: case OpId::add: case OpId::sub: case OpId::mul: case OpId::div:
-    case OpId::maximum: case OpId::minimum:
-      return elementwise_forward<T>(n, in, y, where);
-    case OpId::sum: case OpId::reduce_sum: case OpId::reduce_mean: case OpId::reduce_max:
-    case OpId::softmax: case OpId::log_softmax: case OpId::logsumexp:
-      return reduce_forward<T>(n, in, y, where);
-    case OpId::matmul: case OpId::linear: return linalg_forward<T>(n, in, y, where);
-    case OpId::conv2d: case OpId::max_pool2d: case OpId::avg_pool2d: return conv_forward<T>(n, in, y, where);
-    case OpId::layer_norm: case OpId::batch_norm: return norm_forward<T>(n, in, y, where);
-    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose: case OpId::broadcast_to:
-    case OpId::concat: case OpId::slice: case OpId::gather_rows: case OpId::scatter_add_rows:
-      return shape_forward<T>(n, in, y, where);
-    case OpId::mse_loss: case OpId::cross_entropy: case OpId::bce_with_logits: case OpId::nll:
-      return loss_forward<T>(n, in, y, where);
   }
-  throw_internal("bad OpId value");
+}
+
+template <class T> void forward_t(const Node& n, const DevInputs& in, DeviceTensor& y, const std::string& where) {
+  switch (op_family(n.op)) {
+    case OpFamily::source: return source_forward<T>(n, member_of<Source>(n.op), y, where);
+    case OpFamily::unary: case OpFamily::binary: return elementwise_forward<T>(n, in, y, where);
+    case OpFamily::full_reduce: case OpFamily::axis_reduce: case OpFamily::softmax:
+      return reduce_forward<T>(n, in, y, where);
+    case OpFamily::linalg: return linalg_forward<T>(n, in, y, where);
+    case OpFamily::conv: case OpFamily::pool: return conv_forward<T>(n, in, y, where);
+    case OpFamily::norm: return norm_forward<T>(n, in, y, where);
+    case OpFamily::move: case OpFamily::indexing: return shape_forward<T>(n, in, y, where);
+    case OpFamily::loss: return loss_forward<T>(n, in, y, where);
+  }
+  throw_internal("bad OpFamily value");
 }
 
 template <class T> void backward_t(const Node& n, const DevInputs& in, const DeviceTensor& y, const DeviceTensor& g,
                                    DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
-  switch (n.op) {
-    case OpId::input: case OpId::constant: case OpId::rand_uniform: case OpId::bernoulli_mask:
-    case OpId::detach:
-      return;  // no gradient flows through these (ops.def)
-    case OpId::neg: case OpId::abs: case OpId::square: case OpId::sqrt: case OpId::rsqrt:
-    case OpId::reciprocal: case OpId::exp: case OpId::log: case OpId::sin: case OpId::cos: case OpId::tanh:
-    case OpId::sigmoid: case OpId::relu: case OpId::gelu: case OpId::softplus: case OpId::scale:
-    case OpId::clamp: case OpId::safe_log: case OpId::add: case OpId::sub: case OpId::mul: case OpId::div:
-    case OpId::maximum: case OpId::minimum:
-      return elementwise_backward<T>(n, in, y, g, dx, wanted, where);
-    case OpId::sum: case OpId::reduce_sum: case OpId::reduce_mean: case OpId::reduce_max:
-    case OpId::softmax: case OpId::log_softmax: case OpId::logsumexp:
+  if (!op_differentiable(n.op)) return;  // sources and the gradient stop (detach): ops.def
+  switch (op_family(n.op)) {
+    case OpFamily::source: throw_internal("a source has no VJP");
+    case OpFamily::unary: case OpFamily::binary: return elementwise_backward<T>(n, in, y, g, dx, wanted, where);
+    case OpFamily::full_reduce: case OpFamily::axis_reduce: case OpFamily::softmax:
       return reduce_backward<T>(n, in, y, g, dx, wanted, where);
-    case OpId::matmul: case OpId::linear: return linalg_backward<T>(n, in, y, g, dx, wanted, where);
-    case OpId::conv2d: case OpId::max_pool2d: case OpId::avg_pool2d:
-      return conv_backward<T>(n, in, y, g, dx, wanted, where);
-    case OpId::layer_norm: case OpId::batch_norm: return norm_backward<T>(n, in, y, g, dx, wanted, where);
-    case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose: case OpId::broadcast_to:
-    case OpId::concat: case OpId::slice: case OpId::gather_rows: case OpId::scatter_add_rows:
-      return shape_backward<T>(n, in, y, g, dx, wanted, where);
-    case OpId::mse_loss: case OpId::cross_entropy: case OpId::bce_with_logits: case OpId::nll:
-      return loss_backward<T>(n, in, y, g, dx, wanted, where);
+    case OpFamily::linalg: return linalg_backward<T>(n, in, y, g, dx, wanted, where);
+    case OpFamily::conv: case OpFamily::pool: return conv_backward<T>(n, in, y, g, dx, wanted, where);
+    case OpFamily::norm: return norm_backward<T>(n, in, y, g, dx, wanted, where);
+    case OpFamily::move: case OpFamily::indexing: return shape_backward<T>(n, in, y, g, dx, wanted, where);
+    case OpFamily::loss: return loss_backward<T>(n, in, y, g, dx, wanted, where);
   }
-  throw_internal("bad OpId value");
+  throw_internal("bad OpFamily value");
 }
 
 }  // namespace

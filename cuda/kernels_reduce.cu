@@ -24,14 +24,13 @@
 #include "cuda/tree_sum.h"
 
 #include "spec/error.h"
+#include "spec/op_family.h"
 #include "spec/kernel_shapes.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 namespace {
 
 int64_t axis_of(const Node& n) { return std::get<AxisAttrs>(n.attrs).axis; }
-
-enum class Kind { sum, mean, max, logsumexp };
 
 template <class T> TL_HD T slice_max(const T* x, AxisSplit sp, int64_t o, int64_t i) {
   T m = x[sp.at(o, 0, i)];
@@ -43,33 +42,33 @@ template <class T> TL_HD T slice_max(const T* x, AxisSplit sp, int64_t o, int64_
   return m;
 }
 
-template <class T> void axis_forward(Kind kind, const AxisSplit sp, const T* x, T* out, const std::string& where) {
+template <class T> void axis_forward(AxisReduce kind, const AxisSplit sp, const T* x, T* out, const std::string& where) {
   for_each_index(sp.slices(), TL_BODY(int64_t r) {
     int64_t o = r / sp.inner, i = r % sp.inner;
-    if (kind == Kind::max) {
+    if (kind == AxisReduce::reduce_max) {
       out[r] = slice_max(x, sp, o, i);
       return;
     }
     T acc = T(0);
-    if (kind == Kind::logsumexp) {
+    if (kind == AxisReduce::logsumexp) {
       T m = sp.n ? slice_max(x, sp, o, i) : T(0);
       for (int64_t k = 0; k < sp.n; ++k) acc = acc + m_exp(x[sp.at(o, k, i)] - m);
       out[r] = m + m_log(acc);
       return;
     }
     for (int64_t k = 0; k < sp.n; ++k) acc = acc + x[sp.at(o, k, i)];
-    out[r] = kind == Kind::sum ? acc : acc / static_cast<T>(sp.n);
+    out[r] = kind == AxisReduce::reduce_sum ? acc : acc / static_cast<T>(sp.n);
   }, where);
 }
 
 // sum, mean, logsumexp: element j of x gets its gradient from its slice's g (and y) alone.
-template <class T> void axis_backward_elementwise(Kind kind, const AxisSplit sp, const T* x, const T* yv, const T* gv,
+template <class T> void axis_backward_elementwise(AxisReduce kind, const AxisSplit sp, const T* x, const T* yv, const T* gv,
                                                   T* d, int64_t count, const std::string& where) {
   for_each_index(count, TL_BODY(int64_t j) {
     int64_t i = j % sp.inner, o = (j / sp.inner) / sp.n;
     int64_t r = o * sp.inner + i;
-    if (kind == Kind::sum) d[j] = gv[r];
-    else if (kind == Kind::mean) d[j] = gv[r] / static_cast<T>(sp.n);
+    if (kind == AxisReduce::reduce_sum) d[j] = gv[r];
+    else if (kind == AxisReduce::reduce_mean) d[j] = gv[r] / static_cast<T>(sp.n);
     else d[j] = gv[r] * m_exp(x[j] - yv[r]);
   }, where);
 }
@@ -139,22 +138,17 @@ void reduce_forward(const Node& n, const DevInputs& in, DeviceTensor& y, const s
   T* out = y.data<T>();
   if (n.op == OpId::sum) return tree_sum(x, in[0]->numel(), out, where);
   const AxisSplit sp = AxisSplit(in[0]->shape, axis_of(n));
-  if (n.op == OpId::reduce_sum) return axis_forward(Kind::sum, sp, x, out, where);
-  if (n.op == OpId::reduce_mean) return axis_forward(Kind::mean, sp, x, out, where);
-  if (n.op == OpId::reduce_max) return axis_forward(Kind::max, sp, x, out, where);
-  if (n.op == OpId::logsumexp) return axis_forward(Kind::logsumexp, sp, x, out, where);
-  if (n.op == OpId::softmax) return softmax_fwd(false, sp, x, out, where);
-  if (n.op == OpId::log_softmax) return softmax_fwd(true, sp, x, out, where);
+  if (std::optional<AxisReduce> kind = as_member<AxisReduce>(n.op)) return axis_forward(*kind, sp, x, out, where);
+  if (std::optional<Softmax> kind = as_member<Softmax>(n.op))
+    return softmax_fwd(*kind == Softmax::log_softmax, sp, x, out, where);
   throw_internal(where + ": reduce_forward given an op of another family");
 }
 
 template <class T>
 void reduce_backward(const Node& n, const DevInputs& in, const DeviceTensor& y, const DeviceTensor& g,
                      DevGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
-  const bool is_reduce = n.op == OpId::sum || n.op == OpId::reduce_sum || n.op == OpId::reduce_mean ||
-                         n.op == OpId::reduce_max || n.op == OpId::logsumexp || n.op == OpId::softmax ||
-                         n.op == OpId::log_softmax;
-  if (!is_reduce) throw_internal(where + ": reduce_backward given an op of another family");
+  const OpFamily family = op_family(n.op);
+  if (family != OpFamily::full_reduce && family != OpFamily::axis_reduce && family != OpFamily::softmax) throw_internal(where + ": reduce_backward given an op of another family");
   if (!wanted[0]) return;
   DeviceTensor d = empty_tensor(in[0]->dtype, in[0]->shape, where);
   const T* x = in[0]->data<T>();
@@ -166,10 +160,9 @@ void reduce_backward(const Node& n, const DevInputs& in, const DeviceTensor& y, 
     sum_backward(gv, dv, count, where);
   } else {
     const AxisSplit sp = AxisSplit(in[0]->shape, axis_of(n));
-    if (n.op == OpId::reduce_sum) axis_backward_elementwise(Kind::sum, sp, x, yv, gv, dv, count, where);
-    else if (n.op == OpId::reduce_mean) axis_backward_elementwise(Kind::mean, sp, x, yv, gv, dv, count, where);
-    else if (n.op == OpId::logsumexp) axis_backward_elementwise(Kind::logsumexp, sp, x, yv, gv, dv, count, where);
-    else if (n.op == OpId::reduce_max) max_backward(sp, x, yv, gv, dv, where);
+    std::optional<AxisReduce> kind = as_member<AxisReduce>(n.op);
+    if (kind == AxisReduce::reduce_max) max_backward(sp, x, yv, gv, dv, where);
+    else if (kind) axis_backward_elementwise(*kind, sp, x, yv, gv, dv, count, where);
     else softmax_bwd(n.op == OpId::log_softmax, sp, yv, gv, dv, where);
   }
   dx[0] = std::move(d);

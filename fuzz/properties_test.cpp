@@ -32,6 +32,10 @@ struct OpBackendDtype {
   std::string backend;
   DType dtype;
 };
+// ctest names show the case, not its bytes.
+void PrintTo(const OpBackendDtype& c, std::ostream* os) {
+  *os << op_name(c.op) << " " << c.backend << " " << dtype_name(c.dtype);
+}
 
 std::vector<OpBackendDtype> all_combinations() {
   std::vector<OpBackendDtype> out;
@@ -98,7 +102,7 @@ RC_GTEST_PROP(OpLaws, LinearOpsCommuteWithDoublingExactly, (uint64_t seed)) {
       OpCase doubled = c;
       const Node& node = c.graph.node(c.graph.outputs[0].node);
       for (std::size_t k = 0; k < node.parents.size(); ++k) {
-        if (is_index_input(info.id, k)) continue;
+        if (op_input_is_index(info.id, k)) continue;
         HostTensor& t = doubled.inputs.at("p" + std::to_string(k));
         for (int64_t i = 0; i < t.numel(); ++i) {
           if (d == DType::f32) t.values<float>()[static_cast<std::size_t>(i)] *= 2;

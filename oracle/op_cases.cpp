@@ -12,22 +12,13 @@
 namespace tl::oracle {
 namespace {
 
-bool needs_positive(OpId op, std::size_t input) {
-  switch (op) {
-    case OpId::sqrt: case OpId::rsqrt: case OpId::log: case OpId::reciprocal: return true;
-    case OpId::div: return input == 1;
-    case OpId::batch_norm: return input == 4;  // running variance
-    default: return false;
-  }
-}
-
 // Index bound of an index input of `consumer` (rows of the table or of the output, classes of the
 // scores); `shapes` are the consumer's input shapes.
 int64_t index_bound(const Node& consumer, const std::vector<Shape>& shapes) {
   if (consumer.op == OpId::gather_rows) return shapes[0].dim(0);
   if (consumer.op == OpId::scatter_add_rows) return std::get<ScatterAttrs>(consumer.attrs).rows;
   if (consumer.op == OpId::cross_entropy || consumer.op == OpId::nll) return shapes[0].dim(1);
-  return 1;  // not an index input (is_index_input says which are)
+  return 1;  // not an index input (ops.def's index_inputs say which are)
 }
 
 double dyadic_value(SplitMix64& rng, int bits, bool positive) {
@@ -85,14 +76,14 @@ template <class T> double typed_value(SplitMix64& rng, ValueKind kind, bool posi
 void fill_input(const Node& consumer, std::size_t i, const std::vector<Shape>& shapes, HostTensor& t,
                 const std::function<double(bool positive)>& draw, SplitMix64& rng) {
   const OpId op = consumer.op;
-  const bool index = is_index_input(op, i);
+  const bool index = op_input_is_index(op, i);
   const int64_t bound = index ? index_bound(consumer, shapes) : 0;
   if (index && t.numel() > 0 && bound <= 0) {
     throw UserError("no valid index for input " + std::to_string(i) + " of " + std::string(op_name(op)) +
                     ": it indexes an axis of length 0");
   }
   for (int64_t k = 0; k < t.numel(); ++k) {
-    double v = index ? static_cast<double>(rng.below(static_cast<uint64_t>(bound))) : draw(needs_positive(op, i));
+    double v = index ? static_cast<double>(rng.below(static_cast<uint64_t>(bound))) : draw(op_input_positive(op, i));
     if (op == OpId::bce_with_logits && i == 1) v = std::ldexp(static_cast<double>(rng.below(9)), -3);
     t.set_from_double(k, v);
   }
@@ -169,14 +160,6 @@ std::string_view value_kind_name(ValueKind k) {
 
 double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {
   return dtype == DType::f32 ? typed_value<float>(rng, kind, positive) : typed_value<double>(rng, kind, positive);
-}
-
-bool is_index_input(OpId op, std::size_t input) {
-  switch (op) {
-    case OpId::gather_rows: case OpId::scatter_add_rows: case OpId::cross_entropy: case OpId::nll:
-      return input == 1;
-    default: return false;
-  }
 }
 
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits) {

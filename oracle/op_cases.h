@@ -55,9 +55,6 @@ double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive);
 void fill_consumed_input(const Node& consumer, std::size_t position, const std::vector<Shape>& consumer_inputs,
                          HostTensor& t, ValueKind kind, SplitMix64& rng);
 
-// True for inputs that carry indices or labels (no gradient, integer values).
-bool is_index_input(OpId op, std::size_t input);
-
 // Elementwise ops with one input: the exhaustive tier sweeps every float32 bit pattern through them.
 bool is_unary_elementwise(OpId op);
 // A case of a unary elementwise op over the float32 bit patterns [first, first + count).

@@ -23,7 +23,7 @@ OpCase shrink_case(Backend& b, const OpCase& c, Direction dir, const HostTensor*
   const Node& node = c.graph.node(c.graph.outputs.at(0).node);
   int checks = 0;
   for (std::size_t k = 0; k < node.parents.size(); ++k) {
-    if (is_index_input(node.op, k)) continue;
+    if (op_input_is_index(node.op, k)) continue;
     std::string name(node_name(c.graph.node(node.parents[k])));
     for (int64_t i = 0; i < best.inputs.at(name).numel(); ++i) {
       double original = best.inputs.at(name).value_as_double(i);

@@ -18,7 +18,7 @@ std::pair<const Node*, std::size_t> deciding_consumer(const Graph& g, NodeId inp
   for (const Node& n : g.nodes) {
     for (std::size_t k = 0; k < n.parents.size(); ++k) {
       if (n.parents[k] != input) continue;
-      if (is_index_input(n.op, k)) return {&n, k};
+      if (op_input_is_index(n.op, k)) return {&n, k};
       if (first.first == nullptr) first = {&n, k};
     }
   }

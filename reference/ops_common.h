@@ -10,6 +10,7 @@
 #include "reference/scalar_interval.h"
 #include "reference/tensor.h"
 #include "spec/error.h"
+#include "spec/op_family.h"
 
 namespace tl::ref {
 

@@ -8,11 +8,6 @@
 
 namespace tl::ref {
 
-// The elementwise ops, as their own small enums so each family's switch is exhaustive without a
-// default (the dispatcher's switch over OpId maps each op to its member here).
-enum class Unary { detach, neg, abs, square, sqrt, rsqrt, reciprocal, exp, log, sin, cos, tanh, sigmoid, relu, gelu, softplus, scale, clamp, safe_log };
-enum class Binary { add, sub, mul, div, maximum, minimum };
-
 template <class S, class F>
 RefTensor<S> map1(const RefTensor<S>& x, F f) {
   RefTensor<S> y(x.shape);

@@ -38,7 +38,6 @@ void vjp_sum(const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
   dx[0] = std::move(d);
 }
 
-enum class AxisReduce { sum, mean, max, logsumexp };
 
 template <class S>
 RefTensor<S> fwd_axis_reduce(const OpCtx& c, AxisReduce kind, const Inputs<S>& in) {
@@ -49,13 +48,13 @@ RefTensor<S> fwd_axis_reduce(const OpCtx& c, AxisReduce kind, const Inputs<S>& i
     for (int64_t i = 0; i < sp.inner; ++i) {
       S& out = y[o * sp.inner + i];
       switch (kind) {
-        case AxisReduce::sum: case AxisReduce::mean: {
+        case AxisReduce::reduce_sum: case AxisReduce::reduce_mean: {
           LeftFold<S> f;
           for (int64_t k = 0; k < sp.n; ++k) f.add(x[sp.at(o, k, i)]);
-          out = kind == AxisReduce::sum ? f.acc : f.acc / S::from_int(sp.n);
+          out = kind == AxisReduce::reduce_sum ? f.acc : f.acc / S::from_int(sp.n);
           break;
         }
-        case AxisReduce::max: out = slice_max(x, sp, o, i); break;
+        case AxisReduce::reduce_max: out = slice_max(x, sp, o, i); break;
         case AxisReduce::logsumexp: {
           S m = sp.n ? slice_max(x, sp, o, i) : S::from_int(0);
           LeftFold<S> f;
@@ -99,15 +98,15 @@ void vjp_axis_reduce(const OpCtx& c, AxisReduce kind, const Inputs<S>& in, const
     for (int64_t i = 0; i < sp.inner; ++i) {
       const S& go = g[o * sp.inner + i];
       switch (kind) {
-        case AxisReduce::sum:
+        case AxisReduce::reduce_sum:
           for (int64_t k = 0; k < sp.n; ++k) d[sp.at(o, k, i)] = go;
           break;
-        case AxisReduce::mean: {
+        case AxisReduce::reduce_mean: {
           S share = go / S::from_int(sp.n);
           for (int64_t k = 0; k < sp.n; ++k) d[sp.at(o, k, i)] = share;
           break;
         }
-        case AxisReduce::max: max_share(x, sp, o, i, y[o * sp.inner + i], go, d); break;
+        case AxisReduce::reduce_max: max_share(x, sp, o, i, y[o * sp.inner + i], go, d); break;
         case AxisReduce::logsumexp:
           for (int64_t k = 0; k < sp.n; ++k) {
             d[sp.at(o, k, i)] = go * apply(RealFn::exp, x[sp.at(o, k, i)] - y[o * sp.inner + i]);

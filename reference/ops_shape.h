@@ -23,9 +23,6 @@ inline int64_t ravel(const Dims& idx, const Shape& s) {
   return i;
 }
 
-// The ops that move values, as their own enum so the switch below is exhaustive without a default.
-enum class Move { reshape, permute, transpose, broadcast_to, concat, slice };
-
 // For each output element, the input element it copies (permute, transpose, broadcast_to, concat
 // input k, slice). Returns -1 where the output element comes from another input (concat).
 inline std::vector<int64_t> source_map(const OpCtx& c, Move kind, const Shape& x, int64_t concat_input,
@@ -36,7 +33,7 @@ inline std::vector<int64_t> source_map(const OpCtx& c, Move kind, const Shape& x
     Dims o = unravel(j, y);
     Dims in(static_cast<std::size_t>(x.rank()));
     switch (kind) {
-      case Move::reshape: throw_internal("reshape needs no source map");
+      case Move::reshape: case Move::flatten: throw_internal("reshape and flatten need no source map");
       case Move::permute: {
         const Dims& perm = c.a<PermuteAttrs>().perm;
         for (std::size_t i = 0; i < perm.size(); ++i) in[static_cast<std::size_t>(perm[i])] = o[i];
@@ -81,11 +78,11 @@ std::vector<const Shape*> shapes_of(const Inputs<S>& in) {
   return s;
 }
 
-// reshape and flatten (Move::reshape), permute, transpose, broadcast_to, concat, slice.
+// reshape, flatten, permute, transpose, broadcast_to, concat, slice.
 template <class S>
 RefTensor<S> fwd_move(const OpCtx& c, Move kind, const Inputs<S>& in) {
   RefTensor<S> y(c.out_shape);
-  if (kind == Move::reshape) {
+  if (keeps_memory_order(kind)) {
     y.v = in[0]->v;
     return y;
   }
@@ -103,7 +100,7 @@ RefTensor<S> fwd_move(const OpCtx& c, Move kind, const Inputs<S>& in) {
 template <class S>
 void vjp_move(const OpCtx& c, Move kind, const Inputs<S>& in, const RefTensor<S>& g, Grads<S>& dx) {
   for (std::size_t k = 0; k < in.size(); ++k) {
-    if (kind == Move::reshape) {
+    if (keeps_memory_order(kind)) {
       RefTensor<S> d(in[0]->shape);
       d.v = g.v;
       dx[0] = std::move(d);

@@ -1,6 +1,6 @@
 // What every fast backend (fast/ on the CPU, cuda/ on the GPU and its emulation) shares about the
-// elementwise ops: which scalar function each op applies (Unary, Binary, unary_of, binary_of) and
-// the binary ops' rules, forward and backward, in the strict meaning's formulas (one IEEE operation
+// elementwise ops (the Unary and Binary families of spec/op_family.h): the unary ops' attribute
+// parameters, which unary VJPs are g * f'(x), and the binary ops' rules, forward and backward, in the strict meaning's formulas (one IEEE operation
 // each; maximum/minimum propagate NaN and split g in halves at ties). Callable on host and, compiled
 // by nvcc, on the device. Transcendental unary rules differ per backend and live with each.
 #pragma once
@@ -11,37 +11,9 @@
 
 #include "spec/attrs.h"
 #include "spec/host_device.h"
-#include "spec/op.h"
+#include "spec/op_family.h"
 
 namespace tl {
-
-enum class Unary {
-  detach, neg, abs, square, sqrt, rsqrt, reciprocal, exp, log, sin, cos, tanh, sigmoid, relu,
-  gelu, softplus, scale, clamp, safe_log
-};
-enum class Binary { add, sub, mul, div, maximum, minimum };
-
-struct UnaryRow {
-  OpId op;
-  Unary fn;
-};
-inline constexpr UnaryRow kUnaryOps[] = {
-    {OpId::detach, Unary::detach}, {OpId::neg, Unary::neg}, {OpId::abs, Unary::abs},
-    {OpId::square, Unary::square}, {OpId::sqrt, Unary::sqrt}, {OpId::rsqrt, Unary::rsqrt},
-    {OpId::reciprocal, Unary::reciprocal}, {OpId::exp, Unary::exp}, {OpId::log, Unary::log},
-    {OpId::sin, Unary::sin}, {OpId::cos, Unary::cos}, {OpId::tanh, Unary::tanh},
-    {OpId::sigmoid, Unary::sigmoid}, {OpId::relu, Unary::relu}, {OpId::gelu, Unary::gelu},
-    {OpId::softplus, Unary::softplus}, {OpId::scale, Unary::scale}, {OpId::clamp, Unary::clamp},
-    {OpId::safe_log, Unary::safe_log},
-};
-struct BinaryRow {
-  OpId op;
-  Binary fn;
-};
-inline constexpr BinaryRow kBinaryOps[] = {
-    {OpId::add, Binary::add}, {OpId::sub, Binary::sub}, {OpId::mul, Binary::mul},
-    {OpId::div, Binary::div}, {OpId::maximum, Binary::maximum}, {OpId::minimum, Binary::minimum},
-};
 
 // The attributes of a scale / clamp / safe_log node in T (other ops use none); already exact in T
 // (spec validation).
@@ -58,13 +30,6 @@ UnaryParams<T> unary_params(const NodeT& n) {
   return p;
 }
 
-// The scalar function of an elementwise op; nullopt for other ops (a table, not a switch: each
-// backend's dispatcher is its one switch over OpId).
-inline std::optional<Unary> unary_of(OpId op) {
-  for (const UnaryRow& r : kUnaryOps)
-    if (r.op == op) return r.fn;
-  return std::nullopt;
-}
 // The unary ops whose VJP is g * f'(x) with f' a function that is rounded (sqrt, rsqrt, reciprocal
 // and the transcendental ones): the rows whose bound depends on how f' and the product are rounded
 // (docs/contracts.md, "VJPs of the transcendental functions"). The others' VJPs are exact or one
@@ -83,12 +48,6 @@ constexpr bool vjp_is_g_times_derivative(Unary u) {
 inline bool vjp_is_g_times_derivative(OpId op) {
   std::optional<Unary> u = unary_of(op);
   return u && vjp_is_g_times_derivative(*u);
-}
-
-inline std::optional<Binary> binary_of(OpId op) {
-  for (const BinaryRow& r : kBinaryOps)
-    if (r.op == op) return r.fn;
-  return std::nullopt;
 }
 
 template <class T> TL_RULE T binary_forward(Binary op, T a, T b) {

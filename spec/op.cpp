@@ -14,10 +14,9 @@ std::optional<OpId> op_from_json_name(std::string_view json_name) {
 
 Attrs default_attrs(OpId op) {
   switch (op) {
-#define TL_OP(name, json, AttrsT, min_ar, max_ar, grads, traits) \
+#define TL_OP(family, name, json, AttrsT, ...) \
   case OpId::name: return Attrs{AttrsT{}};
 #include "spec/ops.def"
-#undef TL_OP
   }
   throw_internal("bad OpId value");
 }

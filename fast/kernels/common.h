@@ -9,6 +9,7 @@
 #include "fast/kernels/parallel.h"
 #include "spec/error.h"
 #include "spec/kernel_shapes.h"
+#include "spec/op_family.h"
 
 namespace tl::fast {
 

@@ -1,5 +1,5 @@
-// The fast backend's dispatch: one switch over OpId for forward and one for backward (no default),
-// each instantiated for float and double. Both eager and compiled call these; there are no other
+// The fast backend's forward dispatch: one switch over the op's family (spec/op_family.h; no
+// default), instantiated for float and double. Both eager and compiled call these; there are no other
 // kernel copies.
 #include "fast/kernels/conv.h"
 #include "fast/kernels/elementwise.h"
@@ -59,72 +59,62 @@ template <class T> void uniform_kernel(uint64_t seed, const double* keep_prob, H
   }
 }
 
-template <class T> void forward_t(const Node& n, const HostInputs& in, HostTensor& y, const std::string& where) {
-  switch (n.op) {
-    case OpId::input: throw_internal("graph inputs are bound by the backend, not forward()");
-    case OpId::constant: std::copy_n(data<T>(n.value.get()), y.numel(), data<T>(y)); return;
-    case OpId::rand_uniform: uniform_kernel<T>(std::get<RandUniformAttrs>(n.attrs).seed, nullptr, y); return;
-    case OpId::bernoulli_mask: {
+template <class T> void source_kernel(const Node& n, Source op, HostTensor& y) {
+  switch (op) {
+    case Source::input: throw_internal("graph inputs are bound by the backend, not forward()");
+    case Source::constant: std::copy_n(data<T>(n.value.get()), y.numel(), data<T>(y)); return;
+    case Source::rand_uniform: uniform_kernel<T>(std::get<RandUniformAttrs>(n.attrs).seed, nullptr, y); return;
+    case Source::bernoulli_mask: {
       const auto& a = std::get<BernoulliMaskAttrs>(n.attrs);
       uniform_kernel<T>(a.seed, &a.keep_prob, y);
       return;
     }
-    case OpId::detach: return unary_kernel<T>(n, Unary::detach, in, y);
-    case OpId::neg: return unary_kernel<T>(n, Unary::neg, in, y);
-    case OpId::abs: return unary_kernel<T>(n, Unary::abs, in, y);
-    case OpId::square: return unary_kernel<T>(n, Unary::square, in, y);
-    case OpId::sqrt: return unary_kernel<T>(n, Unary::sqrt, in, y);
-    case OpId::rsqrt: return unary_kernel<T>(n, Unary::rsqrt, in, y);
-    case OpId::reciprocal: return unary_kernel<T>(n, Unary::reciprocal, in, y);
-    case OpId::exp: return unary_kernel<T>(n, Unary::exp, in, y);
-    case OpId::log: return unary_kernel<T>(n, Unary::log, in, y);
-    case OpId::sin: return unary_kernel<T>(n, Unary::sin, in, y);
-    case OpId::cos: return unary_kernel<T>(n, Unary::cos, in, y);
-    case OpId::tanh: return unary_kernel<T>(n, Unary::tanh, in, y);
-    case OpId::sigmoid: return unary_kernel<T>(n, Unary::sigmoid, in, y);
-    case OpId::relu: return unary_kernel<T>(n, Unary::relu, in, y);
-    case OpId::gelu: return unary_kernel<T>(n, Unary::gelu, in, y);
-    case OpId::softplus: return unary_kernel<T>(n, Unary::softplus, in, y);
-    case OpId::scale: return unary_kernel<T>(n, Unary::scale, in, y);
-    case OpId::clamp: return unary_kernel<T>(n, Unary::clamp, in, y);
-    case OpId::safe_log: return unary_kernel<T>(n, Unary::safe_log, in, y);
-    case OpId::add: return binary_kernel<T>(Binary::add, in, y);
-    case OpId::sub: return binary_kernel<T>(Binary::sub, in, y);
-    case OpId::mul: return binary_kernel<T>(Binary::mul, in, y);
-    case OpId::div: return binary_kernel<T>(Binary::div, in, y);
-    case OpId::maximum: return binary_kernel<T>(Binary::maximum, in, y);
-    case OpId::minimum: return binary_kernel<T>(Binary::minimum, in, y);
-    case OpId::sum: return sum_forward<T>(in, y);
-    case OpId::reduce_sum: return axis_reduce_forward<T>(AxisReduce::sum, std::get<AxisAttrs>(n.attrs).axis, in, y);
-    case OpId::reduce_mean: return axis_reduce_forward<T>(AxisReduce::mean, std::get<AxisAttrs>(n.attrs).axis, in, y);
-    case OpId::reduce_max: return axis_reduce_forward<T>(AxisReduce::max, std::get<AxisAttrs>(n.attrs).axis, in, y);
-    case OpId::logsumexp: return axis_reduce_forward<T>(AxisReduce::logsumexp, std::get<AxisAttrs>(n.attrs).axis, in, y);
-    case OpId::matmul: return matmul_forward<T>(in, y);
-    case OpId::linear: return linear_forward<T>(in, y);
-    case OpId::softmax: return softmax_forward<T>(false, std::get<AxisAttrs>(n.attrs).axis, in, y);
-    case OpId::log_softmax: return softmax_forward<T>(true, std::get<AxisAttrs>(n.attrs).axis, in, y);
-    case OpId::layer_norm: case OpId::batch_norm: return norm_forward<T>(n, in, y);
-    case OpId::conv2d: return conv2d_forward<T>(n, in, y);
-    case OpId::max_pool2d: return pool_forward<T>(n, true, in, y);
-    case OpId::avg_pool2d: return pool_forward<T>(n, false, in, y);
-    case OpId::reshape: case OpId::flatten: return move_forward<T>(n, Move::reshape, in, y);
-    case OpId::permute: return move_forward<T>(n, Move::permute, in, y);
-    case OpId::transpose:
-      if (TL_PLANTED("transpose_stride")) {  // strength-check build only: a plain copy
-        std::copy(in[0]->values<T>().begin(), in[0]->values<T>().end(), data<T>(y));
-        return;
-      }
-      return move_forward<T>(n, Move::transpose, in, y);
-    case OpId::broadcast_to: return move_forward<T>(n, Move::broadcast_to, in, y);
-    case OpId::concat: return move_forward<T>(n, Move::concat, in, y);
-    case OpId::slice: return move_forward<T>(n, Move::slice, in, y);
-    case OpId::gather_rows: case OpId::scatter_add_rows: return rows_forward<T>(n, in, y, where);
-    case OpId::mse_loss: case OpId::cross_entropy: case OpId::bce_with_logits: case OpId::nll:
-      return loss_forward<T>(n, in, y, where);
   }
-  throw_internal("bad OpId value");
 }
 
+template <class T> void move_kernel(const Node& n, Move op, const HostInputs& in, HostTensor& y) {
+  if (TL_PLANTED("transpose_stride") && op == Move::transpose) {  // strength-check build only: a plain copy
+    std::copy(in[0]->values<T>().begin(), in[0]->values<T>().end(), data<T>(y));
+    return;
+  }
+  move_forward<T>(n, op, in, y);
+}
+
+template <class T> void forward_t(const Node& n, const HostInputs& in, HostTensor& y, const std::string& where) {
+  const OpId op = n.op;
+  switch (op_family(op)) {
+    case OpFamily::source: return source_kernel<T>(n, member_of<Source>(op), y);
+    case OpFamily::unary: return unary_kernel<T>(n, member_of<Unary>(op), in, y);
+    case OpFamily::binary: return binary_kernel<T>(member_of<Binary>(op), in, y);
+    case OpFamily::full_reduce: return sum_forward<T>(in, y);
+    case OpFamily::axis_reduce:
+      return axis_reduce_forward<T>(member_of<AxisReduce>(op), std::get<AxisAttrs>(n.attrs).axis, in, y);
+    case OpFamily::linalg:
+      switch (member_of<Linalg>(op)) {
+        case Linalg::matmul: return matmul_forward<T>(in, y);
+        case Linalg::linear: return linear_forward<T>(in, y);
+      }
+      break;
+    case OpFamily::softmax:
+      switch (member_of<Softmax>(op)) {
+        case Softmax::softmax: return softmax_forward<T>(false, std::get<AxisAttrs>(n.attrs).axis, in, y);
+        case Softmax::log_softmax: return softmax_forward<T>(true, std::get<AxisAttrs>(n.attrs).axis, in, y);
+      }
+      break;
+    case OpFamily::norm: return norm_forward<T>(n, in, y);
+    case OpFamily::conv: return conv2d_forward<T>(n, in, y);
+    case OpFamily::pool:
+      switch (member_of<Pool>(op)) {
+        case Pool::max_pool2d: return pool_forward<T>(n, true, in, y);
+        case Pool::avg_pool2d: return pool_forward<T>(n, false, in, y);
+      }
+      break;
+    case OpFamily::move: return move_kernel<T>(n, member_of<Move>(op), in, y);
+    case OpFamily::indexing: return rows_forward<T>(n, in, y, where);
+    case OpFamily::loss: return loss_forward<T>(n, in, y, where);
+  }
+  throw_internal("bad OpFamily value");
+}
 
 template <class T>
 void unary_chain(const std::vector<const Node*>& chain, const HostTensor& x, const std::vector<HostTensor*>& outs) {

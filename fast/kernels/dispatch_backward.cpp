@@ -1,4 +1,5 @@
-// The fast backend's backward dispatch: one switch over OpId (no default), float and double.
+// The fast backend's backward dispatch: one switch over the op's family (spec/op_family.h; no
+// default), float and double.
 #include "fast/kernels/conv.h"
 #include "fast/kernels/elementwise.h"
 #include "fast/kernels/linalg.h"
@@ -76,58 +77,39 @@ template <class T> void softmax_grad(const Node& n, bool log_form, const HostInp
 
 template <class T> void backward_t(const Node& n, const HostInputs& in, const HostTensor& y, const HostTensor& g,
                                    HostGrads& dx, const std::vector<bool>& wanted, const std::string& where) {
-  switch (n.op) {
-    case OpId::input: case OpId::constant: case OpId::rand_uniform: case OpId::bernoulli_mask:
-    case OpId::detach:
-      return;  // sources and the gradient stop
-    case OpId::neg: return unary_grad<T>(n, Unary::neg, in, y, g, dx);
-    case OpId::abs: return unary_grad<T>(n, Unary::abs, in, y, g, dx);
-    case OpId::square: return unary_grad<T>(n, Unary::square, in, y, g, dx);
-    case OpId::sqrt: return unary_grad<T>(n, Unary::sqrt, in, y, g, dx);
-    case OpId::rsqrt: return unary_grad<T>(n, Unary::rsqrt, in, y, g, dx);
-    case OpId::reciprocal: return unary_grad<T>(n, Unary::reciprocal, in, y, g, dx);
-    case OpId::exp: return unary_grad<T>(n, Unary::exp, in, y, g, dx);
-    case OpId::log: return unary_grad<T>(n, Unary::log, in, y, g, dx);
-    case OpId::sin: return unary_grad<T>(n, Unary::sin, in, y, g, dx);
-    case OpId::cos: return unary_grad<T>(n, Unary::cos, in, y, g, dx);
-    case OpId::tanh: return unary_grad<T>(n, Unary::tanh, in, y, g, dx);
-    case OpId::sigmoid: return unary_grad<T>(n, Unary::sigmoid, in, y, g, dx);
-    case OpId::relu: return unary_grad<T>(n, Unary::relu, in, y, g, dx);
-    case OpId::gelu: return unary_grad<T>(n, Unary::gelu, in, y, g, dx);
-    case OpId::softplus: return unary_grad<T>(n, Unary::softplus, in, y, g, dx);
-    case OpId::scale: return unary_grad<T>(n, Unary::scale, in, y, g, dx);
-    case OpId::clamp: return unary_grad<T>(n, Unary::clamp, in, y, g, dx);
-    case OpId::safe_log: return unary_grad<T>(n, Unary::safe_log, in, y, g, dx);
-    case OpId::add: return binary_grad<T>(Binary::add, in, g, dx);
-    case OpId::sub: return binary_grad<T>(Binary::sub, in, g, dx);
-    case OpId::mul: return binary_grad<T>(Binary::mul, in, g, dx);
-    case OpId::div: return binary_grad<T>(Binary::div, in, g, dx);
-    case OpId::maximum: return binary_grad<T>(Binary::maximum, in, g, dx);
-    case OpId::minimum: return binary_grad<T>(Binary::minimum, in, g, dx);
-    case OpId::sum: return sum_grad<T>(in, g, dx);
-    case OpId::reduce_sum: return axis_grad<T>(n, AxisReduce::sum, in, y, g, dx);
-    case OpId::reduce_mean: return axis_grad<T>(n, AxisReduce::mean, in, y, g, dx);
-    case OpId::reduce_max: return axis_grad<T>(n, AxisReduce::max, in, y, g, dx);
-    case OpId::logsumexp: return axis_grad<T>(n, AxisReduce::logsumexp, in, y, g, dx);
-    case OpId::matmul: return matmul_backward<T>(in, g, dx, wanted);
-    case OpId::linear: return linear_backward<T>(in, g, dx, wanted);
-    case OpId::softmax: return softmax_grad<T>(n, false, in, y, g, dx);
-    case OpId::log_softmax: return softmax_grad<T>(n, true, in, y, g, dx);
-    case OpId::layer_norm: case OpId::batch_norm: return norm_backward<T>(n, in, g, dx);
-    case OpId::conv2d: return conv2d_backward<T>(n, in, g, dx, wanted);
-    case OpId::max_pool2d: return pool_backward<T>(n, true, in, y, g, dx);
-    case OpId::avg_pool2d: return pool_backward<T>(n, false, in, y, g, dx);
-    case OpId::reshape: case OpId::flatten: return move_backward<T>(n, Move::reshape, in, g, dx);
-    case OpId::permute: return move_backward<T>(n, Move::permute, in, g, dx);
-    case OpId::transpose: return move_backward<T>(n, Move::transpose, in, g, dx);
-    case OpId::broadcast_to: return move_backward<T>(n, Move::broadcast_to, in, g, dx);
-    case OpId::concat: return move_backward<T>(n, Move::concat, in, g, dx);
-    case OpId::slice: return move_backward<T>(n, Move::slice, in, g, dx);
-    case OpId::gather_rows: case OpId::scatter_add_rows: return rows_backward<T>(n, in, g, dx, where);
-    case OpId::mse_loss: case OpId::cross_entropy: case OpId::bce_with_logits: case OpId::nll:
-      return loss_backward<T>(n, in, g, dx, where);
+  const OpId op = n.op;
+  if (!op_differentiable(op)) return;  // sources and the gradient stop (detach)
+  switch (op_family(op)) {
+    case OpFamily::source: throw_internal("a source has no VJP");
+    case OpFamily::unary: return unary_grad<T>(n, member_of<Unary>(op), in, y, g, dx);
+    case OpFamily::binary: return binary_grad<T>(member_of<Binary>(op), in, g, dx);
+    case OpFamily::full_reduce: return sum_grad<T>(in, g, dx);
+    case OpFamily::axis_reduce: return axis_grad<T>(n, member_of<AxisReduce>(op), in, y, g, dx);
+    case OpFamily::linalg:
+      switch (member_of<Linalg>(op)) {
+        case Linalg::matmul: return matmul_backward<T>(in, g, dx, wanted);
+        case Linalg::linear: return linear_backward<T>(in, g, dx, wanted);
+      }
+      break;
+    case OpFamily::softmax:
+      switch (member_of<Softmax>(op)) {
+        case Softmax::softmax: return softmax_grad<T>(n, false, in, y, g, dx);
+        case Softmax::log_softmax: return softmax_grad<T>(n, true, in, y, g, dx);
+      }
+      break;
+    case OpFamily::norm: return norm_backward<T>(n, in, g, dx);
+    case OpFamily::conv: return conv2d_backward<T>(n, in, g, dx, wanted);
+    case OpFamily::pool:
+      switch (member_of<Pool>(op)) {
+        case Pool::max_pool2d: return pool_backward<T>(n, true, in, y, g, dx);
+        case Pool::avg_pool2d: return pool_backward<T>(n, false, in, y, g, dx);
+      }
+      break;
+    case OpFamily::move: return move_backward<T>(n, member_of<Move>(op), in, g, dx);
+    case OpFamily::indexing: return rows_backward<T>(n, in, g, dx, where);
+    case OpFamily::loss: return loss_backward<T>(n, in, g, dx, where);
   }
-  throw_internal("bad OpId value");
+  throw_internal("bad OpFamily value");
 }
 
 }  // namespace

@@ -185,26 +185,18 @@ template <class T>
 template <class Body>
 void for_unary(Unary op, Body body) {
   switch (op) {
-#define TL_UNARY_CASE(name) \
+#define TL_UNARY(name, ...) \
   case Unary::name: return body(std::integral_constant<Unary, Unary::name>{});
-    TL_UNARY_CASE(detach) TL_UNARY_CASE(neg) TL_UNARY_CASE(abs) TL_UNARY_CASE(square)
-    TL_UNARY_CASE(sqrt) TL_UNARY_CASE(rsqrt) TL_UNARY_CASE(reciprocal) TL_UNARY_CASE(exp)
-    TL_UNARY_CASE(log) TL_UNARY_CASE(sin) TL_UNARY_CASE(cos) TL_UNARY_CASE(tanh)
-    TL_UNARY_CASE(sigmoid) TL_UNARY_CASE(relu) TL_UNARY_CASE(gelu) TL_UNARY_CASE(softplus)
-    TL_UNARY_CASE(scale) TL_UNARY_CASE(clamp) TL_UNARY_CASE(safe_log)
-#undef TL_UNARY_CASE
+#include "spec/ops.def"
   }
 }
 
 template <class Body>
 void for_binary(Binary op, Body body) {
   switch (op) {
-    case Binary::add: return body(std::integral_constant<Binary, Binary::add>{});
-    case Binary::sub: return body(std::integral_constant<Binary, Binary::sub>{});
-    case Binary::mul: return body(std::integral_constant<Binary, Binary::mul>{});
-    case Binary::div: return body(std::integral_constant<Binary, Binary::div>{});
-    case Binary::maximum: return body(std::integral_constant<Binary, Binary::maximum>{});
-    case Binary::minimum: return body(std::integral_constant<Binary, Binary::minimum>{});
+#define TL_BINARY(name, ...) \
+  case Binary::name: return body(std::integral_constant<Binary, Binary::name>{});
+#include "spec/ops.def"
   }
 }
 

@@ -7,8 +7,6 @@
 
 namespace tl::fast {
 
-enum class AxisReduce { sum, mean, max, logsumexp };
-
 template <class T> T slice_max(const T* x, const AxisSplit& sp, int64_t o, int64_t i) {
   T m = x[sp.at(o, 0, i)];
   for (int64_t k = 1; k < sp.n; ++k) {
@@ -42,12 +40,12 @@ template <class T> void axis_reduce_forward(AxisReduce kind, int64_t axis, const
       int64_t o = r / sp.inner, i = r % sp.inner;
       T acc = 0;
       switch (kind) {
-        case AxisReduce::sum: case AxisReduce::mean:
-          for (int64_t k = 0; k < sp.n - (kind == AxisReduce::sum && TL_PLANTED("reduce_sum_off_by_one")); ++k)
+        case AxisReduce::reduce_sum: case AxisReduce::reduce_mean:
+          for (int64_t k = 0; k < sp.n - (kind == AxisReduce::reduce_sum && TL_PLANTED("reduce_sum_off_by_one")); ++k)
             acc += x[sp.at(o, k, i)];
-          out[r] = kind == AxisReduce::sum ? acc : acc / static_cast<T>(sp.n);
+          out[r] = kind == AxisReduce::reduce_sum ? acc : acc / static_cast<T>(sp.n);
           break;
-        case AxisReduce::max: out[r] = slice_max(x, sp, o, i); break;
+        case AxisReduce::reduce_max: out[r] = slice_max(x, sp, o, i); break;
         case AxisReduce::logsumexp: {
           T m = sp.n ? slice_max(x, sp, o, i) : T(0);
           for (int64_t k = 0; k < sp.n; ++k) acc += std::exp(x[sp.at(o, k, i)] - m);
@@ -70,15 +68,15 @@ template <class T> void axis_reduce_backward(AxisReduce kind, int64_t axis, cons
     for (int64_t r = b; r < e; ++r) {
       int64_t o = r / sp.inner, i = r % sp.inner;
       switch (kind) {
-        case AxisReduce::sum:
+        case AxisReduce::reduce_sum:
           for (int64_t k = 0; k < sp.n; ++k) d[sp.at(o, k, i)] = gv[r];
           break;
-        case AxisReduce::mean: {
+        case AxisReduce::reduce_mean: {
           T share = gv[r] / static_cast<T>(sp.n);
           for (int64_t k = 0; k < sp.n; ++k) d[sp.at(o, k, i)] = share;
           break;
         }
-        case AxisReduce::max: {
+        case AxisReduce::reduce_max: {
           int64_t ties = 0;
           for (int64_t k = 0; k < sp.n; ++k) ties += x[sp.at(o, k, i)] == yv[r];
           T share = ties ? gv[r] / static_cast<T>(ties) : std::numeric_limits<T>::quiet_NaN();

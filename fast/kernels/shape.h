@@ -7,8 +7,6 @@
 
 namespace tl::fast {
 
-enum class Move { reshape, permute, transpose, broadcast_to, concat, slice };
-
 // For output element j: (input number, offset in that input).
 struct MoveMap {
   std::vector<int32_t> input;
@@ -28,7 +26,7 @@ inline MoveMap move_map(const Node& node, Move kind, const std::vector<Shape>& s
     int32_t k = 0;
     Dims in = o;
     switch (kind) {
-      case Move::reshape: break;
+      case Move::reshape: case Move::flatten: break;
       case Move::permute: {
         const Dims& perm = std::get<PermuteAttrs>(node.attrs).perm;
         for (std::size_t i = 0; i < perm.size(); ++i) in[static_cast<std::size_t>(perm[i])] = o[i];
@@ -63,7 +61,7 @@ inline MoveMap move_map(const Node& node, Move kind, const std::vector<Shape>& s
     }
     const Shape& src = shapes[static_cast<std::size_t>(k)];
     int64_t off = 0;
-    if (kind == Move::reshape) off = j;
+    if (keeps_memory_order(kind)) off = j;
     else for (int64_t d = 0; d < src.rank(); ++d) off = off * src.dim(d) + in[static_cast<std::size_t>(d)];
     m.input[static_cast<std::size_t>(j)] = k;
     m.offset[static_cast<std::size_t>(j)] = off;
@@ -79,7 +77,7 @@ inline std::vector<Shape> shapes_of(const HostInputs& in) {
 
 template <class T> void move_forward(const Node& node, Move kind, const HostInputs& in, HostTensor& y) {
   T* out = data<T>(y);
-  if (kind == Move::reshape) {
+  if (keeps_memory_order(kind)) {
     std::copy(data<T>(in[0]), data<T>(in[0]) + y.numel(), out);
     return;
   }
@@ -93,7 +91,7 @@ template <class T> void move_backward(const Node& node, Move kind, const HostInp
   const T* gv = data<T>(&g);
   std::vector<HostTensor> d;
   for (const HostTensor* t : in) d.emplace_back(t->dtype(), t->shape());
-  if (kind == Move::reshape) {
+  if (keeps_memory_order(kind)) {
     std::copy(gv, gv + g.numel(), data<T>(d[0]));
   } else {
     MoveMap m = move_map(node, kind, shapes_of(in));

@@ -9,6 +9,9 @@
 #include "spec/json_io.h"
 
 namespace tl {
+// ctest names show the dtype, not its bytes.
+void PrintTo(DType d, std::ostream* os) { *os << dtype_name(d); }
+
 namespace {
 
 // A graph with named inputs for the op's parents, then the op itself as the output.

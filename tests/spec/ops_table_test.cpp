@@ -6,6 +6,7 @@
 
 #include "oracle/op_examples.h"
 #include "spec/infer.h"
+#include "spec/op_family.h"
 
 namespace tl {
 namespace {
@@ -77,6 +78,64 @@ TEST(OpsTable, LabelAndIndexInputsGetNoGradient) {
   EXPECT_FALSE(op_input_gets_grad(OpId::scatter_add_rows, 1));
   EXPECT_FALSE(op_differentiable(OpId::detach));
   EXPECT_TRUE(op_input_gets_grad(OpId::concat, 7));
+  for (const OpInfo& info : kOpInfo) {
+    for (std::size_t k = 0; k < 32; ++k) {
+      if (op_input_is_index(info.id, k)) EXPECT_FALSE(op_input_gets_grad(info.id, static_cast<int>(k))) << info.name << " input " << k;
+    }
+  }
+}
+
+TEST(OpsTable, IndexAndPositiveInputsAreTheOnesTheOpsDefine) {
+  std::set<std::pair<std::string_view, int>> index, positive;
+  for (const OpInfo& info : kOpInfo) {
+    for (int k = 0; k < 32; ++k) {
+      if (op_input_is_index(info.id, static_cast<std::size_t>(k))) index.insert({info.name, k});
+      if (op_input_positive(info.id, static_cast<std::size_t>(k))) positive.insert({info.name, k});
+    }
+  }
+  // Labels and row indices (ops.def's comments and docs/ir-format.md).
+  EXPECT_EQ(index, (std::set<std::pair<std::string_view, int>>{
+                       {"gather_rows", 1}, {"scatter_add_rows", 1}, {"cross_entropy", 1}, {"nll", 1}}));
+  // Real domains (sqrt, rsqrt, log), one side of a pole (reciprocal, div's divisor), a variance.
+  EXPECT_EQ(positive, (std::set<std::pair<std::string_view, int>>{
+                          {"sqrt", 0}, {"rsqrt", 0}, {"log", 0}, {"reciprocal", 0}, {"div", 1}, {"batch_norm", 4}}));
+}
+
+TEST(OpsTable, FamiliesAgreeWithTraitsAndArity) {
+  for (const OpInfo& info : kOpInfo) {
+    const bool elementwise = op_has(info.id, kElementwise);
+    switch (info.family) {
+      case OpFamily::source: EXPECT_EQ(info.max_arity, 0) << info.name; break;
+      case OpFamily::unary:
+        EXPECT_TRUE(elementwise && info.min_arity == 1 && info.max_arity == 1) << info.name;
+        EXPECT_EQ(op_of(*unary_of(info.id)), info.id);
+        break;
+      case OpFamily::binary:
+        EXPECT_TRUE(elementwise && info.min_arity == 2 && info.max_arity == 2) << info.name;
+        EXPECT_EQ(op_of(*binary_of(info.id)), info.id);
+        break;
+      case OpFamily::full_reduce: case OpFamily::axis_reduce: case OpFamily::linalg: case OpFamily::softmax:
+      case OpFamily::norm: case OpFamily::conv: case OpFamily::pool: case OpFamily::move:
+      case OpFamily::indexing: case OpFamily::loss:
+        EXPECT_FALSE(elementwise) << info.name << " is elementwise but not in the unary or binary family";
+        EXPECT_GE(info.min_arity, 1) << info.name;
+        break;
+    }
+    if (info.max_arity != kVariadic) {
+      EXPECT_LT(info.positive_inputs | info.index_inputs, 1u << info.max_arity) << info.name;
+    }
+    EXPECT_EQ(info.positive_inputs & info.index_inputs, 0u) << info.name;
+  }
+  // Every family has ops, and a member's value is its position among its family's rows.
+  std::array<int, kNumOpFamilies> count{};
+  for (const OpInfo& info : kOpInfo) {
+    EXPECT_EQ(family_position(info.id), count[static_cast<std::size_t>(info.family)]++) << info.name;
+  }
+  for (int c : count) EXPECT_GT(c, 0);
+  EXPECT_EQ(as_member<Move>(OpId::flatten), Move::flatten);
+  EXPECT_EQ(as_member<Move>(OpId::relu), std::nullopt);
+  EXPECT_EQ(op_of(AxisReduce::logsumexp), OpId::logsumexp);
+  EXPECT_THROW(member_of<Pool>(OpId::conv2d), InternalError);
 }
 
 }  // namespace
