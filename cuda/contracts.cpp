@@ -13,7 +13,7 @@
 
 #include "cuda/function_bounds.h"
 #include "spec/error.h"
-#include "spec/kernel_contracts.h"
+#include "kernel_rules/kernel_contracts.h"
 
 namespace tl::cuda {
 namespace {
@@ -86,7 +86,7 @@ template <std::size_t N> double lookup(const UlpRow (&rows)[N], OpId op) {
 
 Contract ulp_row(double ulps) { return kernel_contract(ContractKind::ulp, ulps, Evidence::assumed, kGuide, evidence()); }
 
-// The rows that are the cuda backend's own (spec/kernel_contracts.h has the rest).
+// The rows that are the cuda backend's own (kernel_rules/kernel_contracts.h has the rest).
 Contract own_forward(OpId op, DType d) {
   if (op == OpId::sum) {
     Contract c = kernel_contract(ContractKind::sum_bound, 0, Evidence::proved,

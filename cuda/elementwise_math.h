@@ -1,6 +1,6 @@
 // The cuda backend's scalar definitions of the unary elementwise ops, forward and backward, callable
 // on host and device (kernels_elementwise.cu applies them per element; the losses reuse sigmoid and
-// softplus; the binary ops' rules are spec/elementwise_rules.h, shared with fast/). Arithmetic ops are single IEEE operations in T (sqrt and / correctly rounded: nvcc
+// softplus; the binary ops' rules are kernel_rules/elementwise_rules.h, shared with fast/). Arithmetic ops are single IEEE operations in T (sqrt and / correctly rounded: nvcc
 // without --use_fast_math, -fmad=false), in the reference's formulas, so they match the strict
 // meaning bit for bit. Transcendental and composite functions are evaluated in double with CUDA's
 // double-precision math functions (cuda/math.h: in the emulated build libdevice's compiled for the
@@ -11,7 +11,7 @@
 #pragma once
 
 #include "cuda/math.h"
-#include "spec/elementwise_rules.h"
+#include "kernel_rules/elementwise_rules.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 

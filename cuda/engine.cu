@@ -1,5 +1,5 @@
 // The engines (cuda/engine.h): bind a graph's inputs on the device, run every node's kernel, run the
-// shared backward sweep (spec/backprop_sweep.h) over device tensors, download what was asked for.
+// shared backward sweep (kernel_rules/backprop_sweep.h) over device tensors, download what was asked for.
 // Built twice: make_device_engine() by nvcc, make_emulated_engine() by g++ (cuda/launch.h).
 #include "cuda/engine.h"
 
@@ -10,7 +10,7 @@
 #ifndef TL_CUDA_EMULATE
 #include "cuda/blas.h"
 #endif
-#include "spec/backprop_sweep.h"
+#include "kernel_rules/backprop_sweep.h"
 #include "spec/error.h"
 
 namespace tl::cuda::TL_CUDA_NS {

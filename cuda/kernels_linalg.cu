@@ -22,7 +22,7 @@
 #include "cuda/blas.h"
 #endif
 #include "spec/error.h"
-#include "spec/kernel_shapes.h"
+#include "kernel_rules/kernel_shapes.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 

@@ -20,7 +20,7 @@
 // every xhat is recomputed from them with the same two operations, so the values equal fast's.
 #include "cuda/kernels.h"
 #include "cuda/math.h"
-#include "spec/norm_layout.h"
+#include "kernel_rules/norm_layout.h"
 
 #include "spec/error.h"
 

@@ -25,7 +25,7 @@
 
 #include "spec/error.h"
 #include "spec/op_family.h"
-#include "spec/kernel_shapes.h"
+#include "kernel_rules/kernel_shapes.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "examples/examples.h"
 #include "runtime/cli.h"
-#include "spec/cli_checks.h"
+#include "cli/cli_checks.h"
 #include "runtime/fit.h"
 
 namespace tl::examples {

@@ -6,7 +6,7 @@
 #include "examples/examples.h"
 #include "runtime/cli.h"
 #include "runtime/fit.h"
-#include "spec/cli_checks.h"
+#include "cli/cli_checks.h"
 
 #ifndef TL_DATA_DIR
 #define TL_DATA_DIR "data"

@@ -3,7 +3,7 @@
 
 #include "fast/kernels/elementwise.h"
 #include "fast/kernels/kernels.h"
-#include "spec/backprop_sweep.h"
+#include "kernel_rules/backprop_sweep.h"
 #include "spec/error.h"
 
 namespace tl::fast {

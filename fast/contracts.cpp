@@ -6,9 +6,9 @@
 // (docs/contracts.md, "VJPs of the transcendental functions").
 #include "fast/contracts.h"
 
-#include "spec/elementwise_rules.h"
+#include "kernel_rules/elementwise_rules.h"
 #include "spec/error.h"
-#include "spec/kernel_contracts.h"
+#include "kernel_rules/kernel_contracts.h"
 
 namespace tl::fast {
 namespace {
@@ -48,7 +48,7 @@ UlpRow lookup(const UlpRow (&rows)[N], OpId op) {
   throw_internal("no ulp measurement for " + std::string(op_name(op)));
 }
 
-// The rows that are the fast backend's own (spec/kernel_contracts.h has the rest): `sum` a left fold,
+// The rows that are the fast backend's own (kernel_rules/kernel_contracts.h has the rest): `sum` a left fold,
 // the transcendental functions' ulp bounds and their VJPs.
 Contract own_forward(OpId op, DType d) {
   if (op == OpId::sum) return strict_kernel_row(op, {}, evidence());

@@ -3,7 +3,7 @@
 
 #include "fast/contracts.h"
 #include "reference/eval.h"
-#include "spec/elementwise_rules.h"
+#include "kernel_rules/elementwise_rules.h"
 #include "spec/error.h"
 
 namespace tl::oracle {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "spec/norm_layout.h"
+#include "kernel_rules/norm_layout.h"
 #include "oracle/ulp.h"
 #include "spec/error.h"
 

@@ -9,7 +9,7 @@
 
 #include "fast/planted.h"
 #include "oracle/tl_check.h"
-#include "spec/cli_checks.h"
+#include "cli/cli_checks.h"
 #include "spec/error.h"
 
 namespace {

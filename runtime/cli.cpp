@@ -7,7 +7,7 @@
 #ifdef TL_HAVE_CUDA
 #include "cuda/device.h"
 #endif
-#include "spec/cli_checks.h"
+#include "cli/cli_checks.h"
 #include "spec/file_io.h"
 
 namespace tl::rt::train {

@@ -1,5 +1,5 @@
-// TL_RULE marks the small rules that every fast backend shares (spec/elementwise_rules.h,
-// spec/norm_layout.h): inline functions callable on the host and, compiled by nvcc, on the device.
+// TL_RULE marks the small rules that every fast backend shares (kernel_rules/elementwise_rules.h,
+// kernel_rules/norm_layout.h): inline functions callable on the host and, compiled by nvcc, on the device.
 #pragma once
 
 #if defined(__CUDACC__)

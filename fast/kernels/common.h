@@ -8,7 +8,7 @@
 #include "fast/kernels/kernels.h"
 #include "fast/kernels/parallel.h"
 #include "spec/error.h"
-#include "spec/kernel_shapes.h"
+#include "kernel_rules/kernel_shapes.h"
 #include "spec/op_family.h"
 
 namespace tl::fast {

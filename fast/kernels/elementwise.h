@@ -1,5 +1,5 @@
 // Scalar definitions of the unary elementwise ops in the fast backends, forward and backward, for
-// T = float or double (the binary ops' rules are spec/elementwise_rules.h, shared with cuda/). The kernels apply them element by element and the compiled backend's fused loops
+// T = float or double (the binary ops' rules are kernel_rules/elementwise_rules.h, shared with cuda/). The kernels apply them element by element and the compiled backend's fused loops
 // apply the same functions in sequence, so fusion is bit-identical by construction.
 //
 // Arithmetic ops (neg abs square sqrt reciprocal relu scale clamp add sub mul div maximum minimum)
@@ -15,7 +15,7 @@
 
 #include "fast/kernels/vmath.h"
 #include "fast/planted.h"
-#include "spec/elementwise_rules.h"
+#include "kernel_rules/elementwise_rules.h"
 #include "spec/attrs.h"
 
 namespace tl::fast {

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "fast/kernels/common.h"
-#include "spec/norm_layout.h"
+#include "kernel_rules/norm_layout.h"
 
 namespace tl::fast {
 

@@ -1,5 +1,5 @@
-// The shared contract rows of the fast backends (spec/kernel_contracts.h).
-#include "spec/kernel_contracts.h"
+// The shared contract rows of the fast backends (kernel_rules/kernel_contracts.h).
+#include "kernel_rules/kernel_contracts.h"
 
 #include "spec/error.h"
 
