@@ -4,7 +4,7 @@
 // e.g. an index input out of range — is a valid outcome). The CUDA kernels run too, through the
 // emulated engine: a graph eager accepts must run there without a crash or an error, and every node
 // must have the same shape (its values follow the cuda contracts, judged by tl-check, not here).
-// tl-check --graph's seeded inputs (oracle/user_graphs.h) are made for every such graph too: a
+// tl-check --graph's seeded inputs (cases/user_graphs.h) are made for every such graph too: a
 // UserError at most, never a crash.
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "oracle/backend.h"
-#include "oracle/user_graphs.h"
+#include "cases/user_graphs.h"
 #include "spec/error.h"
 #include "spec/json_io.h"
 #include "spec/splitmix.h"

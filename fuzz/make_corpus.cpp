@@ -1,9 +1,9 @@
 // Writes the seed corpus of the libFuzzer targets: one single-op graph per op and dtype
-// (oracle/op_cases.h shapes), in tl.ir.v1. Run: fuzz_make_corpus fuzz/corpus/ir
+// (cases/op_cases.h shapes), in tl.ir.v1. Run: fuzz_make_corpus fuzz/corpus/ir
 #include <cstdio>
 #include <filesystem>
 
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "spec/file_io.h"
 #include "spec/json_io.h"
 

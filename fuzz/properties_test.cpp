@@ -13,8 +13,8 @@
 #include "oracle/backend.h"
 #include "oracle/check_op.h"
 #include "oracle/graph_check.h"
-#include "oracle/op_cases.h"
-#include "oracle/random_graphs.h"
+#include "cases/op_cases.h"
+#include "cases/random_graphs.h"
 #include "oracle/run.h"
 #include "oracle/ulp.h"
 
@@ -123,12 +123,15 @@ RC_GTEST_PROP(RandomGraphs, EveryNodeHoldsItsContractAndBackendsAgree, (uint64_t
   o.backends = {"eager", "compiled"};
   o.dtypes = {DType::f32, DType::f64};
   o.seed = seed;
-  o.graphs = 1;
   o.out_dir = (std::filesystem::temp_directory_path() / ("tl_fuzz_graphs_" + std::to_string(seed))).string();
-  std::vector<GraphRow> rows = run_graph_checks(o);
-  for (const GraphRow& g : rows) {
-    if (g.local == Verdict::fail)
-      RC_FAIL(g.first_bad_node + " (replay: tl-check --replay " + o.out_dir + "/" + g.discrepancy_file + ")");
+  for (const GraphResult& r : run_graph_checks(GraphCheckOptions{o.backends, o.dtypes, seed, 1})) {
+    if (r.row.local != Verdict::fail) continue;
+    std::string replay;
+    if (r.first_bad) {
+      std::vector<std::string> files = write_discrepancies({*r.first_bad}, o, r.record_stem);
+      if (!files.empty()) replay = " (replay: tl-check --replay " + o.out_dir + "/" + files[0] + ")";
+    }
+    RC_FAIL(r.row.first_bad_node + replay);
   }
   for (DType d : o.dtypes) {
     SplitMix64 rng(case_seed(seed, OpId::input, d, 1000000));

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "oracle/check_op.h"
+#include "oracle/backend.h"
+#include "oracle/case_result.h"
 
 namespace tl::oracle {
 

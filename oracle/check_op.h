@@ -4,69 +4,10 @@
 // Every element is judged by the backend's contract for that op × dtype × direction.
 #pragma once
 
-#include <array>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "oracle/backend.h"
-#include "oracle/op_cases.h"
-#include "oracle/verdict.h"
+#include "oracle/case_result.h"
 
 namespace tl::oracle {
-
-// ULP histogram bins: [0] exactly 0, [1] (0, 0.5], [2] (0.5, 1], [2+k] (2^(k-1), 2^k] for k = 1..20,
-// [23] above 2^20 (and infinite).
-constexpr int kHistBins = 24;
-int hist_bin(double ulp);
-std::string hist_bin_label(int bin);
-
-// The first element of a direction that failed (or stayed undecided): everything needed to replay it.
-struct Discrepancy {
-  std::string backend;
-  OpCase op_case;                  // the single-op graph and its inputs
-  std::optional<HostTensor> seed;  // upstream gradient, for VJP directions
-  Direction direction;
-  int64_t element = -1;
-  double value = 0;                // the backend's value
-  std::string enclosure;           // "[lo, hi]" of the real value, 40 digits
-  std::optional<double> strict;    // the strict meaning's value
-  double ulp = 0;
-  Contract contract;
-  Verdict verdict = Verdict::fail;
-  std::string why;
-  uint64_t case_seed = 0;
-  std::string value_kind;
-  bool shrunk = false;             // the inputs were shrunk from the generated case (case_seed, value_kind)
-};
-
-struct DirectionResult {
-  Direction direction;
-  Contract contract;
-  Verdict verdict = Verdict::pass;
-  int64_t elements = 0, correctly_rounded = 0, strict_bits = 0;
-  double max_ulp = 0, max_utilisation = 0;
-  std::string worst;  // "element 3 of case 17 (p0 = 0x1.8p+0, ...)" — the input of max_ulp
-  std::array<int64_t, kHistBins> hist{};
-  std::optional<Discrepancy> discrepancy;
-  bool outside_precondition = false;  // elements break the contract's stated precondition: not judged
-  bool imprecise = false;  // some element's error range is wider than half an ulp (enclosure too wide)
-};
-
-struct CaseResult {
-  std::vector<DirectionResult> directions;  // forward first, then each VJP input that gets a gradient
-};
-
-struct CaseOptions {
-  bool gradients = true;
-  uint64_t case_seed = 0;         // drives the upstream gradient
-  std::string value_kind;         // recorded in discrepancies
-  // Graph checking: the backend's value of this node from the whole-graph run, judged instead of
-  // running the op again (so fusion or buffer reuse in the graph run is what gets checked).
-  const HostTensor* given_forward = nullptr;
-  // Replay: the recorded upstream gradient instead of the one derived from case_seed.
-  const HostTensor* given_upstream = nullptr;
-};
 
 // Checks a case; backend exceptions (UserError, InternalError) become FAIL with the message.
 CaseResult check_case(Backend& backend, const OpCase& c, const CaseOptions& options);

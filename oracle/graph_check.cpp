@@ -6,8 +6,8 @@
 #include <cmath>
 #include <map>
 
-#include "oracle/random_graphs.h"
-#include "oracle/user_graphs.h"
+#include "cases/random_graphs.h"
+#include "cases/user_graphs.h"
 #include "oracle/terms.h"
 #include "oracle/ulp.h"
 #include "reference/eval.h"
@@ -35,7 +35,8 @@ double e2e_ulp(const HostTensor& v, const ref::RefTensor<Interval>& real, DType 
 
 // Checks every computed node locally; returns false at the first node that breaks its contract.
 bool check_nodes(Backend& b, const GraphCase& rg, const std::vector<HostTensor>& values, uint64_t seed,
-                 const RunOptions& opt, GraphRow& row) {
+                 GraphResult& result) {
+  GraphRow& row = result.row;
   const Graph& g = rg.graph;
   for (NodeId id = 0; id < g.size(); ++id) {
     if (g.node(id).op == OpId::input) continue;
@@ -48,10 +49,9 @@ bool check_nodes(Backend& b, const GraphCase& rg, const std::vector<HostTensor>&
     if (fwd.verdict == Verdict::pass) continue;
     row.first_bad_node = node_label(id, g.node(id).op) + ": " + (fwd.discrepancy ? fwd.discrepancy->why : "");
     if (fwd.discrepancy) {
-      std::string stem = b.name() + "-" + row.dtype + (row.source.empty() ? "-graph" : "-file") + std::to_string(row.index) +
-                         "-node" + std::to_string(id);
-      auto files = write_discrepancies({*fwd.discrepancy}, opt, stem);
-      if (!files.empty()) row.discrepancy_file = files[0];
+      result.first_bad = *fwd.discrepancy;
+      result.record_stem = b.name() + "-" + row.dtype + (row.source.empty() ? "-graph" : "-file") +
+                           std::to_string(row.index) + "-node" + std::to_string(id);
     }
     if (fwd.verdict == Verdict::fail) return false;
   }
@@ -111,7 +111,7 @@ void end_to_end(Backend& b, const GraphCase& gc, const std::vector<HostTensor>& 
 // meaning refuses (a user's label out of range) are the user's error (a UserError naming the
 // source), while an exception from a backend on values the meaning accepts fails that backend's row.
 void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const std::string& source,
-                      const RunOptions& opt, std::vector<GraphRow>& rows) {
+                      const GraphCheckOptions& opt, std::vector<GraphResult>& results) {
   RealMeaning real;
   try {
     real = real_meaning(gc);
@@ -127,7 +127,8 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     inputs_text += (inputs_text.empty() ? "" : ", ") + s.name + ": " + (s.file.empty() ? "seeded" : s.file);
   for (const std::string& name : opt.backends) {
     std::unique_ptr<Backend> b = make_backend(name);
-    GraphRow row;
+    GraphResult result;
+    GraphRow& row = result.row;
     row.backend = name;
     row.dtype = std::string(dtype_name(gc.graph.node(gc.loss).dtype));
     row.index = index;
@@ -142,8 +143,8 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
       row.first_bad_node = std::string("backend error: ") + e.what();
     }
     // Only the backend's own calls are caught: an error of the oracle or the reference stops the run.
-    if (row.local != Verdict::fail && check_nodes(*b, gc, values, seed, opt, row)) end_to_end(*b, gc, values, real, row);
-    rows.push_back(std::move(row));
+    if (row.local != Verdict::fail && check_nodes(*b, gc, values, seed, result)) end_to_end(*b, gc, values, real, row);
+    results.push_back(std::move(result));
   }
 }
 
@@ -156,8 +157,8 @@ OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& value
   return single_op_case(n, std::move(parents), "node_" + std::to_string(id) + "_of_" + g.name);
 }
 
-std::vector<GraphRow> run_graph_checks(const RunOptions& opt) {
-  std::vector<GraphRow> rows;
+std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
+  std::vector<GraphResult> rows;
   for (DType d : opt.dtypes) {
     for (int64_t i = opt.shard; i < opt.graphs; i += opt.shards) {
       uint64_t seed = case_seed(opt.seed, OpId::input, d, 1000000 + i);

@@ -1,15 +1,16 @@
 // Whole-graph checking (DESIGN §3): random valid graphs (--graphs N) and users' graph files (--graph
-// FILE, oracle/user_graphs.h) run on a backend keeping every node's value;
+// FILE, cases/user_graphs.h) run on a backend keeping every node's value;
 // each node is checked locally (the reference op applied to the backend's own inputs to that node,
 // judged by the node's forward contract), and the outputs and parameter gradients are compared end to
 // end with the real meaning — as information, with a "suspicious" flag, never as a verdict.
 // A node that breaks its contract is shrunk to the minimal subgraph that shows it: the node alone,
-// fed the backend's values of its parents, written as a replayable discrepancy.
+// fed the backend's values of its parents, returned as a replayable discrepancy record (the run
+// writes it).
 #pragma once
 
 #include <vector>
 
-#include "oracle/run.h"
+#include "oracle/report.h"
 
 namespace tl::oracle {
 
@@ -17,7 +18,26 @@ namespace tl::oracle {
 // (Higham and Mary's probabilistic bound; conditioning is ignored, so it is a heuristic).
 constexpr double kSuspicionLambda = 5;
 
-std::vector<GraphRow> run_graph_checks(const RunOptions& options);
+// What to check: every backend on `graphs` random graphs per dtype and on each graph file, this
+// shard's share of them (index % shards == shard).
+struct GraphCheckOptions {
+  std::vector<std::string> backends;
+  std::vector<DType> dtypes;
+  uint64_t seed = 1;
+  int64_t graphs = 0;
+  std::vector<std::string> graph_files;
+  std::string inputs_dir;
+  int shard = 0, shards = 1;
+};
+
+// One graph on one backend: its row, and the record of its first bad node (named by record_stem).
+struct GraphResult {
+  GraphRow row;
+  std::optional<Discrepancy> first_bad;
+  std::string record_stem;
+};
+
+std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& options);
 
 // The single-op case of node `id` of g, fed `values` of its parents.
 OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& values);

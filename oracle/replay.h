@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 
 namespace tl::oracle {
 

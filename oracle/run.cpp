@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "oracle/graph_check.h"
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 #include "oracle/shrink.h"
 #include "spec/error.h"
 #include "spec/file_io.h"
@@ -205,16 +205,25 @@ int64_t default_cases(Tier t) {
   throw_internal("bad Tier value");
 }
 
-uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index) {
-  SplitMix64 mix(seed ^ (static_cast<uint64_t>(op) << 40) ^ (static_cast<uint64_t>(dtype) << 56) ^
-                 static_cast<uint64_t>(index));
-  return mix.next();
-}
-
 ValueKind case_kind(Tier t, int64_t index) {
   static constexpr ValueKind kSmoke[] = {ValueKind::dyadic, ValueKind::special};
   if (t == Tier::smoke) return kSmoke[index % 2];
   return kValueKinds[index % std::size(kValueKinds)];
+}
+
+// The whole-graph rows, with the first bad node's record of each written to the discrepancy folder.
+std::vector<GraphRow> checked_graph_rows(const RunOptions& opt) {
+  GraphCheckOptions go{opt.backends, opt.dtypes, opt.seed, opt.graphs, opt.graph_files, opt.inputs_dir,
+                       opt.shard, opt.shards};
+  std::vector<GraphRow> rows;
+  for (GraphResult& r : run_graph_checks(go)) {
+    if (r.first_bad) {
+      std::vector<std::string> files = write_discrepancies({*r.first_bad}, opt, r.record_stem);
+      if (!files.empty()) r.row.discrepancy_file = files[0];
+    }
+    rows.push_back(std::move(r.row));
+  }
+  return rows;
 }
 
 Report run_checks(const RunOptions& opt) {
@@ -222,7 +231,7 @@ Report run_checks(const RunOptions& opt) {
   // Whole graphs first: a user's graph whose input values its meaning refuses is exit 2 before the
   // op rows have run, not after.
   std::vector<GraphRow> graphs;
-  if (opt.graphs > 0 || !opt.graph_files.empty()) graphs = run_graph_checks(opt);
+  if (opt.graphs > 0 || !opt.graph_files.empty()) graphs = checked_graph_rows(opt);
   std::vector<std::pair<OpId, DType>> tasks;
   for (DType d : opt.dtypes) {
     for (OpId op : opt.ops) tasks.emplace_back(op, d);

@@ -23,7 +23,7 @@ struct RunOptions {
   uint64_t seed = 1;
   bool gradients = true;
   int64_t graphs = 0;    // random whole graphs per dtype
-  std::vector<std::string> graph_files;  // users' tl.ir.v1 graphs, checked whole (oracle/user_graphs.h)
+  std::vector<std::string> graph_files;  // users' tl.ir.v1 graphs, checked whole (cases/user_graphs.h)
   std::string inputs_dir;                // .npy values for their inputs, by input name
   int shard = 0, shards = 1;
   int threads = 2;
@@ -35,8 +35,6 @@ struct RunOptions {
 
 int64_t default_cases(Tier t);
 
-// The case seed of case `index` of (op, dtype): independent of sharding and thread count.
-uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index);
 // The value generator used for case `index` in a tier.
 ValueKind case_kind(Tier t, int64_t index);
 

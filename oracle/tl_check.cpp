@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 #include "oracle/out_dir.h"
 #include "oracle/replay.h"
 #include "oracle/report_text.h"

@@ -16,7 +16,7 @@
 
 #include "cuda/engine.h"
 #include "oracle/backend.h"
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "reference/eval.h"
 #include "spec/builder.h"
 

@@ -11,7 +11,7 @@
 #include "fast/compiled/plan.h"
 #include "fast/eager/tape.h"
 #include "fast/kernels/parallel.h"
-#include "oracle/random_graphs.h"
+#include "cases/random_graphs.h"
 #include "spec/file_io.h"
 #include "spec/json_io.h"
 

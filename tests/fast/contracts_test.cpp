@@ -8,7 +8,7 @@
 
 #include "../common/seed.h"
 
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "oracle/ulp.h"
 #include "fast/contracts.h"
 #include "fast/kernels/kernels.h"

@@ -14,7 +14,7 @@
 #include "fast/contracts.h"
 #include "fast/kernels/kernels.h"
 #include "reference/eval.h"
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "spec/builder.h"
 
 namespace tl {

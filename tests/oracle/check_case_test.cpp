@@ -5,7 +5,7 @@
 
 #include "oracle/backend.h"
 #include "oracle/check_op.h"
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 
 namespace tl::oracle {
 namespace {

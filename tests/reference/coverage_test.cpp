@@ -4,7 +4,7 @@
 // rejects the others with a UserError naming the node.
 #include <gtest/gtest.h>
 
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "reference/eval.h"
 
 namespace tl::ref {

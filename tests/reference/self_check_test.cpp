@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "reference/eval.h"
 #include "reference/rounding.h"
 

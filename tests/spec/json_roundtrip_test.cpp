@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 #include "spec/json_io.h"
 
 namespace tl {

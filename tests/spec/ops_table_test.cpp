@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 #include "spec/infer.h"
 #include "spec/op_family.h"
 
@@ -80,7 +80,9 @@ TEST(OpsTable, LabelAndIndexInputsGetNoGradient) {
   EXPECT_TRUE(op_input_gets_grad(OpId::concat, 7));
   for (const OpInfo& info : kOpInfo) {
     for (std::size_t k = 0; k < 32; ++k) {
-      if (op_input_is_index(info.id, k)) EXPECT_FALSE(op_input_gets_grad(info.id, static_cast<int>(k))) << info.name << " input " << k;
+      if (op_input_is_index(info.id, k)) {
+        EXPECT_FALSE(op_input_gets_grad(info.id, static_cast<int>(k))) << info.name << " input " << k;
+      }
     }
   }
 }

@@ -2,7 +2,7 @@
 // wrong arity; op-specific invalid cases are UserErrors naming the op, the node and the problem.
 #include <gtest/gtest.h>
 
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 #include "spec/error.h"
 #include "spec/infer.h"
 

@@ -1,12 +1,12 @@
 // Single-op graphs with seeded inputs drawn by the value generators of op_cases.h.
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 
 #include <cmath>
 #include <cstring>
 #include <functional>
 #include <limits>
 
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 #include "spec/error.h"
 
 namespace tl::oracle {
@@ -156,6 +156,12 @@ std::string_view value_kind_name(ValueKind k) {
     case ValueKind::special: return "special";
   }
   throw_internal("bad ValueKind value");
+}
+
+uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index) {
+  SplitMix64 mix(seed ^ (static_cast<uint64_t>(op) << 40) ^ (static_cast<uint64_t>(dtype) << 56) ^
+                 static_cast<uint64_t>(index));
+  return mix.next();
 }
 
 double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "oracle/random_graphs.h"
+#include "cases/random_graphs.h"
 
 namespace tl::oracle {
 

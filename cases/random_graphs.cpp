@@ -1,5 +1,5 @@
 // Random graph generator for the fast backend tests.
-#include "oracle/random_graphs.h"
+#include "cases/random_graphs.h"
 
 namespace tl::oracle {
 namespace {

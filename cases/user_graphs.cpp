@@ -1,9 +1,9 @@
-// Whole-graph cases from users' graph files (oracle/user_graphs.h).
-#include "oracle/user_graphs.h"
+// Whole-graph cases from users' graph files (cases/user_graphs.h).
+#include "cases/user_graphs.h"
 
 #include <filesystem>
 
-#include "oracle/op_cases.h"
+#include "cases/op_cases.h"
 #include "spec/error.h"
 #include "spec/json_io.h"
 #include "spec/npy.h"

@@ -1,6 +1,6 @@
 // Shape examples for every op. Expected shapes are worked out by hand from each op's definition in
 // spec/ops.def and spec/attrs.h, not produced by infer_shape.
-#include "oracle/op_examples.h"
+#include "cases/op_examples.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// Inputs for exercising one op: the shapes of oracle/op_examples.cpp filled with seeded values, and a
+// Inputs for exercising one op: the shapes of cases/op_examples.cpp filled with seeded values, and a
 // graph holding just that op (inputs p0, p1, ... then the op, output "out").
 //
 // Value generators (DESIGN §10; RapidCheck's own float generator never yields NaN, inf, subnormals
@@ -48,6 +48,10 @@ OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name)
 // One value of the given kind (already representable in dtype), honouring `positive` except for
 // `special`.
 double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive);
+
+// The seed of case `index` of (op, dtype) in a run seeded `seed`: independent of sharding and thread
+// count. Whole graphs use OpId::input with their own index ranges.
+uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index);
 
 // Seeded values for a tensor that `consumer` takes as its input `position` (`consumer_inputs`: the
 // shapes of all its inputs): valid indices or labels for index inputs, bce targets in [0, 1],
