@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "oracle/backend.h"
+#include "backend/backend.h"
 #include "cases/user_graphs.h"
 #include "spec/error.h"
 #include "spec/json_io.h"
@@ -51,21 +51,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (total > kMaxElements) return 0;
   try {
     tl::oracle::GraphCase gc = tl::oracle::graph_case_of(g, "", "", size);
-    tl::oracle::make_backend("eager")->run_keep_values(gc.graph, gc.inputs);
+    tl::backend::make_backend("eager")->run_keep_values(gc.graph, gc.inputs);
   } catch (const tl::UserError&) {
   }
   auto in = inputs_for(g, size);
-  tl::oracle::Tensors eager, compiled;
+  tl::backend::Tensors eager, compiled;
   try {
-    eager = tl::oracle::make_backend("eager")->run_keep_values(g, in);
+    eager = tl::backend::make_backend("eager")->run_keep_values(g, in);
   } catch (const tl::UserError&) {
     return 0;
   }
-  compiled = tl::oracle::make_backend("compiled")->run_keep_values(g, in);  // eager accepted it: so must compiled
+  compiled = tl::backend::make_backend("compiled")->run_keep_values(g, in);  // eager accepted it: so must compiled
   for (std::size_t i = 0; i < eager.size(); ++i) {
     if (!eager[i].bit_equal(compiled[i])) std::abort();
   }
-  tl::oracle::Tensors cuda = tl::oracle::make_backend("cuda-emulated")->run_keep_values(g, in);
+  tl::backend::Tensors cuda = tl::backend::make_backend("cuda-emulated")->run_keep_values(g, in);
   for (std::size_t i = 0; i < eager.size(); ++i) {
     if (!(cuda[i].shape() == eager[i].shape()) || cuda[i].dtype() != eager[i].dtype()) std::abort();
   }

@@ -10,7 +10,7 @@
 
 #include <filesystem>
 
-#include "oracle/backend.h"
+#include "backend/backend.h"
 #include "oracle/check_op.h"
 #include "oracle/graph_check.h"
 #include "cases/op_cases.h"
@@ -52,8 +52,8 @@ class OpProperty : public ::testing::TestWithParam<OpBackendDtype> {};
 
 TEST_P(OpProperty, HoldsItsContractForwardAndForEveryVjpInput) {
   const OpBackendDtype p = GetParam();
-  std::unique_ptr<Backend> backend = make_backend(p.backend);
-  std::string why = backend->unavailable_reason();
+  std::string why = backend::unavailable_reason(p.backend);
+  std::unique_ptr<backend::Backend> backend = backend::make_backend(p.backend);
   if (!why.empty()) GTEST_SKIP() << p.backend << ": " << why;  // the GPU instances without a GPU
   bool ok = rc::check(std::string(op_name(p.op)) + " on " + p.backend, [&](uint64_t seed, uint8_t kind_pick) {
     ValueKind kind = kValueKinds[kind_pick % std::size(kValueKinds)];
@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(EveryOp, OpProperty, ::testing::ValuesIn(all_combinatio
 // op(a, b) and op(b, a) give the same values (NaN matches NaN, ±0 match: maximum/minimum return
 // the first of two equal operands) and mirrored gradients.
 RC_GTEST_PROP(OpLaws, CommutativeOpsGiveTheSameValuesBothWays, (uint64_t seed)) {
-  std::unique_ptr<Backend> b = make_backend("eager");
+  std::unique_ptr<backend::Backend> b = backend::make_backend("eager");
   for (const OpInfo& info : kOpInfo) {
     if (!op_has(info.id, kCommutative)) continue;
     for (DType d : {DType::f32, DType::f64}) {
@@ -93,7 +93,7 @@ RC_GTEST_PROP(OpLaws, CommutativeOpsGiveTheSameValuesBothWays, (uint64_t seed)) 
 // op(2x) = 2 op(x) bit for bit for ops linear in their inputs, on binade values (no overflow or
 // underflow: doubling commutes with rounding there).
 RC_GTEST_PROP(OpLaws, LinearOpsCommuteWithDoublingExactly, (uint64_t seed)) {
-  std::unique_ptr<Backend> b = make_backend("compiled");
+  std::unique_ptr<backend::Backend> b = backend::make_backend("compiled");
   for (const OpInfo& info : kOpInfo) {
     if (!op_has(info.id, kLinear) || info.min_arity == 0) continue;
     for (DType d : {DType::f32, DType::f64}) {
@@ -124,7 +124,12 @@ RC_GTEST_PROP(RandomGraphs, EveryNodeHoldsItsContractAndBackendsAgree, (uint64_t
   o.dtypes = {DType::f32, DType::f64};
   o.seed = seed;
   o.out_dir = (std::filesystem::temp_directory_path() / ("tl_fuzz_graphs_" + std::to_string(seed))).string();
-  for (const GraphResult& r : run_graph_checks(GraphCheckOptions{o.backends, o.dtypes, seed, 1})) {
+  GraphCheckOptions go;
+  go.backends = o.backends;
+  go.dtypes = o.dtypes;
+  go.seed = seed;
+  go.graphs = 1;
+  for (const GraphResult& r : run_graph_checks(go)) {
     if (r.row.local != Verdict::fail) continue;
     std::string replay;
     if (r.first_bad) {
@@ -136,8 +141,8 @@ RC_GTEST_PROP(RandomGraphs, EveryNodeHoldsItsContractAndBackendsAgree, (uint64_t
   for (DType d : o.dtypes) {
     SplitMix64 rng(case_seed(seed, OpId::input, d, 1000000));
     GraphCase rg = random_graph(rng, d);
-    Tensors e = make_backend("eager")->run_keep_values(rg.graph, rg.inputs);
-    Tensors c = make_backend("compiled")->run_keep_values(rg.graph, rg.inputs);
+    backend::Tensors e = backend::make_backend("eager")->run_keep_values(rg.graph, rg.inputs);
+    backend::Tensors c = backend::make_backend("compiled")->run_keep_values(rg.graph, rg.inputs);
     for (std::size_t n = 0; n < e.size(); ++n) RC_ASSERT(e[n].bit_equal(c[n]));
   }
 }

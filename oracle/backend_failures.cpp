@@ -3,7 +3,7 @@
 
 namespace tl::oracle {
 
-DirectionResult backend_failure(const Contract& c, Direction dir, const Backend& b, const OpCase& oc,
+DirectionResult backend_failure(const Contract& c, Direction dir, const backend::Backend& b, const OpCase& oc,
                                 const std::string& message, const CaseOptions& opt, bool undecided) {
   DirectionResult r;
   r.direction = dir;
@@ -22,8 +22,8 @@ DirectionResult backend_failure(const Contract& c, Direction dir, const Backend&
   return r;
 }
 
-void drop_misshapen_gradients(Backend& b, const OpCase& c, const std::vector<const HostTensor*>& in,
-                              const std::vector<Contract>& contracts, const CaseOptions& opt, MaybeTensors& grads,
+void drop_misshapen_gradients(backend::Backend& b, const OpCase& c, const std::vector<const HostTensor*>& in,
+                              const std::vector<Contract>& contracts, const CaseOptions& opt, backend::MaybeTensors& grads,
                               CaseResult& out) {
   const Node& node = c.graph.node(c.graph.outputs[0].node);
   for (std::size_t k = 0; k < in.size(); ++k) {

@@ -232,7 +232,7 @@ Judged judge(const Contract& contract, Direction dir, const HostTensor& v, const
 }
 
 template <class T>
-void attach_discrepancy(Judged& j, const Backend& b, const OpCase& c, const std::optional<HostTensor>& g,
+void attach_discrepancy(Judged& j, const backend::Backend& b, const OpCase& c, const std::optional<HostTensor>& g,
                         const HostTensor& v, const Truth<T>& truth, const CaseOptions& opt) {
   if (j.bad < 0) return;
   Discrepancy d;
@@ -264,7 +264,7 @@ HostTensor upstream_gradient(const Node& node, uint64_t seed) {
 }
 
 template <class T>
-void check_vjps(Backend& b, const OpCase& c, const std::vector<const HostTensor*>& in, const HostTensor& y,
+void check_vjps(backend::Backend& b, const OpCase& c, const std::vector<const HostTensor*>& in, const HostTensor& y,
                 const CaseOptions& opt, CaseResult& out) {
   const Node& node = c.graph.node(c.graph.outputs[0].node);
   HostTensor g = opt.given_upstream ? *opt.given_upstream : upstream_gradient(node, opt.case_seed);
@@ -274,7 +274,7 @@ void check_vjps(Backend& b, const OpCase& c, const std::vector<const HostTensor*
     contracts.push_back(b.contract(node.op, node.dtype, {static_cast<int>(k)}));
     cond.push_back(needs_condition(contracts.back()));
   }
-  MaybeTensors grads;
+  backend::MaybeTensors grads;
   auto fail_all = [&](const std::string& message, bool undecided) {
     for (std::size_t k = 0; k < in.size(); ++k) {
       if (op_input_gets_grad(node.op, static_cast<int>(k)))
@@ -324,7 +324,7 @@ void check_vjps(Backend& b, const OpCase& c, const std::vector<const HostTensor*
 }
 
 template <class T>
-CaseResult check_typed(Backend& b, const OpCase& c, const CaseOptions& opt) {
+CaseResult check_typed(backend::Backend& b, const OpCase& c, const CaseOptions& opt) {
   CaseResult out;
   const Node& node = c.graph.node(c.graph.outputs[0].node);
   std::vector<const HostTensor*> in;
@@ -368,7 +368,7 @@ CaseResult check_typed(Backend& b, const OpCase& c, const CaseOptions& opt) {
 }  // namespace
 
 
-CaseResult check_case(Backend& b, const OpCase& c, const CaseOptions& opt) {
+CaseResult check_case(backend::Backend& b, const OpCase& c, const CaseOptions& opt) {
   DType d = c.graph.node(c.graph.outputs[0].node).dtype;
   return d == DType::f32 ? check_typed<float>(b, c, opt) : check_typed<double>(b, c, opt);
 }

@@ -4,12 +4,12 @@
 // Every element is judged by the backend's contract for that op × dtype × direction.
 #pragma once
 
-#include "oracle/backend.h"
+#include "backend/backend.h"
 #include "oracle/case_result.h"
 
 namespace tl::oracle {
 
 // Checks a case; backend exceptions (UserError, InternalError) become FAIL with the message.
-CaseResult check_case(Backend& backend, const OpCase& c, const CaseOptions& options);
+CaseResult check_case(backend::Backend& backend, const OpCase& c, const CaseOptions& options);
 
 }  // namespace tl::oracle

@@ -34,7 +34,7 @@ double e2e_ulp(const HostTensor& v, const ref::RefTensor<Interval>& real, DType 
 }
 
 // Checks every computed node locally; returns false at the first node that breaks its contract.
-bool check_nodes(Backend& b, const GraphCase& rg, const std::vector<HostTensor>& values, uint64_t seed,
+bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<HostTensor>& values, uint64_t seed,
                  GraphResult& result) {
   GraphRow& row = result.row;
   const Graph& g = rg.graph;
@@ -87,20 +87,20 @@ RealMeaning real_meaning(const GraphCase& gc) {
 }
 
 // The backend's target and gradients against the real meaning: information, never a verdict.
-void end_to_end(Backend& b, const GraphCase& gc, const std::vector<HostTensor>& values, const RealMeaning& real,
-                GraphRow& row) {
+void end_to_end(const GraphCase& gc, const std::vector<HostTensor>& values, const std::map<NodeId, HostTensor>& grads,
+                const RealMeaning& real, GraphRow& row) {
   DType d = gc.graph.node(gc.loss).dtype;
   row.loss_ulp = e2e_ulp(values[static_cast<std::size_t>(gc.loss)], real.values[static_cast<std::size_t>(gc.loss)], d);
   if (!real.grads.empty()) {
-    std::map<NodeId, HostTensor> grads;
-    try {
-      grads = b.gradients(gc.graph, gc.inputs, gc.loss, real.seed, gc.params);
-    } catch (const std::exception& e) {  // a backend that throws on a valid graph fails it
-      row.local = Verdict::fail;
-      row.first_bad_node = std::string("backend error (gradients): ") + e.what();
-      return;
+    for (NodeId p : gc.params) {
+      auto it = grads.find(p);
+      if (it == grads.end()) {  // a backend that leaves out an asked-for gradient fails the graph
+        row.local = Verdict::fail;
+        row.first_bad_node = "backend error: no gradient of node " + std::to_string(p) + " returned";
+        return;
+      }
+      row.grad_max_ulp = std::max(row.grad_max_ulp, e2e_ulp(it->second, real.grads.at(p), d));
     }
-    for (NodeId p : gc.params) row.grad_max_ulp = std::max(row.grad_max_ulp, e2e_ulp(grads.at(p), real.grads.at(p), d));
     row.gradients_checked = true;
   }
   row.suspicion_threshold = real.suspicion_threshold;
@@ -126,7 +126,7 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
   for (const GraphCase::InputSource& s : gc.input_sources)
     inputs_text += (inputs_text.empty() ? "" : ", ") + s.name + ": " + (s.file.empty() ? "seeded" : s.file);
   for (const std::string& name : opt.backends) {
-    std::unique_ptr<Backend> b = make_backend(name);
+    std::unique_ptr<backend::Backend> b = backend::make_backend(name);
     GraphResult result;
     GraphRow& row = result.row;
     row.backend = name;
@@ -135,15 +135,25 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     row.seed = seed;
     row.inputs = inputs_text;
     row.source = source;
+    // One run gives every node's value and, for a one-element target, the parameter gradients.
+    backend::Request request;
+    request.every_value = true;
+    if (!real.grads.empty()) {
+      request.output = gc.loss;
+      request.seed = real.seed;
+      request.wrt = gc.params;
+    }
+    backend::Result run;
     std::vector<HostTensor> values;
     try {
-      values = b->run_keep_values(gc.graph, gc.inputs);
+      run = b->run(gc.graph, gc.inputs, request);
+      for (NodeId id = 0; id < gc.graph.size(); ++id) values.push_back(std::move(run.values.at(id)));
     } catch (const std::exception& e) {  // a backend that throws on a valid graph fails it
       row.local = Verdict::fail;
       row.first_bad_node = std::string("backend error: ") + e.what();
     }
     // Only the backend's own calls are caught: an error of the oracle or the reference stops the run.
-    if (row.local != Verdict::fail && check_nodes(*b, gc, values, seed, result)) end_to_end(*b, gc, values, real, row);
+    if (row.local != Verdict::fail && check_nodes(*b, gc, values, seed, result)) end_to_end(gc, values, run.grads, real, row);
     results.push_back(std::move(result));
   }
 }

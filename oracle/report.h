@@ -93,6 +93,6 @@ std::string report_html(const Report& r);
 std::string discrepancy_json(const Discrepancy& d, const std::string& replay_command);
 
 // The trust boundary of this build and machine: library versions, compiler and flags, libm, CPU.
-Trust collect_trust(const std::vector<Row>& rows);
+Trust collect_trust(const std::vector<Row>& rows, const std::vector<GraphRow>& graphs);
 
 }  // namespace tl::oracle

@@ -30,7 +30,7 @@ std::vector<Direction> directions_of(OpId op) {
   return out;
 }
 
-std::vector<Row> empty_rows(const Backend& b, OpId op, DType d) {
+std::vector<Row> empty_rows(const backend::Backend& b, OpId op, DType d) {
   std::vector<Row> rows;
   for (Direction dir : directions_of(op)) {
     Row r;
@@ -77,7 +77,7 @@ Row* find_row(std::vector<Row>& rows, std::size_t first, std::size_t count, cons
 
 // A failing record re-made from its shrunk case (undecided records and cases that do not shrink
 // are kept as they are).
-Discrepancy shrunk(Backend& b, Discrepancy d) {
+Discrepancy shrunk(backend::Backend& b, Discrepancy d) {
   if (d.verdict != Verdict::fail || d.element < 0) return d;
   const HostTensor* g = d.seed ? &*d.seed : nullptr;
   OpCase small = shrink_case(b, d.op_case, d.direction, g);
@@ -88,7 +88,7 @@ Discrepancy shrunk(Backend& b, Discrepancy d) {
   return std::move(*again);
 }
 
-void run_case_on_backend(Backend& b, const OpCase& c, const CaseOptions& co, std::size_t first, std::size_t count,
+void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions& co, std::size_t first, std::size_t count,
                          TaskResult& out) {
   auto start = std::chrono::steady_clock::now();
   CaseResult res;
@@ -129,10 +129,10 @@ void run_case_on_backend(Backend& b, const OpCase& c, const CaseOptions& co, std
 
 TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t>& done) {
   TaskResult out;
-  std::vector<std::unique_ptr<Backend>> backends;
+  std::vector<std::unique_ptr<backend::Backend>> backends;
   std::vector<std::size_t> first;
   for (const std::string& name : opt.backends) {
-    backends.push_back(make_backend(name));
+    backends.push_back(backend::make_backend(name));
     first.push_back(out.rows.size());
     for (Row& r : empty_rows(*backends.back(), op, d)) {
       r.note = skip_reason(op, d, r, opt);
@@ -171,7 +171,7 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
 std::vector<Row> unavailable_rows(const RunOptions& opt) {
   std::vector<Row> rows;
   for (const auto& [name, reason] : opt.unavailable) {
-    std::unique_ptr<Backend> b = make_backend(name);
+    std::unique_ptr<backend::Backend> b = backend::make_backend(name);
     for (DType d : opt.dtypes) {
       for (OpId op : opt.ops) {
         for (Row& r : empty_rows(*b, op, d)) {
@@ -291,7 +291,7 @@ Report run_checks(const RunOptions& opt) {
   for (const auto& [name, _] : opt.unavailable) report.settings.backends.push_back(name);
   for (DType d : opt.dtypes) report.settings.dtypes.emplace_back(dtype_name(d));
   report.settings.unavailable = opt.unavailable;
-  report.trust = collect_trust(report.rows);
+  report.trust = collect_trust(report.rows, report.graphs);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -4,7 +4,7 @@
 namespace tl::oracle {
 namespace {
 
-bool still_fails(Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream) {
+bool still_fails(backend::Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream) {
   CaseOptions co{!dir.forward(), 0, "shrink", nullptr, upstream};
   try {
     for (const DirectionResult& d : check_case(b, c, co).directions) {
@@ -17,7 +17,7 @@ bool still_fails(Backend& b, const OpCase& c, Direction dir, const HostTensor* u
 
 }  // namespace
 
-OpCase shrink_case(Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream, int max_checks) {
+OpCase shrink_case(backend::Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream, int max_checks) {
   if (!still_fails(b, c, dir, upstream)) return c;
   OpCase best = c;
   const Node& node = c.graph.node(c.graph.outputs.at(0).node);
@@ -41,7 +41,7 @@ OpCase shrink_case(Backend& b, const OpCase& c, Direction dir, const HostTensor*
   return best;
 }
 
-std::optional<Discrepancy> discrepancy_of(Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream,
+std::optional<Discrepancy> discrepancy_of(backend::Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream,
                                           uint64_t case_seed) {
   CaseOptions co{!dir.forward(), case_seed, "shrunk", nullptr, upstream};
   for (DirectionResult& d : check_case(b, c, co).directions) {

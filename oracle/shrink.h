@@ -9,11 +9,11 @@ namespace tl::oracle {
 
 // Returns the shrunk case, or `c` itself when it does not fail on its own (e.g. a graph node whose
 // failure needs the graph run). `upstream` fixes the VJP seed across attempts.
-OpCase shrink_case(Backend& backend, const OpCase& c, Direction direction, const HostTensor* upstream,
+OpCase shrink_case(backend::Backend& backend, const OpCase& c, Direction direction, const HostTensor* upstream,
                    int max_checks = 4000);
 
 // Re-checks a case and returns the record of `direction`'s first failing element, if it fails.
-std::optional<Discrepancy> discrepancy_of(Backend& backend, const OpCase& c, Direction direction,
+std::optional<Discrepancy> discrepancy_of(backend::Backend& backend, const OpCase& c, Direction direction,
                                           const HostTensor* upstream, uint64_t case_seed);
 
 }  // namespace tl::oracle

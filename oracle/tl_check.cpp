@@ -34,9 +34,9 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
 }
 
 std::vector<std::string> parse_backends(const std::string& text) {
-  if (text == "all") return backend_names();
+  if (text == "all") return backend::backend_names();
   std::vector<std::string> out = split_list(text, "--backend");
-  for (const std::string& b : out) make_backend(b);  // UserError for unknown names
+  for (const std::string& b : out) backend::unavailable_reason(b);  // UserError for unknown names
   return out;
 }
 
@@ -167,7 +167,7 @@ int run_check_command(const CheckCommand& c) {
   o.out_dir = c.out;
   o.command = c.command_line;
   for (const std::string& b : wanted) {
-    std::string why = make_backend(b)->unavailable_reason();
+    std::string why = backend::unavailable_reason(b);
     if (why.empty()) o.backends.push_back(b);
     else o.unavailable[b] = why;
   }
@@ -217,7 +217,7 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
     parts.push_back(std::move(r));
   }
   Report merged = merge_reports(parts);
-  merged.trust = collect_trust(merged.rows);
+  merged.trust = collect_trust(merged.rows, merged.graphs);
   if (static_cast<int>(parts.size()) < merged.settings.shards)  // merge_reports refused repeated shards
     std::fprintf(stderr, "tl-check merge: warning: %d shard(s) were given of a run split into %d: the report covers only them\n",
                  static_cast<int>(dirs.size()), merged.settings.shards);
@@ -228,13 +228,13 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
 
 int run_replay_command(const std::string& path) {
   ReplayCase rc = read_replay(path);
-  std::unique_ptr<Backend> b = make_backend(rc.backend);
-  std::string why = b->unavailable_reason();
+  std::string why = backend::unavailable_reason(rc.backend);
   if (!why.empty()) {
     std::fprintf(stderr, "tl-check: backend %s unavailable: %s\n", rc.backend.c_str(), why.c_str());
     return 3;
   }
   CaseOptions co{rc.direction != "forward", rc.case_seed, "replay", nullptr, rc.upstream ? &*rc.upstream : nullptr};
+  std::unique_ptr<backend::Backend> b = backend::make_backend(rc.backend);
   CaseResult res = check_case(*b, rc.op_case, co);
   for (const DirectionResult& d : res.directions) {
     std::string name = direction_text(d.direction);
@@ -270,7 +270,7 @@ int list_ops() {
 
 int list_contracts(const std::string& backend, const std::string& dtype) {
   for (const std::string& name : parse_backends(backend)) {
-    std::unique_ptr<Backend> b = make_backend(name);
+    std::unique_ptr<backend::Backend> b = backend::make_backend(name);
     for (DType d : parse_dtypes(dtype)) {
       for (const OpInfo& info : kOpInfo) {
         for (int k = -1; k < static_cast<int>(valid_example(info.id).inputs.size()); ++k) {

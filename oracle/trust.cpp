@@ -1,20 +1,14 @@
 // The trust boundary (DESIGN §2): what a report assumes — library versions, compiler and flags,
-// the C library's libm, the CPU and the GEMM path — and which contracts carry no proof.
+// the CPU, and what each backend that ran rests on (backend::Backend::trust) — and which contracts
+// carry no proof.
 #include <boost/version.hpp>
 #include <fstream>
 #include <gmp.h>
-#include <gnu/libc-version.h>
 #include <mpfi.h>
 #include <mpfr.h>
 #include <set>
 
-#ifdef TL_HAVE_CUDA
-#include "cuda/device.h"
-#endif
-
-#include "cuda/engine.h"
-#include "fast/kernels/gemm.h"
-#include "fast/kernels/parallel.h"
+#include "backend/backend.h"
 #include "oracle/report.h"
 
 #ifndef TL_BUILD_FLAGS
@@ -40,29 +34,30 @@ bool unproven(const Contract& c) {
   return c.kind == ContractKind::empirical || c.evidence == Evidence::none || c.evidence == Evidence::assumed;
 }
 
-// What the cuda rows of this report rest on: the GPU, driver and runtime (and cuBLAS) for the device
-// engines; for the emulated engine, that it is not a GPU at all.
-std::vector<std::pair<std::string, std::string>> cuda_trust(const std::vector<Row>& rows) {
+// What the rows of this report rest on beyond the oracle itself: each backend that ran says (the
+// fast GEMM path and threads, the GPU and driver, the emulation); a report with no cuda row says so.
+std::vector<std::pair<std::string, std::string>> backend_trust(const std::vector<Row>& rows,
+                                                               const std::vector<GraphRow>& graphs) {
   std::set<std::string> ran;
   for (const Row& r : rows)
-    if (r.verdict != Verdict::skipped && r.backend.rfind("cuda", 0) == 0) ran.insert(r.backend);
+    if (r.verdict != Verdict::skipped) ran.insert(r.backend);
+  for (const GraphRow& g : graphs) ran.insert(g.backend);
   std::vector<std::pair<std::string, std::string>> out;
-  if (ran.empty()) return {{"CUDA toolkit / driver / GPU", "not used: no cuda row of this report ran"}};
-  if (ran.count("cuda-emulated"))
-    out.push_back({"cuda-emulated", "the CUDA kernel bodies run as host loops (not a GPU); math functions: " +
-                                        cuda::emulated_math_library()});
-  if (ran.count("cuda") || ran.count("cuda-cublas")) {
-#ifdef TL_HAVE_CUDA
-    out.push_back({"GPU / driver / CUDA runtime", cuda::probe_devices().message});
-    if (ran.count("cuda-cublas")) out.push_back({"cuBLAS (cuda-cublas matmul/linear)", cuda::cublas_version()});
-#endif
+  std::set<std::string> seen;
+  for (const std::string& name : backend::backend_names()) {  // in the fixed order of the names
+    if (!ran.count(name)) continue;
+    for (backend::TrustEntry& e : backend::make_backend(name)->trust())
+      if (seen.insert(e.what + e.detail).second) out.emplace_back(std::move(e.what), std::move(e.detail));
   }
+  bool any_cuda = false;
+  for (const std::string& name : ran) any_cuda = any_cuda || name.rfind("cuda", 0) == 0;
+  if (!any_cuda) out.emplace_back("CUDA toolkit / driver / GPU", "not used: no cuda row of this report ran");
   return out;
 }
 
 }  // namespace
 
-Trust collect_trust(const std::vector<Row>& rows) {
+Trust collect_trust(const std::vector<Row>& rows, const std::vector<GraphRow>& graphs) {
   Trust t;
   t.assumed = {
       {"MPFR (real-meaning enclosures, correct rounding)", mpfr_get_version()},
@@ -75,12 +70,9 @@ Trust collect_trust(const std::vector<Row>& rows) {
       {"compiler", "GCC " __VERSION__},
 #endif
       {"build flags", TL_BUILD_FLAGS " (reference/ and fast/ add -ffp-contract=off)"},
-      {"C library / libm (fast float transcendentals)", std::string("glibc ") + gnu_get_libc_version()},
       {"CPU", cpu_model()},
-      {"fast GEMM path", fast::gemm_path()},
-      {"fast kernel threads", std::to_string(fast::threads())},
   };
-  for (auto& line : cuda_trust(rows)) t.assumed.push_back(std::move(line));
+  for (auto& line : backend_trust(rows, graphs)) t.assumed.push_back(std::move(line));
   std::set<std::string> seen;
   for (const Row& r : rows) {
     if (r.verdict == Verdict::skipped || r.verdict == Verdict::unsupported || !unproven(r.contract)) continue;

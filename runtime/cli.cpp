@@ -4,14 +4,18 @@
 #include <cmath>
 #include <filesystem>
 
-#ifdef TL_HAVE_CUDA
-#include "cuda/device.h"
-#endif
 #include "cli/cli_checks.h"
 #include "spec/file_io.h"
 
 namespace tl::rt::train {
 namespace {
+
+// --backend of the examples (cuda and cuda-cublas are chosen with --cuda / --device cuda).
+std::string parse_backend(const std::string& text) {
+  for (const char* name : {"eager", "compiled", "reference", "cuda-emulated"})
+    if (text == name) return text;
+  throw UserError("--backend: expected eager, compiled, reference or cuda-emulated, got '" + text + "'");
+}
 
 // The text flags, before they are checked and turned into Flags' fields.
 struct RawFlags {
@@ -61,15 +65,6 @@ std::string inconsistency(const CLI::App& app, const Flags& f, const RawFlags& r
 
 }  // namespace
 
-std::string cuda_unavailable_reason() {
-#ifdef TL_HAVE_CUDA
-  cuda::DeviceStatus s = cuda::probe_devices();
-  return s.usable ? "" : "no usable CUDA device: " + s.message;
-#else
-  return "this build has no CUDA compiler (nvcc was not found at configure time)";
-#endif
-}
-
 void check_output_paths(const Flags& f) {
   std::string params = f.save_params.empty() ? "" : checked_output_path(f.save_params);
   std::string log = f.log.empty() ? "" : checked_output_path(f.log);
@@ -85,14 +80,14 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
                                      const std::function<void(CLI::App&)>& extra) {
   CLI::App app{"torchlean " + name};
   app.name("torchlean " + name);
-  RawFlags raw{std::string(dtype_name(f.dtype)) == "float64" ? "float" : "float32", std::string(backend_kind_name(f.backend))};
+  RawFlags raw{std::string(dtype_name(f.dtype)) == "float64" ? "float" : "float32", f.backend};
   app.add_option("--dtype", raw.dtype, "float (binary64) | float32")->capture_default_str();
   if (f.schedule != Schedule::none) add_training_flags(app, f, raw);
   if (extra) extra(app);
   try {
     app.parse(argc, argv);
     f.dtype = parse_dtype(raw.dtype, "--dtype");
-    f.backend = parse_backend(raw.backend);
+    f.backend = parse_backend(raw.backend);  // cuda is chosen with --cuda / --device cuda, not --backend
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
@@ -107,12 +102,12 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
     return 2;
   }
   if (raw.cuda || f.device == "cuda") {
-    std::string why = cuda_unavailable_reason();
+    std::string why = backend::unavailable_reason(raw.cublas ? "cuda-cublas" : "cuda");
     if (!why.empty()) {
       std::fprintf(stderr, "torchlean %s: --cuda: %s\n", name.c_str(), why.c_str());
       return 3;
     }
-    f.backend = raw.cublas ? BackendKind::cuda_cublas : BackendKind::cuda;  // whatever --backend said
+    f.backend = raw.cublas ? "cuda-cublas" : "cuda";  // whatever --backend said
     f.device = "cuda";
   }
   return f;

@@ -27,7 +27,7 @@ enum class Schedule { steps, epochs, none };
 struct Flags {
   Schedule schedule = Schedule::steps;
   DType dtype = DType::f64;
-  BackendKind backend = BackendKind::compiled;
+  std::string backend = "compiled";  // --backend, or cuda / cuda-cublas with --cuda
   std::string device = "cpu";
   int64_t steps = 1, epochs = 1;
   uint64_t seed = 0;
@@ -43,9 +43,6 @@ std::variant<Flags, int> parse_flags(const std::string& name, int argc, char** a
 // UserError naming --save-params or --log when it cannot be written (spec/file_io.h) or both name
 // the same file.
 void check_output_paths(const Flags& f);
-
-// Why --cuda cannot run here; empty when a usable GPU is present (--cuda then selects the cuda backend).
-std::string cuda_unavailable_reason();
 
 template <class Body>
 int run(const std::string& name, int argc, char** argv, Flags defaults, const std::function<void(CLI::App&)>& extra,

@@ -96,8 +96,8 @@ void write_training_log(const std::string& path, const std::string& title, const
   j["title"] = title;
   j["model"] = r.describe();
   j["dtype"] = dtype_name(r.config().dtype);
-  j["backend"] = backend_kind_name(r.config().backend);
-  j["device"] = backend_device(r.config().backend);
+  j["backend"] = r.config().backend;
+  j["device"] = backend::make_backend(r.config().backend)->device();
   j["seed"] = r.config().seed;
   j["optimizer"] = optimizer;
   j["steps"] = report.steps;

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <set>
 
-#include "fast/contracts.h"
 #include "spec/error.h"
 #include "spec/splitmix.h"
 
@@ -33,12 +32,12 @@ Dims with_batch(int64_t batch, const Dims& sample) {
 }  // namespace
 
 RunnerCore::RunnerCore(Task task, RunConfig config)
-    : task_(std::move(task)), config_(config), state_(config.dtype, config.seed), executor_(make_executor(config.backend)) {
+    : task_(std::move(task)), config_(config), state_(config.dtype, config.seed), backend_(backend::make_backend(config.backend)) {
   TL_CHECK_USER(task_.model != nullptr, "task '" + task_.name + "' has no model");
   graphs(Mode::train, 1, true);  // creates the parameters and buffers, in module order
   if (config_.show_backend) {
-    std::printf("backend: %s, device: %s, dtype: %s\n", std::string(backend_kind_name(config_.backend)).c_str(),
-                std::string(backend_device(config_.backend)).c_str(), std::string(dtype_name(config_.dtype)).c_str());
+    std::printf("backend: %s, device: %s, dtype: %s\n", backend_->name().c_str(), backend_->device().c_str(),
+                std::string(dtype_name(config_.dtype)).c_str());
     show_contracts(graphs(Mode::train, 1, true).graph);
   }
 }
@@ -114,17 +113,27 @@ void RunnerCore::check_batch(const Batch& b) const {
                 task_.name + ": inputs and targets have different row counts");
 }
 
+backend::Result RunnerCore::execute(const Graph& g, const backend::Inputs& in, std::vector<NodeId> keep,
+                                    std::optional<NodeId> loss, std::vector<NodeId> wrt) {
+  backend::Request r;
+  r.values = std::move(keep);
+  r.output = loss;
+  r.wrt = std::move(wrt);
+  r.graph_is_kept = true;
+  return backend_->run(g, in, r);
+}
+
 double RunnerCore::loss(const Batch& b) {
   check_batch(b);
   Graphs& g = graphs(mode_, b.x.shape().dim(0), true);
-  Execution e = executor_->run(g.graph, inputs_for(g, b.x, &b.y).map, {g.loss}, std::nullopt, {});
+  backend::Result e = execute(g.graph, inputs_for(g, b.x, &b.y).map, {g.loss}, std::nullopt, {});
   return e.values.at(g.loss).value_as_double(0);
 }
 
 HostTensor RunnerCore::predict(const HostTensor& x) {
   TL_CHECK_USER(x.dtype() == config_.dtype && x.shape().rank() >= 1, task_.name + ": predict needs a batch of inputs of the runner's dtype");
   Graphs& g = graphs(mode_, x.shape().dim(0), false);
-  return executor_->run(g.graph, inputs_for(g, x, nullptr).map, {g.pred}, std::nullopt, {}).values.at(g.pred);
+  return execute(g.graph, inputs_for(g, x, nullptr).map, {g.pred}, std::nullopt, {}).values.at(g.pred);
 }
 
 std::pair<double, std::map<std::string, HostTensor>> RunnerCore::backward(const Batch& b) {
@@ -134,7 +143,7 @@ std::pair<double, std::map<std::string, HostTensor>> RunnerCore::backward(const 
   std::vector<NodeId> keep{g.loss};
   for (const BatchNormSite& s : g.batch_norms) keep.push_back(s.input);
   LentInputs in = inputs_for(g, b.x, &b.y);
-  Execution e = executor_->run(g.graph, in.map, keep, g.loss, g.params);
+  backend::Result e = execute(g.graph, in.map, keep, g.loss, g.params);
   in.give_back();  // the running statistics are updated in the state
   update_running_stats(g, e);
   std::map<std::string, HostTensor> grads;

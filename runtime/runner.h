@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "runtime/data.h"
-#include "runtime/executor.h"
+#include "backend/backend.h"
 #include "runtime/module.h"
 #include "runtime/optim.h"
 
@@ -30,7 +30,7 @@ struct Task {
 
 struct RunConfig {
   DType dtype = DType::f64;
-  BackendKind backend = BackendKind::compiled;
+  std::string backend = "compiled";  // a name of backend::backend_names()
   uint64_t seed = 0;
   bool show_backend = false;
 };
@@ -94,7 +94,11 @@ class RunnerCore {
   Graphs& graphs(Mode mode, int64_t batch, bool with_loss);
   Graphs build(Mode mode, int64_t batch, bool with_loss);
   LentInputs inputs_for(const Graphs& g, const HostTensor& x, const HostTensor* y);
-  void update_running_stats(const Graphs& g, const Execution& e);
+  void update_running_stats(const Graphs& g, const backend::Result& e);
+  // Runs one of this runner's graphs (kept alive in graphs_): the values of `keep`, and with `loss`
+  // the gradients of that scalar node (seed 1) w.r.t. `wrt`.
+  backend::Result execute(const Graph& g, const backend::Inputs& in, std::vector<NodeId> keep,
+                          std::optional<NodeId> loss, std::vector<NodeId> wrt);
   void check_batch(const Batch& b) const;
   void show_contracts(const Graph& g) const;
 
@@ -102,7 +106,7 @@ class RunnerCore {
   RunConfig config_;
   ModelState state_;
   Mode mode_ = Mode::eval;
-  std::unique_ptr<Executor> executor_;
+  std::unique_ptr<backend::Backend> backend_;
   std::map<std::tuple<int, int64_t, bool>, std::unique_ptr<Graphs>> graphs_;
   int64_t steps_ = 0;
   uint64_t dropout_counter_ = 0;

@@ -3,15 +3,13 @@
 #include <cstdio>
 #include <set>
 
-#include "cuda/engine.h"
-#include "fast/contracts.h"
 #include "runtime/runner.h"
 #include "spec/error.h"
 
 namespace tl::rt {
 
 // PyTorch's update: running = (1 - momentum) running + momentum batch, with the unbiased variance.
-void RunnerCore::update_running_stats(const Graphs& g, const Execution& e) {
+void RunnerCore::update_running_stats(const Graphs& g, const backend::Result& e) {
   for (const BatchNormSite& s : g.batch_norms) {
     const HostTensor& x = e.values.at(s.input);
     int64_t n = x.shape().dim(0), c = x.shape().dim(1), spatial = x.numel() / (n * c), count = n * spatial;
@@ -76,14 +74,7 @@ void RunnerCore::show_contracts(const Graph& g) const {
   std::set<OpId> seen;
   for (const Node& n : g.nodes) {
     if (n.op == OpId::input || !seen.insert(n.op).second) continue;
-    if (config_.backend == BackendKind::reference) {
-      std::printf("  %-16s strict meaning (reference/): the definition\n", std::string(op_name(n.op)).c_str());
-      continue;
-    }
-    BackendKind k = config_.backend;
-    bool on_cuda = k == BackendKind::cuda || k == BackendKind::cuda_cublas || k == BackendKind::cuda_emulated;
-    cuda::Gemm gemm = k == BackendKind::cuda_cublas ? cuda::Gemm::cublas : cuda::Gemm::own;
-    Contract c = on_cuda ? cuda::contract(n.op, n.dtype, {}, gemm) : fast::contract(n.op, n.dtype, {});
+    Contract c = backend_->contract(n.op, n.dtype, {});
     std::printf("  %-16s forward %s (%s)\n", std::string(op_name(n.op)).c_str(), contract_text(c).c_str(),
                 std::string(evidence_name(c.evidence)).c_str());
   }

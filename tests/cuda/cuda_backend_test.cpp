@@ -15,7 +15,7 @@
 #include <cstring>
 
 #include "cuda/engine.h"
-#include "oracle/backend.h"
+#include "backend/backend.h"
 #include "cases/op_cases.h"
 #include "reference/eval.h"
 #include "spec/builder.h"
@@ -29,16 +29,16 @@ using testing::same_bits;
 class CudaEngines : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    backend_ = oracle::make_backend(GetParam());
-    std::string why = backend_->unavailable_reason();
+    backend_ = backend::make_backend(GetParam());
+    std::string why = backend::unavailable_reason(GetParam());
     if (!why.empty()) GTEST_SKIP() << GetParam() << ": " << why;
   }
   template <class T> int check_case(const oracle::OpCase& c, SplitMix64& rng);
   template <class T>
   int check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g, const HostTensor& y,
-                             const oracle::MaybeTensors& dx);
+                             const backend::MaybeTensors& dx);
   template <class T> void check_all_ops(uint64_t seed, int rounds);
-  std::unique_ptr<oracle::Backend> backend_;
+  std::unique_ptr<backend::Backend> backend_;
   int same_as_emulated_ = 0;  // rows check_same_as_emulated compared
 };
 
@@ -61,7 +61,7 @@ template <class T> int CudaEngines::check_case(const oracle::OpCase& c, SplitMix
   }
   HostTensor g(d, node.shape);
   for (auto& v : g.values<T>()) v = static_cast<T>(std::ldexp(static_cast<double>(rng.below(1 << 12)), -11) - 1.0);
-  oracle::MaybeTensors dx;
+  backend::MaybeTensors dx;
   if (op_differentiable(node.op)) dx = backend_->backward(c.graph, c.inputs, g);
   same_as_emulated_ += check_same_as_emulated<T>(c, g, y, dx);
   if (!op_differentiable(node.op)) return compared;
@@ -82,12 +82,12 @@ template <class T> int CudaEngines::check_case(const oracle::OpCase& c, SplitMix
 // VJP (from upstream g) of case c, which check_case has already run. Returns how many rows it compared.
 template <class T>
 int CudaEngines::check_same_as_emulated(const oracle::OpCase& c, const HostTensor& g, const HostTensor& y,
-                                        const oracle::MaybeTensors& dx) {
+                                        const backend::MaybeTensors& dx) {
   if (GetParam() != "cuda") return 0;
   auto same_order = [&](const Contract& k) {
     return bit_exact_kind(k) || k.kind == ContractKind::sum_bound || k.kind == ContractKind::dot_bound;
   };
-  std::unique_ptr<oracle::Backend> emulated = oracle::make_backend("cuda-emulated");
+  std::unique_ptr<backend::Backend> emulated = backend::make_backend("cuda-emulated");
   const OpId op = c.graph.node(c.graph.outputs[0].node).op;
   const DType d = dtype_of<T>();
   std::string where;
@@ -97,7 +97,7 @@ int CudaEngines::check_same_as_emulated(const oracle::OpCase& c, const HostTenso
   ++compared;
   EXPECT_TRUE(same_bits<T>(y, emulated->forward(c.graph, c.inputs), where)) << "forward, GPU vs emulated: " << where;
   if (!op_differentiable(op)) return compared;
-  oracle::MaybeTensors theirs = emulated->backward(c.graph, c.inputs, g);
+  backend::MaybeTensors theirs = emulated->backward(c.graph, c.inputs, g);
   for (std::size_t k = 0; k < dx.size(); ++k) {
     if (!dx[k] || !theirs[k] || !same_order(backend_->contract(op, d, {static_cast<int>(k)}))) continue;
     ++compared;
@@ -188,7 +188,7 @@ TEST_P(CudaEngines, GradientsOfATrainingGraphMatchTheEagerBackend) {
   seed.values<float>()[0] = 1;
   std::vector<NodeId> wrt = {w1.id, w2.id};
   auto mine = backend_->gradients(g, in, loss.id, seed, wrt);
-  auto eager = oracle::make_backend("eager")->gradients(g, in, loss.id, seed, wrt);
+  auto eager = backend::make_backend("eager")->gradients(g, in, loss.id, seed, wrt);
   for (NodeId id : wrt) EXPECT_TRUE(mine.at(id).bit_equal(eager.at(id))) << "gradient of node " << id;
 }
 
@@ -206,7 +206,7 @@ TEST_P(CudaEngines, DeviceMathEqualsTheHostCompiledLibdevice) {
   if (cuda::emulated_math_library().rfind("CUDA's libdevice", 0) != 0) {
     GTEST_SKIP() << "the emulated engine's math is " << cuda::emulated_math_library();
   }
-  std::unique_ptr<oracle::Backend> emulated = oracle::make_backend("cuda-emulated");
+  std::unique_ptr<backend::Backend> emulated = backend::make_backend("cuda-emulated");
   SplitMix64 rng(testing::test_seed());
   for (DType d : {DType::f32, DType::f64}) {
     for (OpId op : {OpId::exp, OpId::sin, OpId::cos, OpId::sigmoid, OpId::gelu, OpId::softmax, OpId::log, OpId::tanh,

@@ -3,7 +3,7 @@
 // with the reason, and the forward and the intact directions still pass.
 #include <gtest/gtest.h>
 
-#include "oracle/backend.h"
+#include "backend/backend.h"
 #include "oracle/check_op.h"
 #include "cases/op_cases.h"
 
@@ -12,31 +12,27 @@ namespace {
 
 enum class Breakage { drop_first, misshape_first, throw_in_backward };
 
-class BrokenGradients : public Backend {
+class BrokenGradients : public backend::Backend {
  public:
-  explicit BrokenGradients(Breakage how) : how_(how), eager_(make_backend("eager")) {}
+  explicit BrokenGradients(Breakage how) : how_(how), eager_(backend::make_backend("eager")) {}
   std::string name() const override { return "broken-gradients"; }
+  std::string device() const override { return "cpu"; }
   Contract contract(OpId op, DType d, Direction dir) const override { return eager_->contract(op, d, dir); }
   std::string numerical_policy() const override { return eager_->numerical_policy(); }
-  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override { return eager_->forward(g, in); }
-  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
+  std::vector<backend::TrustEntry> trust() const override { return {}; }
+  backend::Result run(const Graph& g, const backend::Inputs& in, const backend::Request& r) override {
+    if (!r.output) return eager_->run(g, in, r);
     if (how_ == Breakage::throw_in_backward) throw std::runtime_error("backward exploded");
-    MaybeTensors grads = eager_->backward(g, in, seed);
-    if (how_ == Breakage::drop_first) grads[0].reset();
-    if (how_ == Breakage::misshape_first) grads[0] = HostTensor(grads[0]->dtype(), Shape{7});
-    return grads;
-  }
-  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
-    return eager_->run_keep_values(g, in);
-  }
-  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
-                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
-    return eager_->gradients(g, in, output, seed, wrt);
+    backend::Result out = eager_->run(g, in, r);
+    NodeId first = r.wrt.at(0);
+    if (how_ == Breakage::drop_first) out.grads.erase(first);
+    if (how_ == Breakage::misshape_first) out.grads.at(first) = HostTensor(out.grads.at(first).dtype(), Shape{7});
+    return out;
   }
 
  private:
   Breakage how_;
-  std::unique_ptr<Backend> eager_;
+  std::unique_ptr<backend::Backend> eager_;
 };
 
 struct Expected {

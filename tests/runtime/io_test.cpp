@@ -38,17 +38,17 @@ Task small_task() {
 }
 
 TEST(Checkpoint, RoundTripsExactBitsAndRejectsMismatches) {
-  Runner<float> a(small_task(), {DType::f32, BackendKind::compiled, 1, false});
-  Runner<float> b(small_task(), {DType::f32, BackendKind::compiled, 2, false});
+  Runner<float> a(small_task(), {DType::f32, "compiled", 1, false});
+  Runner<float> b(small_task(), {DType::f32, "compiled", 2, false});
   std::string path = scratch("params.tlckpt");
   save_checkpoint(path, a.state());
   load_checkpoint(path, b.state());
   for (const auto& [name, t] : a.state().params) EXPECT_TRUE(t.bit_equal(b.state().params.at(name))) << name;
-  Runner<double> wrong_dtype(small_task(), {DType::f64, BackendKind::compiled, 1, false});
+  Runner<double> wrong_dtype(small_task(), {DType::f64, "compiled", 1, false});
   expect_user_error([&] { load_checkpoint(path, wrong_dtype.state()); }, "dtype");
   // Same first layers, a different last one: the mismatch is found after earlier tensors were read.
   Task other{"o", nn::Sequential({nn::Linear(2, 3), nn::BatchNorm1d(3), nn::Linear(3, 2)}), {2}, LossKind::mse, Reduction::mean, 0, {2}};
-  Runner<float> wrong_shape(other, {DType::f32, BackendKind::compiled, 7, false});
+  Runner<float> wrong_shape(other, {DType::f32, "compiled", 7, false});
   HostTensor before = wrong_shape.state().params.at("0.weight");
   ASSERT_FALSE(before.bit_equal(a.state().params.at("0.weight")));
   expect_user_error([&] { load_checkpoint(path, wrong_shape.state()); }, "shape");

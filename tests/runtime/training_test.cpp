@@ -50,8 +50,8 @@ void expect_same_state(const ModelState& a, const ModelState& b) {
 template <class T>
 void eager_equals_compiled() {
   Dataset d = random_data<T>(16, 3, 2, 11);
-  Runner<T> eager(rich_task(), {dtype_of<T>(), BackendKind::eager, 5, false});
-  Runner<T> compiled(rich_task(), {dtype_of<T>(), BackendKind::compiled, 5, false});
+  Runner<T> eager(rich_task(), {dtype_of<T>(), "eager", 5, false});
+  Runner<T> compiled(rich_task(), {dtype_of<T>(), "compiled", 5, false});
   std::vector<double> le = train<T>(eager, d, 12), lc = train<T>(compiled, d, 12);
   for (std::size_t i = 0; i < le.size(); ++i) EXPECT_EQ(le[i], lc[i]) << "step " << i;
   expect_same_state(eager.state(), compiled.state());
@@ -71,8 +71,8 @@ TEST(SameModel, ConvAndEmbeddingModelsTrainBitIdenticallyOnEagerAndCompiled) {
   Task emb{"emb", nn::Sequential({nn::Embedding(5, 3), nn::Flatten(), nn::Sigmoid(), nn::Linear(6, 1)}),
            {2}, LossKind::bce_with_logits, Reduction::sum, 0, {1}};
   for (const Task& t : {cnn, emb}) {
-    Runner<float> e(t, {DType::f32, BackendKind::eager, 3, false});
-    Runner<float> c(t, {DType::f32, BackendKind::compiled, 3, false});
+    Runner<float> e(t, {DType::f32, "eager", 3, false});
+    Runner<float> c(t, {DType::f32, "compiled", 3, false});
     Dims xd{6};
     xd.insert(xd.end(), t.input_shape.begin(), t.input_shape.end());
     Dataset d{HostTensor(DType::f32, Shape(xd)), HostTensor(DType::f32, t.classes ? Shape{6} : Shape{6, 1})};
@@ -91,8 +91,8 @@ template <class T>
 void reference_equals_compiled_on_strict_ops() {
   Task t{"strict", nn::Sequential({nn::Linear(2, 4), nn::ReLU(), nn::Linear(4, 1)}), {2}, LossKind::mse, Reduction::mean, 0, {1}};
   Dataset d = random_data<T>(8, 2, 1, 3);
-  Runner<T> ref(t, {dtype_of<T>(), BackendKind::reference, 1, false});
-  Runner<T> fast(t, {dtype_of<T>(), BackendKind::compiled, 1, false});
+  Runner<T> ref(t, {dtype_of<T>(), "reference", 1, false});
+  Runner<T> fast(t, {dtype_of<T>(), "compiled", 1, false});
   std::vector<double> lr = train<T>(ref, d, 4), lf = train<T>(fast, d, 4);
   for (std::size_t i = 0; i < lr.size(); ++i) EXPECT_EQ(lr[i], lf[i]) << "step " << i;
   expect_same_state(ref.state(), fast.state());
@@ -111,8 +111,8 @@ TEST(SameModel, ReferenceAndCompiledTrainIdenticallyWhereEveryContractIsStrictFl
 TEST(SameModel, ReferenceAndCompiledAgreeClosely_DeviationReported) {
   Task t{"tanh", nn::Sequential({nn::Linear(2, 4), nn::Tanh(), nn::Linear(4, 1)}), {2}, LossKind::mse, Reduction::mean, 0, {1}};
   Dataset d = random_data<float>(8, 2, 1, 3);
-  Runner<float> ref(t, {DType::f32, BackendKind::reference, 1, false});
-  Runner<float> fast(t, {DType::f32, BackendKind::compiled, 1, false});
+  Runner<float> ref(t, {DType::f32, "reference", 1, false});
+  Runner<float> fast(t, {DType::f32, "compiled", 1, false});
   std::vector<double> lr = train<float>(ref, d, 4), lf = train<float>(fast, d, 4);
   double worst = 0;
   for (const auto& [name, p] : ref.state().params) {
@@ -131,8 +131,8 @@ TEST(SameModel, ReferenceAndCompiledAgreeClosely_DeviationReported) {
 TEST(Modes, EvalIsDeterministicAndDropoutFree) {
   Task with{"d", nn::Sequential({nn::Linear(3, 8), nn::Dropout(0.5), nn::Linear(8, 1)}), {3}, LossKind::mse, Reduction::mean, 0, {1}};
   Task without{"d", nn::Sequential({nn::Linear(3, 8), nn::Dropout(0.0), nn::Linear(8, 1)}), {3}, LossKind::mse, Reduction::mean, 0, {1}};
-  Runner<double> a(with, {DType::f64, BackendKind::compiled, 9, false});
-  Runner<double> b(without, {DType::f64, BackendKind::compiled, 9, false});
+  Runner<double> a(with, {DType::f64, "compiled", 9, false});
+  Runner<double> b(without, {DType::f64, "compiled", 9, false});
   Dataset d = random_data<double>(5, 3, 1, 2);
   a.eval_mode();
   b.eval_mode();
@@ -145,7 +145,7 @@ TEST(Modes, EvalIsDeterministicAndDropoutFree) {
 
 TEST(Modes, BatchNormRunningStatisticsFollowPyTorch) {
   Task t{"bn", nn::Sequential({nn::BatchNorm1d(1)}), {1}, LossKind::mse, Reduction::mean, 0, {1}};
-  Runner<double> r(t, {DType::f64, BackendKind::compiled, 0, false});
+  Runner<double> r(t, {DType::f64, "compiled", 0, false});
   Dataset d{HostTensor::from_values<double>(Shape{4, 1}, {1, 2, 3, 6}), HostTensor(DType::f64, Shape{4, 1})};
   r.backward(d.all());
   // batch mean 3, unbiased variance (4 + 1 + 0 + 9) / 3; running = 0.9 * initial + 0.1 * batch.

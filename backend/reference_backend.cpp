@@ -1,80 +1,46 @@
-// The reference backend and its contract table.
-#include "oracle/backend_reference.h"
-
+// The reference backend: the strict IEEE meaning (reference/ Strict<float>, Strict<double>) run as
+// a backend, op by op exactly as spec/ says — slow; for small models, for showing that a training run
+// agrees, and for tl-check to measure the reference itself against the real meaning. Kept in its own
+// translation unit because it instantiates the reference evaluator.
+#include "backend/backend.h"
 #include "fast/contracts.h"
-#include "reference/eval.h"
 #include "kernel_rules/elementwise_rules.h"
+#include "reference/eval.h"
 #include "spec/error.h"
 
-namespace tl::oracle {
+namespace tl::backend {
 namespace {
 
-using ref::to_host;
-
 template <class T>
-class ReferenceBackend : public Backend {
+Result run_strict(const Graph& g, const Inputs& inputs, const Request& r) {
   using S = ref::Strict<T>;
+  std::vector<ref::RefTensor<S>> values = ref::evaluate<S>(g, inputs);
+  Result out;
+  for (NodeId id : requested_values(g, r)) out.values.emplace(id, ref::to_host(values[static_cast<std::size_t>(id)]));
+  if (r.output) {
+    ref::RefTensor<S> seed = ref::from_host<S>(requested_seed(g, r));
+    for (auto& [id, t] : ref::gradients<S>(g, values, *r.output, seed, requested_wrt(g, r)))
+      out.grads.emplace(id, ref::to_host(t));
+  }
+  return out;
+}
 
+class ReferenceBackend : public Backend {
  public:
   std::string name() const override { return "reference"; }
+  std::string device() const override { return "cpu"; }
   Contract contract(OpId op, DType d, Direction dir) const override { return reference_contract(op, d, dir); }
   std::string numerical_policy() const override {
     return "the strict IEEE meaning (reference/): native + - * / sqrt fma, every other real function "
            "correctly rounded by a Ziv loop over MPFI enclosures; declared orders of spec/";
   }
-  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override {
-    return run_keep_values(g, in).at(static_cast<std::size_t>(g.outputs.at(0).node));
+  std::vector<TrustEntry> trust() const override { return {}; }  // MPFR, MPFI: the oracle's own entries
+  // The graph's dtype is its nodes' (one per graph, spec validation); an empty graph computes nothing.
+  Result run(const Graph& g, const Inputs& inputs, const Request& r) override {
+    if (g.size() == 0) return {};
+    if (g.node(0).dtype == DType::f32) return run_strict<float>(g, inputs, r);
+    return run_strict<double>(g, inputs, r);
   }
-  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
-    NodeId out = g.outputs.at(0).node;
-    const Node& n = g.node(out);
-    auto grads = gradients(g, in, out, seed, n.parents);
-    MaybeTensors result;
-    for (std::size_t k = 0; k < n.parents.size(); ++k) {
-      if (op_input_gets_grad(n.op, static_cast<int>(k))) result.emplace_back(grads.at(n.parents[k]));
-      else result.emplace_back();
-    }
-    return result;
-  }
-  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
-    Tensors out;
-    for (const auto& t : ref::evaluate<S>(g, in)) out.push_back(to_host(t));
-    return out;
-  }
-  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
-                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
-    auto values = ref::evaluate<S>(g, in);
-    std::map<NodeId, HostTensor> out;
-    for (auto& [id, t] : ref::gradients<S>(g, values, output, ref::from_host<S>(seed), wrt)) out.emplace(id, to_host(t));
-    return out;
-  }
-};
-
-// Dispatches on the graph's dtype.
-class ReferenceAnyDtype : public Backend {
- public:
-  std::string name() const override { return "reference"; }
-  Contract contract(OpId op, DType d, Direction dir) const override { return reference_contract(op, d, dir); }
-  std::string numerical_policy() const override { return f32_.numerical_policy(); }
-  HostTensor forward(const Graph& g, const std::map<std::string, HostTensor>& in) override { return pick(g).forward(g, in); }
-  MaybeTensors backward(const Graph& g, const std::map<std::string, HostTensor>& in, const HostTensor& seed) override {
-    return pick(g).backward(g, in, seed);
-  }
-  Tensors run_keep_values(const Graph& g, const std::map<std::string, HostTensor>& in) override {
-    return pick(g).run_keep_values(g, in);
-  }
-  std::map<NodeId, HostTensor> gradients(const Graph& g, const std::map<std::string, HostTensor>& in, NodeId output,
-                                         const HostTensor& seed, const std::vector<NodeId>& wrt) override {
-    return pick(g).gradients(g, in, output, seed, wrt);
-  }
-
- private:
-  Backend& pick(const Graph& g) {
-    if (g.size() == 0 || g.node(0).dtype == DType::f32) return f32_;
-    return f64_;
-  }
-  ReferenceBackend<float> f32_;
-  ReferenceBackend<double> f64_;
 };
 
 Contract with_kind(Contract c, ContractKind kind, Evidence evidence, std::string detail) {
@@ -92,7 +58,7 @@ Contract with_kind(Contract c, ContractKind kind, Evidence evidence, std::string
 
 }  // namespace
 
-std::unique_ptr<Backend> make_reference_backend() { return std::make_unique<ReferenceAnyDtype>(); }
+std::unique_ptr<Backend> make_reference_backend() { return std::make_unique<ReferenceBackend>(); }
 
 Contract reference_contract(OpId op, DType d, Direction dir) {
   Contract c = fast::contract(op, d, dir);
@@ -133,4 +99,4 @@ Contract reference_contract(OpId op, DType d, Direction dir) {
   throw_internal("bad OpId value");
 }
 
-}  // namespace tl::oracle
+}  // namespace tl::backend

@@ -1,0 +1,92 @@
+// The eager (fast/eager: a tape) and compiled (fast/compiled: a plan) backends. Both run the same
+// fast kernels and share one contract table; this file is compiled into tl_backend but links no
+// fast library itself, so a program chooses tl_fast or the planted-bug tl_fast_planted.
+#include <gnu/libc-version.h>
+
+#include "backend/backend.h"
+#include "fast/compiled/plan.h"
+#include "fast/contracts.h"
+#include "fast/eager/tape.h"
+#include "fast/kernels/gemm.h"
+#include "fast/kernels/parallel.h"
+
+namespace tl::backend {
+namespace {
+
+class FastBackend : public Backend {
+ public:
+  std::string device() const override { return "cpu"; }
+  Contract contract(OpId op, DType d, Direction dir) const override { return fast::contract(op, d, dir); }
+  std::string numerical_policy() const override { return fast::numerical_policy(); }
+  std::vector<TrustEntry> trust() const override {
+    return {{"C library / libm (fast float transcendentals)", std::string("glibc ") + gnu_get_libc_version()},
+            {"fast GEMM path", fast::gemm_path()},
+            {"fast kernel threads", std::to_string(fast::threads())}};
+  }
+};
+
+class EagerBackend : public FastBackend {
+ public:
+  std::string name() const override { return "eager"; }
+  Result run(const Graph& g, const Inputs& inputs, const Request& r) override {
+    eager::Tape tape = eager::run_graph(g, inputs);
+    Result out;
+    for (NodeId id : requested_values(g, r)) out.values.emplace(id, tape.value(eager::Var{id}));
+    if (r.output) {
+      std::vector<eager::Var> vars;
+      for (NodeId id : requested_wrt(g, r)) vars.push_back(eager::Var{id});
+      out.grads = tape.gradients(eager::Var{*r.output}, requested_seed(g, r), vars);
+    }
+    return out;
+  }
+};
+
+// A request for graph outputs only runs the plan as it is compiled for production (buffers reused,
+// fused chains without intermediates), so that is what gets checked; any other request keeps
+// every node's value. Plans of kept graphs are cached by the graph's address.
+class CompiledBackend : public FastBackend {
+ public:
+  std::string name() const override { return "compiled"; }
+  Result run(const Graph& g, const Inputs& inputs, const Request& r) override {
+    std::vector<NodeId> values = requested_values(g, r);
+    Result out;
+    if (!r.output && !r.graph_is_kept && only_outputs(g, values)) {
+      std::map<std::string, HostTensor> outs = compiled::Plan::compile(g).run(inputs);
+      for (const GraphOutput& o : g.outputs) out.values.emplace(o.node, outs.at(o.name));
+      return out;
+    }
+    std::optional<compiled::Plan> local;
+    compiled::Plan* plan = nullptr;
+    if (r.graph_is_kept) {
+      auto it = kept_.find(&g);
+      if (it == kept_.end()) it = kept_.emplace(&g, compiled::Plan::compile(g, {.keep_values = true})).first;
+      plan = &it->second;
+    } else {
+      plan = &local.emplace(compiled::Plan::compile(g, {.keep_values = true}));
+    }
+    if (r.output) out.grads = plan->gradients(inputs, *r.output, requested_seed(g, r), requested_wrt(g, r));
+    else plan->run(inputs);
+    for (NodeId id : values) out.values.emplace(id, plan->value(id));
+    return out;
+  }
+
+ private:
+  static bool only_outputs(const Graph& g, const std::vector<NodeId>& values) {
+    for (NodeId id : values) {
+      bool is_output = false;
+      for (const GraphOutput& o : g.outputs) is_output = is_output || o.node == id;
+      if (!is_output) return false;
+    }
+    return true;
+  }
+  std::map<const Graph*, compiled::Plan> kept_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_fast_backend(bool compiled) {
+  if (compiled) return std::make_unique<CompiledBackend>();
+  return std::make_unique<EagerBackend>();
+}
+
+}  // namespace tl::backend
