@@ -1,6 +1,7 @@
-// ULP histogram bins of oracle/case_result.h.
+// ULP histogram bins and error statistics of oracle/case_result.h.
 #include "oracle/case_result.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tl::oracle {
@@ -21,6 +22,18 @@ std::string hist_bin_label(int bin) {
   if (bin == 2) return "<=1";
   if (bin == kHistBins - 1) return ">2^20";
   return "<=2^" + std::to_string(bin - 2);
+}
+
+void ErrorStats::add(const ErrorStats& o) {
+  elements += o.elements;
+  correctly_rounded += o.correctly_rounded;
+  strict_bits += o.strict_bits;
+  if (o.max_ulp > max_ulp || worst.empty()) {
+    max_ulp = std::max(max_ulp, o.max_ulp);
+    worst = o.worst;
+  }
+  max_utilisation = std::max(max_utilisation, o.max_utilisation);
+  for (int b = 0; b < kHistBins; ++b) hist[static_cast<std::size_t>(b)] += o.hist[static_cast<std::size_t>(b)];
 }
 
 }  // namespace tl::oracle

@@ -38,14 +38,22 @@ struct Discrepancy {
   bool shrunk = false;             // the inputs were shrunk from the generated case (case_seed, value_kind)
 };
 
+// The error statistics of the judged elements of one direction: of one case, or of a report row's
+// cases together (the same type in both).
+struct ErrorStats {
+  int64_t elements = 0, correctly_rounded = 0, strict_bits = 0;
+  double max_ulp = 0, max_utilisation = 0;
+  std::string worst;  // "element 3: backend 0x1.8p+0, real [...]" — the element of max_ulp
+  std::array<int64_t, kHistBins> hist{};
+  // Adds `other`'s elements; `worst` follows the larger max_ulp (or the first one given).
+  void add(const ErrorStats& other);
+};
+
 struct DirectionResult {
   Direction direction;
   Contract contract;
   Verdict verdict = Verdict::pass;
-  int64_t elements = 0, correctly_rounded = 0, strict_bits = 0;
-  double max_ulp = 0, max_utilisation = 0;
-  std::string worst;  // "element 3 of case 17 (p0 = 0x1.8p+0, ...)" — the input of max_ulp
-  std::array<int64_t, kHistBins> hist{};
+  ErrorStats stats;
   std::optional<Discrepancy> discrepancy;
   bool outside_precondition = false;  // elements break the contract's stated precondition: not judged
   bool imprecise = false;  // some element's error range is wider than half an ulp (enclosure too wide)

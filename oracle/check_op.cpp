@@ -212,16 +212,17 @@ Judged judge(const Contract& contract, Direction dir, const HostTensor& v, const
     }
     ++judged;
     r.imprecise |= std::isfinite(o.ulp) && o.ulp - o.ulp_lo > 0.5;
-    ++r.elements;
-    r.correctly_rounded += o.correctly_rounded;
-    r.strict_bits += o.strict_bits;
-    ++r.hist[static_cast<std::size_t>(hist_bin(o.ulp))];
-    if (o.ulp > r.max_ulp || (i == 0 && r.worst.empty())) {
-      r.max_ulp = std::max(r.max_ulp, o.ulp);
-      r.worst = "element " + std::to_string(i) + ": backend " + hex_float(v.value_as_double(i)) + ", real " +
-                truth.real[i].str(17);
+    ErrorStats& st = r.stats;
+    ++st.elements;
+    st.correctly_rounded += o.correctly_rounded;
+    st.strict_bits += o.strict_bits;
+    ++st.hist[static_cast<std::size_t>(hist_bin(o.ulp))];
+    if (o.ulp > st.max_ulp || (i == 0 && st.worst.empty())) {
+      st.max_ulp = std::max(st.max_ulp, o.ulp);
+      st.worst = "element " + std::to_string(i) + ": backend " + hex_float(v.value_as_double(i)) + ", real " +
+                 truth.real[i].str(17);
     }
-    r.max_utilisation = std::max(r.max_utilisation, o.utilisation);
+    st.max_utilisation = std::max(st.max_utilisation, o.utilisation);
     Verdict before = r.verdict;
     r.verdict = combine(r.verdict, o.verdict);
     if (r.verdict != before && j.bad < 0) { j.bad = i; j.bad_outcome = o; }

@@ -50,7 +50,7 @@ bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<Hos
     row.first_bad_node = node_label(id, g.node(id).op) + ": " + (fwd.discrepancy ? fwd.discrepancy->why : "");
     if (fwd.discrepancy) {
       result.first_bad = *fwd.discrepancy;
-      result.record_stem = b.name() + "-" + row.dtype + (row.source.empty() ? "-graph" : "-file") +
+      result.record_stem = b.name() + "-" + std::string(dtype_name(row.dtype)) + (row.source.empty() ? "-graph" : "-file") +
                            std::to_string(row.index) + "-node" + std::to_string(id);
     }
     if (fwd.verdict == Verdict::fail) return false;
@@ -130,7 +130,7 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     GraphResult result;
     GraphRow& row = result.row;
     row.backend = name;
-    row.dtype = std::string(dtype_name(gc.graph.node(gc.loss).dtype));
+    row.dtype = gc.graph.node(gc.loss).dtype;
     row.index = index;
     row.seed = seed;
     row.inputs = inputs_text;

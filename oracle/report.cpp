@@ -8,21 +8,29 @@
 
 namespace tl::oracle {
 
+std::string_view tier_name(Tier t) {
+  switch (t) {
+    case Tier::smoke: return "smoke";
+    case Tier::unit: return "unit";
+    case Tier::exhaustive: return "exhaustive";
+  }
+  throw_internal("bad Tier value");
+}
+
+Tier parse_tier(const std::string& text, const std::string& what) {
+  for (Tier t : {Tier::smoke, Tier::unit, Tier::exhaustive}) {
+    if (tier_name(t) == text) return t;
+  }
+  throw UserError(what + ": expected smoke, unit or exhaustive, got '" + text + "'");
+}
+
 void accumulate(Row& row, const DirectionResult& d) {
   row.verdict = row.cases == 0 ? d.verdict : combine(row.verdict, d.verdict);
   ++row.cases;
   row.cases_failed += d.verdict == Verdict::fail;
   row.cases_undecided += d.verdict == Verdict::undecided;
   row.cases_outside += d.outside_precondition;
-  row.elements += d.elements;
-  row.correctly_rounded += d.correctly_rounded;
-  row.strict_bits += d.strict_bits;
-  if (d.max_ulp > row.max_ulp || row.worst.empty()) {
-    row.max_ulp = std::max(row.max_ulp, d.max_ulp);
-    row.worst = d.worst;
-  }
-  row.max_utilisation = std::max(row.max_utilisation, d.max_utilisation);
-  for (int b = 0; b < kHistBins; ++b) row.hist[static_cast<std::size_t>(b)] += d.hist[static_cast<std::size_t>(b)];
+  row.stats.add(d.stats);
   if (d.verdict == Verdict::fail && d.discrepancy && row.cases_failed == 1) row.note = d.discrepancy->why;
 }
 
@@ -51,7 +59,7 @@ std::string summary_line(const Summary& s) {
 
 namespace {
 
-auto row_key(const Row& r) { return std::tie(r.backend, r.dtype, r.op, r.direction); }
+auto row_key(const Row& r) { return std::tie(r.backend, r.dtype, r.op, r.direction.input); }
 
 void merge_row(Row& into, const Row& from) {
   if (from.cases == 0) return;  // nothing run in that shard
@@ -66,12 +74,7 @@ void merge_row(Row& into, const Row& from) {
   into.cases_failed += from.cases_failed;
   into.cases_undecided += from.cases_undecided;
   into.cases_outside += from.cases_outside;
-  into.elements += from.elements;
-  into.correctly_rounded += from.correctly_rounded;
-  into.strict_bits += from.strict_bits;
-  if (from.max_ulp > into.max_ulp) { into.max_ulp = from.max_ulp; into.worst = from.worst; }
-  into.max_utilisation = std::max(into.max_utilisation, from.max_utilisation);
-  for (int b = 0; b < kHistBins; ++b) into.hist[static_cast<std::size_t>(b)] += from.hist[static_cast<std::size_t>(b)];
+  into.stats.add(from.stats);
   into.seconds += from.seconds;
   if (into.note.empty()) into.note = from.note;
   into.discrepancy_files.insert(into.discrepancy_files.end(), from.discrepancy_files.begin(), from.discrepancy_files.end());
@@ -111,7 +114,7 @@ Report merge_reports(const std::vector<Report>& parts) {
   }
   // One run's order: random graphs by dtype (the settings' order) and index, then the graph files by
   // index; a graph's rows stay in backend order (they come from one shard; the sort is stable).
-  const std::vector<std::string>& dtypes = out.settings.dtypes;
+  const std::vector<DType>& dtypes = out.settings.dtypes;
   auto graph_order = [&](const GraphRow& g) {
     auto d = static_cast<std::size_t>(std::find(dtypes.begin(), dtypes.end(), g.dtype) - dtypes.begin());
     return g.source.empty() ? std::tuple(0, d, g.index) : std::tuple(1, std::size_t{0}, g.index);

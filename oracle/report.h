@@ -12,23 +12,26 @@
 
 namespace tl::oracle {
 
+// Rows are keyed by (backend, dtype, op, direction); names are written and read only by the writers
+// and the reader.
 struct Row {
-  std::string backend, dtype, op, direction;  // direction: "forward" or "vjp[k]"
+  std::string backend;
+  DType dtype = DType::f32;
+  OpId op = OpId::input;
+  Direction direction;
   Contract contract;
   Verdict verdict = Verdict::skipped;
   std::string note;  // why skipped / unsupported; the first failure's reason
   int64_t cases = 0, cases_failed = 0, cases_undecided = 0;
   int64_t cases_outside = 0;  // outside the contract's precondition (e.g. intermediate overflow possible)
-  int64_t elements = 0, correctly_rounded = 0, strict_bits = 0;
-  double max_ulp = 0, max_utilisation = 0;
-  std::string worst;
-  std::array<int64_t, kHistBins> hist{};
+  ErrorStats stats;
   double seconds = 0;
   std::vector<std::string> discrepancy_files;
 };
 
 struct GraphRow {
-  std::string backend, dtype;
+  std::string backend;
+  DType dtype = DType::f32;
   int64_t index = 0;
   uint64_t seed = 0;
   std::string source;                 // the user's graph file; empty for a random graph
@@ -44,19 +47,26 @@ struct GraphRow {
   std::string discrepancy_file;
 };
 
+// How hard a run looks: a few cases per row, the default unit tier, or every float32 input.
+enum class Tier { smoke, unit, exhaustive };
+std::string_view tier_name(Tier t);
+Tier parse_tier(const std::string& text, const std::string& what);  // UserError naming `what`
+
 // The most shards a run may be split into (--shard K/N) and a merge may join.
 constexpr int kMaxShards = 4096;
 
+// The run's settings as the report records them (typed; written and read by report_json.cpp).
 struct Settings {
   std::string command;
-  std::string tier;
+  Tier tier = Tier::unit;
   uint64_t seed = 0;
   int64_t cases = 0;
   int shard = 0, shards = 1;
   bool gradients = true;
   int64_t graphs = 0;
   std::vector<std::string> graph_files;
-  std::vector<std::string> backends, dtypes;
+  std::vector<std::string> backends;
+  std::vector<DType> dtypes;
   std::map<std::string, std::string> unavailable;  // backend -> reason
 };
 

@@ -71,13 +71,13 @@ svg.hist line { stroke: #999; stroke-width: 1; }
 // Bars of log10(1 + count), scaled so the tallest bin fills the height; each bin has a hover title.
 std::string histogram_svg(const Row& row) {
   double tallest = 0;
-  for (int64_t count : row.hist) tallest = std::max(tallest, std::log10(1.0 + static_cast<double>(count)));
+  for (int64_t count : row.stats.hist) tallest = std::max(tallest, std::log10(1.0 + static_cast<double>(count)));
   const double pitch = static_cast<double>(kHistWidth) / kHistBins;
   const double usable = kHistHeight - 2;
   std::string svg = "<svg class=\"hist\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(kHistWidth) +
                     "\" height=\"" + std::to_string(kHistHeight) + "\" role=\"img\" aria-label=\"ULP histogram\">";
   for (int bin = 0; bin < kHistBins; ++bin) {
-    const int64_t count = row.hist[static_cast<size_t>(bin)];
+    const int64_t count = row.stats.hist[static_cast<size_t>(bin)];
     const double scaled = tallest > 0 ? std::log10(1.0 + static_cast<double>(count)) / tallest : 0;
     const double height = usable * scaled, x = pitch * bin;
     svg += "<g><title>" + html_escape(hist_bin_label(bin)) + ": " + integer_text(count) + "</title>";
@@ -109,23 +109,23 @@ void append_unavailable(std::string& out, const Settings& s) {
 }
 
 std::string last_cell(const Row& row) {
-  std::string html = html_escape(row.verdict == Verdict::pass ? row.worst : row.note);
+  std::string html = html_escape(row.verdict == Verdict::pass ? row.stats.worst : row.note);
   for (const std::string& file : row.discrepancy_files) html += (html.empty() ? "" : "<br>") + link(file);
   return "<td>" + html + "</td>";
 }
 
 void append_row(std::string& out, const Row& row) {
-  out += "<tr class=\"" + verdict_class(row.verdict) + "\">" + td(row.op) + td(row.direction) +
+  out += "<tr class=\"" + verdict_class(row.verdict) + "\">" + td(std::string(op_name(row.op))) + td(direction_text(row.direction)) +
          td(contract_text(row.contract)) + td_number(cases_text(row)) +
-         td_number(percent_text(row.correctly_rounded, row.elements)) +
-         td_number(percent_text(row.strict_bits, row.elements)) + td_number(max_ulp_text(row)) +
+         td_number(percent_text(row.stats.correctly_rounded, row.stats.elements)) +
+         td_number(percent_text(row.stats.strict_bits, row.stats.elements)) + td_number(max_ulp_text(row)) +
          td_number(utilisation_text(row)) + td_verdict(row.verdict) + last_cell(row) + "<td>" +
-         (row.elements > 0 ? histogram_svg(row) : std::string()) + "</td></tr>\n";
+         (row.stats.elements > 0 ? histogram_svg(row) : std::string()) + "</td></tr>\n";
 }
 
 void append_row_sections(std::string& out, const std::vector<Row>& rows) {
   for (const auto& [key, group] : group_rows(rows)) {
-    out += "<h2>" + html_escape(key.first) + " · " + html_escape(key.second) + "</h2>\n";
+    out += "<h2>" + html_escape(key.first) + " · " + html_escape(std::string(dtype_name(key.second))) + "</h2>\n";
     if (auto collapsed = collapsed_group_text(group)) {
       out += "<p class=\"collapsed\">" + html_escape(*collapsed) + "</p>\n";
       continue;
@@ -141,7 +141,7 @@ void append_row_sections(std::string& out, const std::vector<Row>& rows) {
 void append_graph_row(std::string& out, const GraphRow& g) {
   std::string first_bad = html_escape(g.first_bad_node.empty() ? std::string(kDash) : g.first_bad_node);
   if (!g.discrepancy_file.empty()) first_bad += " " + link(g.discrepancy_file);
-  out += "<tr class=\"" + verdict_class(g.local) + "\">" + td(g.backend) + td(g.dtype) +
+  out += "<tr class=\"" + verdict_class(g.local) + "\">" + td(g.backend) + td(std::string(dtype_name(g.dtype))) +
          (g.source.empty() ? td_number(integer_text(g.index)) : td(g.source)) + td_number(std::to_string(g.seed)) +
          td_number(integer_text(g.nodes_checked)) + td_verdict(g.local) + "<td>" + first_bad + "</td>" +
          td_number(number_g3(g.loss_ulp)) + td_number(g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + td(suspicious_text(g)) +

@@ -83,44 +83,46 @@ Contract contract_from(const json& j) {
 }
 
 json row_json(const Row& r) {
-  return {{"backend", r.backend}, {"dtype", r.dtype}, {"op", r.op}, {"direction", r.direction},
-          {"cases", r.cases}, {"max_ulp", number(r.max_ulp)}, {"contract", contract_text(r.contract)},
+  return {{"backend", r.backend}, {"dtype", dtype_name(r.dtype)}, {"op", op_name(r.op)}, {"direction", direction_text(r.direction)},
+          {"cases", r.cases}, {"max_ulp", number(r.stats.max_ulp)}, {"contract", contract_text(r.contract)},
           {"verdict", verdict_name(r.verdict)}, {"contract_detail", contract_json(r.contract)}, {"note", r.note},
-          {"cases_failed", r.cases_failed}, {"cases_undecided", r.cases_undecided}, {"cases_outside_precondition", r.cases_outside}, {"elements", r.elements},
-          {"correctly_rounded", r.correctly_rounded}, {"strict_bits", r.strict_bits},
-          {"max_utilisation", number(r.max_utilisation)}, {"worst", r.worst}, {"histogram", r.hist},
+          {"cases_failed", r.cases_failed}, {"cases_undecided", r.cases_undecided}, {"cases_outside_precondition", r.cases_outside}, {"elements", r.stats.elements},
+          {"correctly_rounded", r.stats.correctly_rounded}, {"strict_bits", r.stats.strict_bits},
+          {"max_utilisation", number(r.stats.max_utilisation)}, {"worst", r.stats.worst}, {"histogram", r.stats.hist},
           {"seconds", r.seconds}, {"discrepancies", r.discrepancy_files}};
 }
 
 Row row_from(const json& j) {
   Row r;
   r.backend = j.at("backend").get<std::string>();
-  r.dtype = j.at("dtype").get<std::string>();
-  r.op = j.at("op").get<std::string>();
-  r.direction = j.at("direction").get<std::string>();
+  r.dtype = parse_dtype(j.at("dtype").get<std::string>(), "field 'dtype'");
+  std::optional<OpId> op = op_from_name(j.at("op").get<std::string>());
+  TL_CHECK_USER(op.has_value(), "field 'op': unknown op '" + j.at("op").get<std::string>() + "'");
+  r.op = *op;
+  r.direction = parse_direction(j.at("direction").get<std::string>(), "field 'direction'");
   r.cases = count_at(j, "cases");
-  r.max_ulp = read_number(j.at("max_ulp"));
+  r.stats.max_ulp = read_number(j.at("max_ulp"));
   r.contract = contract_from(j.at("contract_detail"));
   r.verdict = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
   r.note = j.at("note").get<std::string>();
   r.cases_failed = count_at(j, "cases_failed");
   r.cases_undecided = count_at(j, "cases_undecided");
   r.cases_outside = count_at(j, "cases_outside_precondition");
-  r.elements = count_at(j, "elements");
-  r.correctly_rounded = count_at(j, "correctly_rounded");
-  r.strict_bits = count_at(j, "strict_bits");
-  r.max_utilisation = read_number(j.at("max_utilisation"));
-  r.worst = j.at("worst").get<std::string>();
+  r.stats.elements = count_at(j, "elements");
+  r.stats.correctly_rounded = count_at(j, "correctly_rounded");
+  r.stats.strict_bits = count_at(j, "strict_bits");
+  r.stats.max_utilisation = read_number(j.at("max_utilisation"));
+  r.stats.worst = j.at("worst").get<std::string>();
   const json& hist = j.at("histogram");
   TL_CHECK_USER(hist.is_array() && hist.size() == kHistBins, "field 'histogram' must be an array of " + std::to_string(kHistBins) + " counts");
-  for (std::size_t b = 0; b < kHistBins; ++b) r.hist[b] = count_from(hist[b], "histogram");
+  for (std::size_t b = 0; b < kHistBins; ++b) r.stats.hist[b] = count_from(hist[b], "histogram");
   r.seconds = j.at("seconds").get<double>();
   r.discrepancy_files = j.at("discrepancies").get<std::vector<std::string>>();
   return r;
 }
 
 json graph_json(const GraphRow& g) {
-  return {{"backend", g.backend}, {"dtype", g.dtype}, {"index", g.index}, {"seed", g.seed}, {"source", g.source}, {"inputs", g.inputs},
+  return {{"backend", g.backend}, {"dtype", dtype_name(g.dtype)}, {"index", g.index}, {"seed", g.seed}, {"source", g.source}, {"inputs", g.inputs},
           {"nodes_checked", g.nodes_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
           {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)}, {"gradients_checked", g.gradients_checked},
           {"suspicion_threshold", g.suspicion_threshold}, {"suspicious", g.suspicious},
@@ -130,7 +132,7 @@ json graph_json(const GraphRow& g) {
 GraphRow graph_from(const json& j) {
   GraphRow g;
   g.backend = j.at("backend").get<std::string>();
-  g.dtype = j.at("dtype").get<std::string>();
+  g.dtype = parse_dtype(j.at("dtype").get<std::string>(), "field 'dtype'");
   g.index = count_at(j, "index");
   g.seed = j.at("seed").get<uint64_t>();
   g.source = j.value("source", std::string());  // absent in reports written before graph files
@@ -147,16 +149,22 @@ GraphRow graph_from(const json& j) {
   return g;
 }
 
+std::vector<std::string> dtype_names(const std::vector<DType>& ds) {
+  std::vector<std::string> out;
+  for (DType d : ds) out.emplace_back(dtype_name(d));
+  return out;
+}
+
 json settings_json(const Settings& s) {
-  return {{"command", s.command}, {"tier", s.tier}, {"seed", s.seed}, {"cases", s.cases}, {"shard", s.shard},
+  return {{"command", s.command}, {"tier", tier_name(s.tier)}, {"seed", s.seed}, {"cases", s.cases}, {"shard", s.shard},
           {"shards", s.shards}, {"gradients", s.gradients}, {"graphs", s.graphs}, {"graph_files", s.graph_files}, {"backends", s.backends},
-          {"dtypes", s.dtypes}, {"unavailable", s.unavailable}};
+          {"dtypes", dtype_names(s.dtypes)}, {"unavailable", s.unavailable}};
 }
 
 Settings settings_from(const json& j) {
   Settings s;
   s.command = j.at("command").get<std::string>();
-  s.tier = j.at("tier").get<std::string>();
+  s.tier = parse_tier(j.at("tier").get<std::string>(), "settings: field 'tier'");
   s.seed = j.at("seed").get<uint64_t>();
   s.cases = count_at(j, "cases");
   s.shards = static_cast<int>(count_at(j, "shards"));
@@ -168,7 +176,8 @@ Settings settings_from(const json& j) {
   s.graphs = count_at(j, "graphs");
   s.graph_files = j.value("graph_files", std::vector<std::string>());
   s.backends = j.at("backends").get<std::vector<std::string>>();
-  s.dtypes = j.at("dtypes").get<std::vector<std::string>>();
+  for (const std::string& d : j.at("dtypes").get<std::vector<std::string>>())
+    s.dtypes.push_back(parse_dtype(d, "settings: field 'dtypes'"));
   s.unavailable = j.at("unavailable").get<std::map<std::string, std::string>>();
   return s;
 }

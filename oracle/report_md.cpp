@@ -45,7 +45,7 @@ void append_unavailable(std::string& out, const Settings& s) {
 }
 
 std::string last_cell(const Row& row) {
-  std::string text = cell_text(row.verdict == Verdict::pass ? row.worst : row.note);
+  std::string text = cell_text(row.verdict == Verdict::pass ? row.stats.worst : row.note);
   for (const std::string& file : row.discrepancy_files) {
     if (!text.empty()) text += "<br>";
     text += "[" + cell_text(file) + "](" + cell_text(file) + ")";
@@ -54,15 +54,15 @@ std::string last_cell(const Row& row) {
 }
 
 void append_row(std::string& out, const Row& row) {
-  out += "| " + cell_text(row.op) + " | " + cell_text(row.direction) + " | " + cell_text(contract_text(row.contract)) +
-         " | " + cases_text(row) + " | " + percent_text(row.correctly_rounded, row.elements) + " | " +
-         percent_text(row.strict_bits, row.elements) + " | " + max_ulp_text(row) + " | " + utilisation_text(row) +
+  out += "| " + cell_text(std::string(op_name(row.op))) + " | " + cell_text(direction_text(row.direction)) + " | " + cell_text(contract_text(row.contract)) +
+         " | " + cases_text(row) + " | " + percent_text(row.stats.correctly_rounded, row.stats.elements) + " | " +
+         percent_text(row.stats.strict_bits, row.stats.elements) + " | " + max_ulp_text(row) + " | " + utilisation_text(row) +
          " | " + verdict_text(row.verdict) + " | " + last_cell(row) + " |\n";
 }
 
 void append_row_sections(std::string& out, const std::vector<Row>& rows) {
   for (const auto& [key, group] : group_rows(rows)) {
-    out += "## " + key.first + " · " + key.second + "\n\n";
+    out += "## " + key.first + " · " + std::string(dtype_name(key.second)) + "\n\n";
     if (auto collapsed = collapsed_group_text(group)) {
       out += *collapsed + "\n\n";
       continue;
@@ -80,7 +80,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
   if (!g.discrepancy_file.empty()) {
     first_bad += " [" + cell_text(g.discrepancy_file) + "](" + cell_text(g.discrepancy_file) + ")";
   }
-  out += "| " + cell_text(g.backend) + " | " + cell_text(g.dtype) + " | " + cell_text(graph_label(g)) + " | " +
+  out += "| " + cell_text(g.backend) + " | " + cell_text(std::string(dtype_name(g.dtype))) + " | " + cell_text(graph_label(g)) + " | " +
          std::to_string(g.seed) + " | " + integer_text(g.nodes_checked) + " | " + verdict_text(g.local) + " | " +
          first_bad + " | " + number_g3(g.loss_ulp) + " | " + (g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + " | " +
          suspicious_text(g, "**yes**") + " |\n";

@@ -56,10 +56,10 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
 
 bool not_run(Verdict v) { return v == Verdict::skipped || v == Verdict::unsupported; }
 
-std::string max_ulp_text(const Row& row) { return row.elements > 0 ? number_g3(row.max_ulp) : kDash; }
+std::string max_ulp_text(const Row& row) { return row.stats.elements > 0 ? number_g3(row.stats.max_ulp) : kDash; }
 
 std::string utilisation_text(const Row& row) {
-  return row.elements > 0 ? number_g3(row.max_utilisation) : kDash;
+  return row.stats.elements > 0 ? number_g3(row.stats.max_utilisation) : kDash;
 }
 
 std::string cases_text(const Row& row) {
@@ -74,7 +74,7 @@ std::string cases_text(const Row& row) {
 
 std::vector<RowGroup> group_rows(const std::vector<Row>& rows) {
   std::vector<RowGroup> groups;
-  std::map<std::pair<std::string, std::string>, size_t> index_of;
+  std::map<std::pair<std::string, DType>, size_t> index_of;
   for (const Row& row : rows) {
     auto key = std::make_pair(row.backend, row.dtype);
     auto [it, inserted] = index_of.emplace(key, groups.size());
@@ -96,14 +96,16 @@ std::optional<std::string> collapsed_group_text(const std::vector<const Row*>& r
 }
 
 std::string run_settings_text(const Settings& s) {
-  return "Tier " + s.tier + ", seed " + std::to_string(s.seed) + ", " + integer_text(s.cases) +
+  return "Tier " + std::string(tier_name(s.tier)) + ", seed " + std::to_string(s.seed) + ", " + integer_text(s.cases) +
          " cases per row, shard " + std::to_string(s.shard) + "/" + std::to_string(s.shards) + ", gradients " +
          (s.gradients ? "on" : "off") + ", " + integer_text(s.graphs) + " random graphs" +
          (s.graph_files.empty() ? std::string(".") : ", graph files " + joined(s.graph_files) + ".");
 }
 
 std::string backends_text(const Settings& s) {
-  return "Backends: " + joined(s.backends) + "; dtypes: " + joined(s.dtypes) + ".";
+  std::vector<std::string> dtypes;
+  for (DType d : s.dtypes) dtypes.emplace_back(dtype_name(d));
+  return "Backends: " + joined(s.backends) + "; dtypes: " + joined(dtypes) + ".";
 }
 
 std::string totals_text(const Report& r) {

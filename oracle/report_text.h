@@ -33,7 +33,7 @@ std::string utilisation_text(const Row& row);
 std::string cases_text(const Row& row);
 
 // Rows grouped by (backend, dtype), groups in order of first appearance.
-using RowGroup = std::pair<std::pair<std::string, std::string>, std::vector<const Row*>>;
+using RowGroup = std::pair<std::pair<std::string, DType>, std::vector<const Row*>>;
 std::vector<RowGroup> group_rows(const std::vector<Row>& rows);
 // "all N rows skipped: note" when every row of a group was not run for the same reason.
 std::optional<std::string> collapsed_group_text(const std::vector<const Row*>& rows);

@@ -35,9 +35,9 @@ std::vector<Row> empty_rows(const backend::Backend& b, OpId op, DType d) {
   for (Direction dir : directions_of(op)) {
     Row r;
     r.backend = b.name();
-    r.dtype = std::string(dtype_name(d));
-    r.op = std::string(op_name(op));
-    r.direction = direction_text(dir);
+    r.dtype = d;
+    r.op = op;
+    r.direction = dir;
     r.contract = b.contract(op, d, dir);
     rows.push_back(std::move(r));
   }
@@ -48,7 +48,7 @@ std::vector<Row> empty_rows(const backend::Backend& b, OpId op, DType d) {
 std::string skip_reason(OpId op, DType d, const Row& row, const RunOptions& opt) {
   if (row.contract.kind == ContractKind::unsupported) return "";
   if (op == OpId::input) return "graph inputs are bound, not computed";
-  if (!opt.gradients && row.direction != "forward") return "--no-grad";
+  if (!opt.gradients && !row.direction.forward()) return "--no-grad";
   if (opt.tier == Tier::exhaustive && !(d == DType::f32 && is_unary_elementwise(op)))
     return "the exhaustive tier covers float32 unary elementwise ops";
   return "";
@@ -61,16 +61,22 @@ int64_t total_cases(OpId op, DType d, const RunOptions& opt) {
   return opt.cases > 0 ? std::min(opt.cases, all) : all;
 }
 
+// A row while its task runs: whether cases run on it (not skipped, not unsupported) and its first
+// discrepancy records (shrunk where they shrink), written when the run ends.
+struct TaskRow {
+  Row row;
+  bool runnable = false;
+  std::vector<Discrepancy> records;
+};
+
 struct TaskResult {
-  std::vector<Row> rows;
-  std::vector<bool> runnable;  // per row: cases run on it (not skipped, not unsupported)
-  std::vector<std::pair<std::size_t, Discrepancy>> discrepancies;  // row index, record
+  std::vector<TaskRow> rows;
   int64_t cases_run = 0;
 };
 
-Row* find_row(std::vector<Row>& rows, std::size_t first, std::size_t count, const std::string& dir, std::size_t& at) {
+TaskRow* find_row(std::vector<TaskRow>& rows, std::size_t first, std::size_t count, Direction dir) {
   for (std::size_t i = first; i < first + count; ++i) {
-    if (rows[i].direction == dir) { at = i; return &rows[i]; }
+    if (rows[i].row.direction.input == dir.input) return &rows[i];
   }
   return nullptr;
 }
@@ -96,8 +102,8 @@ void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions
     res = check_case(b, c, co);
   } catch (const std::exception& e) {  // an oracle or reference error: shown as a failure, never dropped
     for (std::size_t i = first; i < first + count; ++i) {
-      Row& row = out.rows[i];
-      if (!out.runnable[i]) continue;
+      Row& row = out.rows[i].row;
+      if (!out.rows[i].runnable) continue;
       row.verdict = Verdict::fail;
       ++row.cases;
       ++row.cases_failed;
@@ -108,20 +114,17 @@ void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (DirectionResult& d : res.directions) {
-    std::size_t at = 0;
-    Row* row = find_row(out.rows, first, count, direction_text(d.direction), at);
-    if (!row || !out.runnable[at]) continue;  // a skipped direction (e.g. --no-grad)
-    accumulate(*row, d);
-    row->seconds += seconds / static_cast<double>(res.directions.size());
-    int64_t kept = 0;
-    for (const auto& [i, _] : out.discrepancies) kept += i == at;
-    if (d.discrepancy && kept < kMaxDiscrepanciesPerRow) {
+    TaskRow* tr = find_row(out.rows, first, count, d.direction);
+    if (!tr || !tr->runnable) continue;  // a skipped direction (e.g. --no-grad)
+    accumulate(tr->row, d);
+    tr->row.seconds += seconds / static_cast<double>(res.directions.size());
+    if (d.discrepancy && static_cast<int64_t>(tr->records.size()) < kMaxDiscrepanciesPerRow) {
       Discrepancy record = *d.discrepancy;
       try {
         record = shrunk(b, std::move(*d.discrepancy));
       } catch (const std::exception&) {  // keep the unshrunk record
       }
-      out.discrepancies.emplace_back(at, std::move(record));
+      tr->records.push_back(std::move(record));
     }
   }
   ++out.cases_run;
@@ -140,14 +143,14 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
         r.verdict = Verdict::unsupported;
         r.note = r.contract.evidence_detail;
       }
-      out.runnable.push_back(r.note.empty());
-      out.rows.push_back(std::move(r));
+      bool runnable = r.note.empty();
+      out.rows.push_back(TaskRow{std::move(r), runnable, {}});
     }
   }
   std::size_t per_backend = directions_of(op).size();
   int64_t total = total_cases(op, d, opt);
   bool any_runnable = false;
-  for (bool r : out.runnable) any_runnable |= r;
+  for (const TaskRow& r : out.rows) any_runnable |= r.runnable;
   for (int64_t i = opt.shard; any_runnable && i < total; i += opt.shards) {
     uint64_t seed = case_seed(opt.seed, op, d, i);
     SplitMix64 rng(seed);
@@ -159,10 +162,10 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
                    opt.tier == Tier::exhaustive ? "bit sweep " + std::to_string(i) : std::string(value_kind_name(kind))};
     for (std::size_t b = 0; b < backends.size(); ++b) run_case_on_backend(*backends[b], c, co, first[b], per_backend, out);
   }
-  for (std::size_t i = 0; i < out.rows.size(); ++i) {
-    Row& r = out.rows[i];
-    if (out.runnable[i] && r.cases == 0) { r.verdict = Verdict::skipped; r.note = "no cases in this shard"; }
-    else if (!out.runnable[i] && r.verdict != Verdict::unsupported) r.verdict = Verdict::skipped;
+  for (TaskRow& tr : out.rows) {
+    Row& r = tr.row;
+    if (tr.runnable && r.cases == 0) { r.verdict = Verdict::skipped; r.note = "no cases in this shard"; }
+    else if (!tr.runnable && r.verdict != Verdict::unsupported) r.verdict = Verdict::skipped;
   }
   ++done;
   return out;
@@ -186,15 +189,6 @@ std::vector<Row> unavailable_rows(const RunOptions& opt) {
 }
 
 }  // namespace
-
-std::string_view tier_name(Tier t) {
-  switch (t) {
-    case Tier::smoke: return "smoke";
-    case Tier::unit: return "unit";
-    case Tier::exhaustive: return "exhaustive";
-  }
-  throw_internal("bad Tier value");
-}
 
 int64_t default_cases(Tier t) {
   switch (t) {
@@ -264,22 +258,23 @@ Report run_checks(const RunOptions& opt) {
 
   Report report;
   std::vector<Discrepancy> all;
-  for (TaskResult& tr : results) {
-    std::size_t base = report.rows.size();
-    for (Row& r : tr.rows) report.rows.push_back(std::move(r));
-    report.cases_run += tr.cases_run;
-    for (auto& [i, d] : tr.discrepancies) {
-      Row& row = report.rows[base + i];
-      std::string dir = row.direction == "forward" ? "forward" : "vjp" + row.direction.substr(4, row.direction.size() - 5);
-      std::string stem = row.backend + "-" + row.dtype + "-" + row.op + "-" + dir + "-" +
-                         std::to_string(row.discrepancy_files.size());
-      for (const std::string& f : write_discrepancies({d}, opt, stem)) row.discrepancy_files.push_back(f);
+  for (TaskResult& result : results) {
+    report.cases_run += result.cases_run;
+    for (TaskRow& tr : result.rows) {
+      Row& row = tr.row;
+      std::string dir = row.direction.forward() ? "forward" : "vjp" + std::to_string(row.direction.input);
+      for (const Discrepancy& d : tr.records) {
+        std::string stem = row.backend + "-" + std::string(dtype_name(row.dtype)) + "-" + std::string(op_name(row.op)) +
+                           "-" + dir + "-" + std::to_string(row.discrepancy_files.size());
+        for (const std::string& f : write_discrepancies({d}, opt, stem)) row.discrepancy_files.push_back(f);
+      }
+      report.rows.push_back(std::move(row));
     }
   }
   for (Row& r : unavailable_rows(opt)) report.rows.push_back(std::move(r));
   report.graphs = std::move(graphs);
   report.settings.command = opt.command;
-  report.settings.tier = std::string(tier_name(opt.tier));
+  report.settings.tier = opt.tier;
   report.settings.seed = opt.seed;
   report.settings.cases = opt.tier == Tier::exhaustive ? 0 : (opt.cases > 0 ? opt.cases : default_cases(opt.tier));
   report.settings.shard = opt.shard;
@@ -289,7 +284,7 @@ Report run_checks(const RunOptions& opt) {
   report.settings.graph_files = opt.graph_files;
   report.settings.backends = opt.backends;
   for (const auto& [name, _] : opt.unavailable) report.settings.backends.push_back(name);
-  for (DType d : opt.dtypes) report.settings.dtypes.emplace_back(dtype_name(d));
+  report.settings.dtypes = opt.dtypes;
   report.settings.unavailable = opt.unavailable;
   report.trust = collect_trust(report.rows, report.graphs);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

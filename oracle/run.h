@@ -10,8 +10,6 @@
 
 namespace tl::oracle {
 
-enum class Tier { smoke, unit, exhaustive };
-std::string_view tier_name(Tier t);
 
 struct RunOptions {
   std::vector<std::string> backends;  // available ones only; unavailable ones go to `unavailable`

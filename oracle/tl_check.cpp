@@ -72,13 +72,6 @@ std::vector<OpId> parse_ops(const std::string& text) {
   return out;
 }
 
-Tier parse_tier(const std::string& text) {
-  for (Tier t : {Tier::smoke, Tier::unit, Tier::exhaustive}) {
-    if (tier_name(t) == text) return t;
-  }
-  throw UserError("--tier: expected smoke, unit or exhaustive, got '" + text + "'");
-}
-
 void parse_shard(const std::string& text, RunOptions& o) {
   if (text.empty()) return;
   std::size_t slash = text.find('/');
@@ -116,7 +109,8 @@ int print_outcome(const Report& r, const std::string& dir) {
   for (const Row& row : r.rows) {
     if (row.verdict != Verdict::fail && row.verdict != Verdict::undecided) continue;
     std::printf("%s %s %s %s %s: %s (%s)\n", std::string(verdict_name(row.verdict)).c_str(), row.backend.c_str(),
-                row.dtype.c_str(), row.op.c_str(), row.direction.c_str(), contract_text(row.contract).c_str(),
+                std::string(dtype_name(row.dtype)).c_str(), std::string(op_name(row.op)).c_str(),
+                direction_text(row.direction).c_str(), contract_text(row.contract).c_str(),
                 row.note.c_str());
     for (const std::string& f : row.discrepancy_files)
       std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / f).string().c_str());
@@ -127,7 +121,7 @@ int print_outcome(const Report& r, const std::string& dir) {
     last_source = g.source;
     if (g.local == Verdict::pass) continue;
     std::printf("%s graph %s (%s %s, seed %llu): %s\n", std::string(verdict_name(g.local)).c_str(),
-                report_text::graph_label(g).c_str(), g.backend.c_str(), g.dtype.c_str(),
+                report_text::graph_label(g).c_str(), g.backend.c_str(), std::string(dtype_name(g.dtype)).c_str(),
                 static_cast<unsigned long long>(g.seed), g.first_bad_node.c_str());
     if (!g.discrepancy_file.empty())
       std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / g.discrepancy_file).string().c_str());
@@ -147,7 +141,7 @@ int run_check_command(const CheckCommand& c) {
   std::vector<std::string> wanted = parse_backends(c.backend);
   o.dtypes = parse_dtypes(c.dtype);
   o.ops = parse_ops(c.ops);
-  o.tier = parse_tier(c.tier);
+  o.tier = parse_tier(c.tier, "--tier");
   parse_shard(c.shard, o);
   o.cases = c.cases;
   o.seed = c.seed;
@@ -241,7 +235,7 @@ int run_replay_command(const std::string& path) {
     if (name != rc.direction) continue;
     std::printf("%s %s %s %s: %s, max ulp %.3g\n", std::string(verdict_name(d.verdict)).c_str(), rc.backend.c_str(),
                 std::string(op_name(rc.op_case.graph.node(rc.op_case.graph.outputs[0].node).op)).c_str(), name.c_str(),
-                contract_text(d.contract).c_str(), d.max_ulp);
+                contract_text(d.contract).c_str(), d.stats.max_ulp);
     if (d.discrepancy) {
       const Discrepancy& x = *d.discrepancy;
       std::printf("  element %lld: backend %s, real %s, strict %s: %s\n", static_cast<long long>(x.element),

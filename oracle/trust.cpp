@@ -76,7 +76,8 @@ Trust collect_trust(const std::vector<Row>& rows, const std::vector<GraphRow>& g
   std::set<std::string> seen;
   for (const Row& r : rows) {
     if (r.verdict == Verdict::skipped || r.verdict == Verdict::unsupported || !unproven(r.contract)) continue;
-    std::string line = r.dtype + " " + r.op + " " + r.direction + ": " + contract_text(r.contract) + " (" +
+    std::string line = std::string(dtype_name(r.dtype)) + " " + std::string(op_name(r.op)) + " " +
+                       direction_text(r.direction) + ": " + contract_text(r.contract) + " (" +
                        std::string(evidence_name(r.contract.evidence)) + ": " + r.contract.evidence_detail + ")";
     if (seen.insert(line).second) t.empirical.push_back(line);  // eager and compiled share rows
   }

@@ -1,6 +1,7 @@
 // Names and text of contracts.
 #include "spec/contract.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "spec/error.h"
@@ -8,6 +9,17 @@
 namespace tl {
 
 std::string direction_text(Direction d) { return d.forward() ? "forward" : "vjp[" + std::to_string(d.input) + "]"; }
+
+Direction parse_direction(std::string_view text, std::string_view what) {
+  if (text == "forward") return {};
+  if (text.size() > 5 && text.substr(0, 4) == "vjp[" && text.back() == ']') {
+    std::string_view digits = text.substr(4, text.size() - 5);
+    int k = -1;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), k);
+    if (ec == std::errc() && end == digits.data() + digits.size() && k >= 0) return {k};
+  }
+  throw UserError(std::string(what) + ": '" + std::string(text) + "' is no direction (expected forward or vjp[k])");
+}
 
 std::string_view contract_kind_name(ContractKind k) {
   switch (k) {

@@ -48,6 +48,8 @@ struct Contract {
 
 // "forward" or "vjp[k]": how reports, records and replays name a direction.
 std::string direction_text(Direction d);
+// The inverse of direction_text ("forward", "vjp[k]"); UserError naming `what` otherwise.
+Direction parse_direction(std::string_view text, std::string_view what);
 
 std::string_view contract_kind_name(ContractKind k);
 std::string_view evidence_name(Evidence e);

@@ -12,6 +12,13 @@ std::optional<OpId> op_from_json_name(std::string_view json_name) {
   return std::nullopt;
 }
 
+std::optional<OpId> op_from_name(std::string_view name) {
+  for (const OpInfo& info : kOpInfo) {
+    if (info.name == name) return info.id;
+  }
+  return std::nullopt;
+}
+
 Attrs default_attrs(OpId op) {
   switch (op) {
 #define TL_OP(family, name, json, AttrsT, ...) \

@@ -92,8 +92,9 @@ constexpr bool op_input_positive(OpId op, std::size_t input) {
 constexpr bool op_input_is_index(OpId op, std::size_t input) {
   return input < 32 && ((op_info(op).index_inputs >> input) & 1u) != 0;
 }
-// Looks up an op by its JSON name.
+// Looks up an op by its JSON name, or by its C++ name (op_name: reports).
 std::optional<OpId> op_from_json_name(std::string_view json_name);
+std::optional<OpId> op_from_name(std::string_view name);
 
 // All attribute structs as one variant; a node's alternative is the one its op names in ops.def.
 using Attrs = std::variant<NoAttrs, InputAttrs, ConstAttrs, RandUniformAttrs, BernoulliMaskAttrs,

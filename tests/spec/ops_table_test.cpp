@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cases/op_examples.h"
+#include "spec/contract.h"
 #include "spec/infer.h"
 #include "spec/op_family.h"
 
@@ -138,6 +139,20 @@ TEST(OpsTable, FamiliesAgreeWithTraitsAndArity) {
   EXPECT_EQ(as_member<Move>(OpId::relu), std::nullopt);
   EXPECT_EQ(op_of(AxisReduce::logsumexp), OpId::logsumexp);
   EXPECT_THROW(member_of<Pool>(OpId::conv2d), InternalError);
+}
+
+}  // namespace
+}  // namespace tl
+
+namespace tl {
+namespace {
+
+TEST(OpsTable, OpNamesAndDirectionsReadBackAsWritten) {
+  for (const OpInfo& info : kOpInfo) EXPECT_EQ(op_from_name(info.name), info.id) << info.name;
+  EXPECT_EQ(op_from_name("const"), std::nullopt);  // the JSON name, not the C++ name
+  for (int k = -1; k < 12; ++k) EXPECT_EQ(parse_direction(direction_text({k}), "test").input, k);
+  for (const char* bad : {"", "vjp", "vjp[]", "vjp[-1]", "vjp[1x]", "vjp[1", "forwards", "vjp[99999999999]"})
+    EXPECT_THROW(parse_direction(bad, "test"), UserError) << bad;
 }
 
 }  // namespace
