@@ -69,7 +69,7 @@ Contract reference_contract(OpId op, DType d, Direction dir) {
     // half ulp (the fast kernels round g * f' once from a wider f' and declare ulp(1) instead).
     if (vjp_is_g_times_derivative(op)) {
       // rsqrt' and reciprocal' overflow on their own for tiny x where g f' need not: derived rows,
-      // judged where f'(x) stays finite (oracle/scales.cpp's precondition).
+      // judged where f'(x) stays finite (checking/scales.cpp's precondition).
       bool may_overflow = op == OpId::rsqrt || op == OpId::reciprocal;
       Contract r = with_kind(c, may_overflow ? ContractKind::derived : ContractKind::ulp, Evidence::proved,
                              may_overflow ? "g times the correctly rounded f'(x): < 1.5 ulp where f'(x) is finite"

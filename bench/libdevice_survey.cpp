@@ -26,7 +26,7 @@
 
 #include "cuda/function_bounds.h"
 #include "cuda/libdevice/libdevice_host.h"
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 #include "spec/splitmix.h"
 
 namespace {

@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 #include "reference/real_fn.h"
 #include "reference/rounding.h"
 #include "reference/scalar_interval.h"

@@ -65,7 +65,7 @@ inline LD safe_log_grad(LD x, double eps) { return sigmoid_of(x) / (softplus_of(
 
 }  // namespace ld
 
-// |v - r| in float32 ulps at r (oracle/ulp.h's rule: ulp(r) = 2^(max(E, -125) - 24) for r in
+// |v - r| in float32 ulps at r (checking/ulp.h's rule: ulp(r) = 2^(max(E, -125) - 24) for r in
 // [2^(E-1), 2^E), the subnormal spacing at 0), r finite. v = NaN is +inf; v = ±inf is 0 when r rounds
 // to that infinity (|r| at or beyond 2^128 - 2^103, the same sign) and +inf otherwise.
 inline double float_ulps(long double v, long double r) {

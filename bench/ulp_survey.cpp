@@ -22,7 +22,7 @@
 #include "bench/ulp_measure.h"
 #include "cuda/elementwise_math.h"
 #include "fast/kernels/elementwise.h"
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 #include "reference/rounding.h"
 #include "reference/scalar_interval.h"
 #include "reference/scalar_strict.h"

@@ -11,12 +11,12 @@
 #include <filesystem>
 
 #include "backend/backend.h"
-#include "oracle/check_op.h"
-#include "oracle/graph_check.h"
+#include "checking/check_op.h"
+#include "checking/graph_check.h"
 #include "cases/op_cases.h"
 #include "cases/random_graphs.h"
 #include "oracle/run.h"
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 
 namespace tl::oracle {
 namespace {

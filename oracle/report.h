@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "oracle/check_op.h"
+#include "checking/check_op.h"
+#include "checking/graph_check.h"
 
 namespace tl::oracle {
 
@@ -29,23 +30,6 @@ struct Row {
   std::vector<std::string> discrepancy_files;
 };
 
-struct GraphRow {
-  std::string backend;
-  DType dtype = DType::f32;
-  int64_t index = 0;
-  uint64_t seed = 0;
-  std::string source;                 // the user's graph file; empty for a random graph
-  std::string inputs;                 // where its input values came from: "x: DIR/x.npy, w: seeded"
-  int64_t nodes_checked = 0;
-  Verdict local = Verdict::pass;       // per-node contracts
-  std::string first_bad_node;          // "node 7 (softmax): outside ..."
-  double loss_ulp = 0;                 // end-to-end, information only
-  double grad_max_ulp = 0;
-  bool gradients_checked = false;     // a single-element target and parameters to differentiate
-  double suspicion_threshold = 0;      // lambda * sqrt(total terms)
-  bool suspicious = false;
-  std::string discrepancy_file;
-};
 
 // How hard a run looks: a few cases per row, the default unit tier, or every float32 input.
 enum class Tier { smoke, unit, exhaustive };

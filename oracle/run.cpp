@@ -9,9 +9,9 @@
 #include <mpfr.h>
 #include <thread>
 
-#include "oracle/graph_check.h"
+#include "checking/graph_check.h"
 #include "cases/op_examples.h"
-#include "oracle/shrink.h"
+#include "checking/shrink.h"
 #include "spec/error.h"
 #include "spec/file_io.h"
 

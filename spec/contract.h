@@ -32,9 +32,9 @@ struct Direction {
 struct Contract {
   ContractKind kind = ContractKind::unsupported;
   // The ulp budget (ulp, derived, empirical): ulps + ulps_per_term * n, where n is the op's
-  // reduction length (oracle/terms.h), measured in ulps of the dtype at max(|y|, magnitude_floor)
+  // reduction length (checking/terms.h), measured in ulps of the dtype at max(|y|, magnitude_floor)
   // (floor 0: plain ulps at the real value y). sum_bound/dot_bound use gamma_n instead.
-  // data_scale: also at least the op's data-dependent scale S (oracle/scales.h), so the budget is
+  // data_scale: also at least the op's data-dependent scale S (checking/scales.h), so the budget is
   // measured at max(|y|, magnitude_floor, S).
   double ulps = 0;
   double ulps_per_term = 0;

@@ -9,7 +9,7 @@
 #include "../common/seed.h"
 
 #include "cases/op_cases.h"
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 #include "fast/contracts.h"
 #include "fast/kernels/kernels.h"
 #include "reference/eval.h"
@@ -32,7 +32,7 @@ TEST(FastContracts, EveryOpDtypeAndDirectionHasARow) {
   }
 }
 
-// Error of v in ulps of T at the real value enclosed by e (oracle/ulp.h: the sound upper bound).
+// Error of v in ulps of T at the real value enclosed by e (checking/ulp.h: the sound upper bound).
 template <class T>
 double ulp_error(T v, const ref::Interval& e) {
   if (e.has_nan()) return v != v ? 0.0 : INFINITY;

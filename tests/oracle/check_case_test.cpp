@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "backend/backend.h"
-#include "oracle/check_op.h"
+#include "checking/check_op.h"
 #include "cases/op_cases.h"
 
 namespace tl::oracle {

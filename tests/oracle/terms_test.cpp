@@ -1,7 +1,7 @@
-// Reduction lengths (oracle/terms.h) of ops whose sums are counted by hand.
+// Reduction lengths (checking/terms.h) of ops whose sums are counted by hand.
 #include <gtest/gtest.h>
 
-#include "oracle/terms.h"
+#include "checking/terms.h"
 #include "spec/builder.h"
 
 namespace tl::oracle {

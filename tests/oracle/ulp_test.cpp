@@ -1,10 +1,10 @@
-// ULP distance rules (oracle/ulp.h) on values whose distances are known by hand.
+// ULP distance rules (checking/ulp.h) on values whose distances are known by hand.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 
 namespace tl::oracle {
 namespace {

@@ -1,10 +1,10 @@
-// Contract evaluation per element (oracle/verdict.h): every kind passes, FAILs or stays undecided
+// Contract evaluation per element (checking/verdict.h): every kind passes, FAILs or stays undecided
 // where it should, on enclosures built by hand.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "oracle/verdict.h"
+#include "checking/verdict.h"
 
 namespace tl::oracle {
 namespace {

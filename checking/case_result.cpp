@@ -1,5 +1,5 @@
-// ULP histogram bins and error statistics of oracle/case_result.h.
-#include "oracle/case_result.h"
+// ULP histogram bins and error statistics of checking/case_result.h.
+#include "checking/case_result.h"
 
 #include <algorithm>
 #include <cmath>

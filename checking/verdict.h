@@ -22,8 +22,8 @@ struct ElementTruth {
   mpfr_srcptr lo = nullptr, hi = nullptr;  // enclosure of the real value (may be NaN or infinite)
   std::optional<double> strict;            // the strict meaning's value; nullopt when undecided
   std::optional<double> condition;         // sum/dot bounds: upper bound of the op on |finite inputs|
-  int64_t terms = 1;                       // reduction length n (oracle/terms.h)
-  double scale = 0;                        // data scale S (oracle/scales.h)
+  int64_t terms = 1;                       // reduction length n (checking/terms.h)
+  double scale = 0;                        // data scale S (checking/scales.h)
   bool finite_inputs = false;              // no input of the case is inf or NaN (verdict.cpp: strict NaN)
 };
 

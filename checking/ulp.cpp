@@ -1,5 +1,5 @@
 // ULP distance against an MPFR enclosure, with outward rounding.
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,6 +1,6 @@
 // Whole graphs (random ones, users' files): per-node local checking plus end-to-end comparison with
 // the real meaning.
-#include "oracle/graph_check.h"
+#include "checking/graph_check.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,10 @@
 
 #include "cases/random_graphs.h"
 #include "cases/user_graphs.h"
-#include "oracle/terms.h"
-#include "oracle/ulp.h"
+#include "backend/backend.h"
+#include "checking/check_op.h"
+#include "checking/terms.h"
+#include "checking/ulp.h"
 #include "reference/eval.h"
 
 namespace tl::oracle {

@@ -1,5 +1,5 @@
-// Directions a backend failed without a value to judge (oracle/backend_failures.h).
-#include "oracle/backend_failures.h"
+// Directions a backend failed without a value to judge (checking/backend_failures.h).
+#include "checking/backend_failures.h"
 
 namespace tl::oracle {
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "backend/backend.h"
-#include "oracle/case_result.h"
+#include "checking/case_result.h"
 
 namespace tl::oracle {
 

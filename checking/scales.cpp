@@ -1,12 +1,12 @@
 // Error scales per op and direction: one switch over OpId, no default.
-#include "oracle/scales.h"
+#include "checking/scales.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "kernel_rules/norm_layout.h"
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 #include "spec/error.h"
 
 namespace tl::oracle {

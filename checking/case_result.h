@@ -1,4 +1,4 @@
-// What checking one op case yields (oracle/check_op.h computes it, oracle/backend_failures.h builds
+// What checking one op case yields (checking/check_op.h computes it, checking/backend_failures.h builds
 // the directions a backend failed outright): per direction a verdict, error statistics, a histogram
 // and the first discrepancy as a replayable record; and the options of one check.
 #pragma once
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cases/op_cases.h"
-#include "oracle/verdict.h"
+#include "checking/verdict.h"
 
 namespace tl::oracle {
 

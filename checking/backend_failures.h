@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backend/backend.h"
-#include "oracle/case_result.h"
+#include "checking/case_result.h"
 
 namespace tl::oracle {
 

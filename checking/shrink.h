@@ -3,7 +3,7 @@
 // stay (they are the op's example shapes); what is left are the values the failure needs.
 #pragma once
 
-#include "oracle/check_op.h"
+#include "checking/check_op.h"
 
 namespace tl::oracle {
 

@@ -1,10 +1,10 @@
 // Contract evaluation per element: one switch over ContractKind, no default.
-#include "oracle/verdict.h"
+#include "checking/verdict.h"
 
 #include <cmath>
 #include <limits>
 
-#include "oracle/ulp.h"
+#include "checking/ulp.h"
 #include "reference/rounding.h"
 #include "spec/error.h"
 #include "spec/tensor.h"

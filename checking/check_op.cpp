@@ -1,13 +1,13 @@
 // Local checking of one op case against the reference (Interval for the real meaning, Strict<T> for
 // the strict meaning).
-#include "oracle/check_op.h"
+#include "checking/check_op.h"
 
 #include <cmath>
 #include <limits>
 
-#include "oracle/backend_failures.h"
-#include "oracle/scales.h"
-#include "oracle/terms.h"
+#include "checking/backend_failures.h"
+#include "checking/scales.h"
+#include "checking/terms.h"
 #include "reference/eval.h"
 #include "spec/error.h"
 

@@ -1,5 +1,5 @@
 // Reduction lengths per op: one switch over OpId, no default.
-#include "oracle/terms.h"
+#include "checking/terms.h"
 
 #include <algorithm>
 

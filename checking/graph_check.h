@@ -10,9 +10,28 @@
 
 #include <vector>
 
-#include "oracle/report.h"
+#include "checking/case_result.h"
 
 namespace tl::oracle {
+
+// One graph checked on one backend: a row of the report.
+struct GraphRow {
+  std::string backend;
+  DType dtype = DType::f32;
+  int64_t index = 0;
+  uint64_t seed = 0;
+  std::string source;                 // the user's graph file; empty for a random graph
+  std::string inputs;                 // where its input values came from: "x: DIR/x.npy, w: seeded"
+  int64_t nodes_checked = 0;
+  Verdict local = Verdict::pass;       // per-node contracts
+  std::string first_bad_node;          // "node 7 (softmax): outside ..."
+  double loss_ulp = 0;                 // end-to-end, information only
+  double grad_max_ulp = 0;
+  bool gradients_checked = false;     // a single-element target and parameters to differentiate
+  double suspicion_threshold = 0;      // lambda * sqrt(total terms)
+  bool suspicious = false;
+  std::string discrepancy_file;
+};
 
 // Lambda of the suspicion tier: end-to-end errors above lambda * sqrt(total terms) ulps are flagged
 // (Higham and Mary's probabilistic bound; conditioning is ignored, so it is a heuristic).

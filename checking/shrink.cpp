@@ -1,5 +1,5 @@
 // Greedy value shrinking of failing op cases.
-#include "oracle/shrink.h"
+#include "checking/shrink.h"
 
 namespace tl::oracle {
 namespace {
