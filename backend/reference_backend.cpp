@@ -89,7 +89,7 @@ Contract reference_contract(OpId op, DType d, Direction dir) {
       return with_kind(c, ContractKind::dot_bound, Evidence::proved, "Higham, Accuracy and Stability, (3.5): FMA chain");
     case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask: case OpId::rand_uniform:
     case OpId::neg: case OpId::abs: case OpId::square: case OpId::reciprocal: case OpId::relu: case OpId::scale:
-    case OpId::clamp: case OpId::add: case OpId::sub: case OpId::mul: case OpId::div: case OpId::maximum:
+    case OpId::clamp: case OpId::hardtanh: case OpId::add: case OpId::sub: case OpId::mul: case OpId::div: case OpId::maximum:
     case OpId::minimum: case OpId::reduce_max: case OpId::softmax: case OpId::log_softmax: case OpId::logsumexp:
     case OpId::layer_norm: case OpId::batch_norm: case OpId::max_pool2d: case OpId::reshape: case OpId::flatten:
     case OpId::permute: case OpId::transpose: case OpId::broadcast_to: case OpId::concat: case OpId::slice:

@@ -25,7 +25,7 @@ OpExample valid_example(OpId op) {
     case OpId::detach: case OpId::neg: case OpId::abs: case OpId::square: case OpId::sqrt:
     case OpId::rsqrt: case OpId::reciprocal: case OpId::exp: case OpId::log: case OpId::sin:
     case OpId::cos: case OpId::tanh: case OpId::sigmoid: case OpId::relu: case OpId::gelu:
-    case OpId::softplus:
+    case OpId::softplus: case OpId::hardtanh:
       return ex({s23}, NoAttrs{}, s23);
     case OpId::scale: return ex({s23}, ScaleAttrs{0.5}, s23);
     case OpId::clamp: return ex({s23}, ClampAttrs{-1.0, 2.0}, s23);

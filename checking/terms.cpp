@@ -35,7 +35,7 @@ int64_t reduction_terms(const Node& node, const std::vector<Shape>& in) {
     case OpId::rand_uniform: case OpId::neg: case OpId::abs: case OpId::square: case OpId::sqrt:
     case OpId::rsqrt: case OpId::reciprocal: case OpId::exp: case OpId::log: case OpId::sin:
     case OpId::cos: case OpId::tanh: case OpId::sigmoid: case OpId::relu: case OpId::gelu:
-    case OpId::softplus: case OpId::scale: case OpId::clamp: case OpId::safe_log: case OpId::add:
+    case OpId::softplus: case OpId::scale: case OpId::clamp: case OpId::safe_log: case OpId::hardtanh: case OpId::add:
     case OpId::sub: case OpId::mul: case OpId::div: case OpId::maximum: case OpId::minimum:
     case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
     case OpId::broadcast_to: case OpId::concat: case OpId::slice: case OpId::gather_rows:

@@ -116,7 +116,7 @@ template <class T> TL_HD inline T unary_forward(Unary op, T x, UnaryParams<T> p)
     case Unary::gelu: return in_double(gelu_d, x);
     case Unary::softplus: return in_double(softplus_d, x);
     case Unary::scale: return p.c * x;
-    case Unary::clamp: {
+    case Unary::clamp: case Unary::hardtanh: {  // hardtanh: unary_params gives lo = -1, hi = 1
       if (x != x) return x;
       T t = x < p.lo ? p.lo : x;
       return t > p.hi ? p.hi : t;
@@ -146,7 +146,7 @@ template <class T> TL_HD inline T unary_backward(Unary op, T x, T y, T g, UnaryP
     case Unary::gelu: return vjp_in_double(gelu_grad_d, x, g);
     case Unary::softplus: return vjp_in_double(sigmoid_d, x, g);
     case Unary::scale: return g * p.c;
-    case Unary::clamp: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
+    case Unary::clamp: case Unary::hardtanh: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
     case Unary::safe_log:
       return static_cast<T>(static_cast<double>(g) * safe_log_grad_d(static_cast<double>(x), static_cast<double>(p.eps)));
   }

@@ -31,7 +31,7 @@ DevGrads backward(const Node& node, const DevInputs& in, const DeviceTensor& y, 
   template <class T>                                                                                 \
   void NAME##_backward(const Node& n, const DevInputs& in, const DeviceTensor& y, const DeviceTensor& g, \
                        DevGrads& dx, const std::vector<bool>& wanted, const std::string& where);
-TL_CUDA_FAMILY(elementwise)  // detach neg abs square sqrt rsqrt reciprocal exp log sin cos tanh sigmoid relu gelu softplus scale clamp safe_log add sub mul div maximum minimum
+TL_CUDA_FAMILY(elementwise)  // detach neg abs square sqrt rsqrt reciprocal exp log sin cos tanh sigmoid relu gelu softplus scale clamp safe_log hardtanh add sub mul div maximum minimum
 TL_CUDA_FAMILY(reduce)       // sum reduce_sum reduce_mean reduce_max softmax log_softmax logsumexp
 TL_CUDA_FAMILY(linalg)       // matmul linear
 TL_CUDA_FAMILY(conv)         // conv2d max_pool2d avg_pool2d

@@ -15,7 +15,8 @@
 
 namespace tl {
 
-// The attributes of a scale / clamp / safe_log node in T (other ops use none); already exact in T
+// The attributes of a scale / clamp / safe_log node in T, and hardtanh's fixed bounds (other ops use
+// none); already exact in T
 // (spec validation).
 template <class T>
 struct UnaryParams {
@@ -27,6 +28,7 @@ UnaryParams<T> unary_params(const NodeT& n) {
   if (const auto* a = std::get_if<ScaleAttrs>(&n.attrs)) p.c = static_cast<T>(a->c);
   if (const auto* a = std::get_if<ClampAttrs>(&n.attrs)) { p.lo = static_cast<T>(a->lo); p.hi = static_cast<T>(a->hi); }
   if (const auto* a = std::get_if<SafeLogAttrs>(&n.attrs)) p.eps = static_cast<T>(a->eps);
+  if (n.op == OpId::hardtanh) { p.lo = T(-1); p.hi = T(1); }  // clamp to [-1, 1]: the same kernels
   return p;
 }
 
@@ -40,7 +42,7 @@ constexpr bool vjp_is_g_times_derivative(Unary u) {
     case Unary::tanh: case Unary::sigmoid: case Unary::gelu: case Unary::softplus: case Unary::safe_log:
       return true;
     case Unary::detach: case Unary::neg: case Unary::abs: case Unary::square: case Unary::exp:
-    case Unary::log: case Unary::relu: case Unary::scale: case Unary::clamp:
+    case Unary::log: case Unary::relu: case Unary::scale: case Unary::clamp: case Unary::hardtanh:
       return false;
   }
   return false;

@@ -20,7 +20,7 @@ std::string_view forward_order(OpId op) {
     case OpId::neg: case OpId::abs: case OpId::square: case OpId::sqrt: case OpId::rsqrt: case OpId::reciprocal:
     case OpId::exp: case OpId::log: case OpId::sin: case OpId::cos: case OpId::tanh: case OpId::sigmoid:
     case OpId::relu: case OpId::gelu: case OpId::softplus: case OpId::scale: case OpId::clamp: case OpId::safe_log:
-    case OpId::add: case OpId::sub: case OpId::mul: case OpId::div: case OpId::maximum: case OpId::minimum:
+    case OpId::hardtanh: case OpId::add: case OpId::sub: case OpId::mul: case OpId::div: case OpId::maximum: case OpId::minimum:
     case OpId::reduce_max: case OpId::softmax: case OpId::log_softmax: case OpId::logsumexp: case OpId::layer_norm:
     case OpId::batch_norm: case OpId::max_pool2d: case OpId::reshape: case OpId::flatten: case OpId::permute:
     case OpId::transpose: case OpId::broadcast_to: case OpId::concat: case OpId::slice: case OpId::gather_rows:
@@ -49,7 +49,7 @@ std::string_view vjp_order(OpId op) {
     case OpId::neg: case OpId::abs: case OpId::sqrt: case OpId::rsqrt: case OpId::reciprocal: case OpId::exp:
     case OpId::sin: case OpId::cos: case OpId::tanh: case OpId::sigmoid: case OpId::relu: case OpId::gelu:
     case OpId::softplus: case OpId::scale: case OpId::clamp: case OpId::safe_log: case OpId::add: case OpId::sub:
-    case OpId::mul: case OpId::maximum: case OpId::minimum: case OpId::sum: case OpId::reduce_sum:
+    case OpId::hardtanh: case OpId::mul: case OpId::maximum: case OpId::minimum: case OpId::sum: case OpId::reduce_sum:
     case OpId::reduce_mean: case OpId::log_softmax: case OpId::logsumexp: case OpId::layer_norm:
     case OpId::batch_norm: case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
     case OpId::concat: case OpId::slice: case OpId::scatter_add_rows: case OpId::cross_entropy:
@@ -89,7 +89,7 @@ std::optional<Contract> forward_row(OpId op, const KernelEvidence& e) {
   switch (op) {
     case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
     case OpId::rand_uniform: case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp:
-    case OpId::maximum: case OpId::minimum: case OpId::reduce_max: case OpId::max_pool2d:
+    case OpId::hardtanh: case OpId::maximum: case OpId::minimum: case OpId::reduce_max: case OpId::max_pool2d:
     case OpId::reshape: case OpId::flatten: case OpId::permute: case OpId::transpose:
     case OpId::broadcast_to: case OpId::concat: case OpId::slice: case OpId::gather_rows:
       return r.exact();
@@ -118,8 +118,8 @@ std::optional<Contract> vjp_row(OpId op, int input, const KernelEvidence& e) {
     case OpId::input: case OpId::constant: case OpId::detach: case OpId::bernoulli_mask:
     case OpId::rand_uniform:
       return kernel_contract(ContractKind::unsupported, 0, Evidence::none, "no gradient flows through this op", e);
-    case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp: case OpId::add: case OpId::sub:
-    case OpId::sum: case OpId::reduce_sum: case OpId::reshape: case OpId::flatten: case OpId::permute:
+    case OpId::neg: case OpId::abs: case OpId::relu: case OpId::clamp: case OpId::hardtanh: case OpId::add:
+    case OpId::sub: case OpId::sum: case OpId::reduce_sum: case OpId::reshape: case OpId::flatten: case OpId::permute:
     case OpId::transpose: case OpId::concat: case OpId::slice: case OpId::scatter_add_rows:
       return r.exact();
     case OpId::square: case OpId::log: case OpId::div: case OpId::reduce_max: case OpId::matmul: case OpId::linear:

@@ -1,5 +1,6 @@
 // Reference semantics of the elementwise ops: forward and VJP, generic over the scalar.
-// Conventions (docs/special-values.md): relu'(0) = 0; abs'(0) = 0; clamp passes the gradient only
+// Conventions (docs/special-values.md): relu'(0) = 0; abs'(0) = 0; clamp (and hardtanh, clamp to
+// [-1, 1]) passes the gradient only
 // strictly inside (lo, hi); maximum/minimum return the first operand on ties and split the gradient
 // 1/2 : 1/2; every VJP is dx = g * f'(x) with f' one real function (one rounding in Strict).
 #pragma once
@@ -20,6 +21,18 @@ RefTensor<S> map2(const RefTensor<S>& a, const RefTensor<S>& b, F f) {
   RefTensor<S> y(a.shape);
   for (int64_t i = 0; i < a.numel(); ++i) y[i] = f(a[i], b[i]);
   return y;
+}
+
+// clamp(x, lo, hi) = min(max(x, lo), hi), and its gradient: g strictly inside (lo, hi), else 0.
+template <class S>
+S clamp_value(const S& x, const S& lo, const S& hi) {
+  S t = choose(compare(x, lo), lo, x, x);
+  return choose(compare(t, hi), t, t, hi);
+}
+template <class S>
+S clamp_grad(const S& x, const S& g, const S& lo, const S& hi) {
+  const S z = zero<S>();
+  return choose(compare(x, lo), z, z, choose(compare(x, hi), g, z, z));
 }
 
 template <class S>
@@ -43,11 +56,8 @@ S unary_value(const OpCtx& c, Unary op, const S& x) {
     case Unary::gelu: return apply(RealFn::gelu, x);
     case Unary::softplus: return apply(RealFn::softplus, x);
     case Unary::scale: return S::from_double(c.a<ScaleAttrs>().c) * x;
-    case Unary::clamp: {
-      S lo = S::from_double(c.a<ClampAttrs>().lo), hi = S::from_double(c.a<ClampAttrs>().hi);
-      S t = choose(compare(x, lo), lo, x, x);
-      return choose(compare(t, hi), t, t, hi);
-    }
+    case Unary::clamp: return clamp_value(x, S::from_double(c.a<ClampAttrs>().lo), S::from_double(c.a<ClampAttrs>().hi));
+    case Unary::hardtanh: return clamp_value(x, -one<S>(), one<S>());
     case Unary::safe_log: return apply(RealFn::safe_log, x, c.a<SafeLogAttrs>().eps);
   }
   throw_internal("bad Unary value");
@@ -74,10 +84,8 @@ S unary_grad(const OpCtx& c, Unary op, const S& x, const S& y, const S& g) {
     case Unary::gelu: return g * apply(RealFn::gelu_grad, x);
     case Unary::softplus: return g * apply(RealFn::softplus_grad, x);
     case Unary::scale: return g * S::from_double(c.a<ScaleAttrs>().c);
-    case Unary::clamp: {
-      S lo = S::from_double(c.a<ClampAttrs>().lo), hi = S::from_double(c.a<ClampAttrs>().hi);
-      return choose(compare(x, lo), z, z, choose(compare(x, hi), g, z, z));
-    }
+    case Unary::clamp: return clamp_grad(x, g, S::from_double(c.a<ClampAttrs>().lo), S::from_double(c.a<ClampAttrs>().hi));
+    case Unary::hardtanh: return clamp_grad(x, g, -one<S>(), one<S>());
     case Unary::safe_log: return g * apply(RealFn::safe_log_grad, x, c.a<SafeLogAttrs>().eps);
     case Unary::detach: break;  // stops the gradient: no input receives one
   }

@@ -49,7 +49,7 @@ Shape infer_shape(OpId op, const Attrs& attrs, std::span<const Shape> in, const 
     case OpId::detach: case OpId::neg: case OpId::abs: case OpId::square: case OpId::sqrt:
     case OpId::rsqrt: case OpId::reciprocal: case OpId::exp: case OpId::log: case OpId::sin:
     case OpId::cos: case OpId::tanh: case OpId::sigmoid: case OpId::relu: case OpId::gelu:
-    case OpId::softplus:
+    case OpId::softplus: case OpId::hardtanh:
       return in[0];
     case OpId::scale:
       if (!std::isfinite(attrs_as<ScaleAttrs>(attrs, c).c)) c.fail("attribute c is not finite");

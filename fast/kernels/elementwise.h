@@ -2,7 +2,7 @@
 // T = float or double (the binary ops' rules are kernel_rules/elementwise_rules.h, shared with cuda/). The kernels apply them element by element and the compiled backend's fused loops
 // apply the same functions in sequence, so fusion is bit-identical by construction.
 //
-// Arithmetic ops (neg abs square sqrt reciprocal relu scale clamp add sub mul div maximum minimum)
+// Arithmetic ops (neg abs square sqrt reciprocal relu scale clamp hardtanh add sub mul div maximum minimum)
 // use the reference's formulas and IEEE operations, so they match the strict meaning bit for bit.
 // Transcendental ones use the C library (glibc) or short formulas of it; their accuracy is declared
 // as ulp(k) contracts measured against MPFR (docs/contracts.md).
@@ -98,7 +98,7 @@ template <class T>
       else return static_cast<T>(gelu(static_cast<Wide<T>>(x)));
     case Unary::softplus: return static_cast<T>(softplus(static_cast<Wide<T>>(x)));
     case Unary::scale: return p.c * x;
-    case Unary::clamp: {
+    case Unary::clamp: case Unary::hardtanh: {  // hardtanh: unary_params gives lo = -1, hi = 1
       if (x != x) return x;
       T t = x < p.lo ? p.lo : x;
       return t > p.hi ? p.hi : t;
@@ -147,7 +147,7 @@ template <class T>
     case Unary::softplus: return sigmoid(w);
     case Unary::safe_log: return sigmoid(w) / (softplus(w) + static_cast<W>(p.eps));
     case Unary::detach: case Unary::neg: case Unary::abs: case Unary::square: case Unary::exp:
-    case Unary::log: case Unary::relu: case Unary::scale: case Unary::clamp:
+    case Unary::log: case Unary::relu: case Unary::scale: case Unary::clamp: case Unary::hardtanh:
       return nan_of<W>();
   }
   return nan_of<W>();
@@ -176,7 +176,7 @@ template <class T>
       return times_wide(g, unary_derivative_wide(op, x, p));
     case Unary::relu: return x > 0 ? g : (x == x ? T(0) : x);
     case Unary::scale: return g * p.c;
-    case Unary::clamp: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
+    case Unary::clamp: case Unary::hardtanh: return x != x ? x : ((x > p.lo && x < p.hi) ? g : T(0));
   }
   return nan_of<T>();
 }
