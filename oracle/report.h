@@ -39,7 +39,9 @@ Tier parse_tier(const std::string& text, const std::string& what);  // UserError
 // The most shards a run may be split into (--shard K/N) and a merge may join.
 constexpr int kMaxShards = 4096;
 
-// The run's settings as the report records them (typed; written and read by report_json.cpp).
+// The run's settings as the report records them (typed; written and read by report_json.cpp). The
+// run's options (RunOptions, oracle/run.h) are these plus what only the run needs, so one type goes
+// from the flags to the report.
 struct Settings {
   std::string command;
   Tier tier = Tier::unit;

@@ -273,19 +273,9 @@ Report run_checks(const RunOptions& opt) {
   }
   for (Row& r : unavailable_rows(opt)) report.rows.push_back(std::move(r));
   report.graphs = std::move(graphs);
-  report.settings.command = opt.command;
-  report.settings.tier = opt.tier;
-  report.settings.seed = opt.seed;
+  report.settings = opt;  // the run's own settings; the report names the unavailable backends too
   report.settings.cases = opt.tier == Tier::exhaustive ? 0 : (opt.cases > 0 ? opt.cases : default_cases(opt.tier));
-  report.settings.shard = opt.shard;
-  report.settings.shards = opt.shards;
-  report.settings.gradients = opt.gradients;
-  report.settings.graphs = opt.graphs;
-  report.settings.graph_files = opt.graph_files;
-  report.settings.backends = opt.backends;
   for (const auto& [name, _] : opt.unavailable) report.settings.backends.push_back(name);
-  report.settings.dtypes = opt.dtypes;
-  report.settings.unavailable = opt.unavailable;
   report.trust = collect_trust(report.rows, report.graphs);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

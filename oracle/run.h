@@ -11,23 +11,14 @@
 namespace tl::oracle {
 
 
-struct RunOptions {
-  std::vector<std::string> backends;  // available ones only; unavailable ones go to `unavailable`
-  std::map<std::string, std::string> unavailable;
-  std::vector<DType> dtypes;
+// What a run does: the settings its report records (the backends that run; cases 0 for the tier's
+// default), and what only the run needs. Parsed once from the flags (tl_check.cpp).
+struct RunOptions : Settings {
   std::vector<OpId> ops;
-  Tier tier = Tier::unit;
-  int64_t cases = 0;     // per op × dtype (0: the tier's default)
-  uint64_t seed = 1;
-  bool gradients = true;
-  int64_t graphs = 0;    // random whole graphs per dtype
-  std::vector<std::string> graph_files;  // users' tl.ir.v1 graphs, checked whole (cases/user_graphs.h)
-  std::string inputs_dir;                // .npy values for their inputs, by input name
-  int shard = 0, shards = 1;
+  std::string inputs_dir;  // .npy values for the graph files' inputs, by input name
   int threads = 2;
-  std::string out_dir;   // discrepancy files are named out_dir/discrepancies/... (in replay lines)
-  std::string write_dir; // ... and written to write_dir/discrepancies/ (empty: out_dir), moved at the end
-  std::string command;   // recorded in the report and in replay lines
+  std::string out_dir;     // discrepancy files are named out_dir/discrepancies/... (in replay lines)
+  std::string write_dir;   // ... and written to write_dir/discrepancies/ (empty: out_dir), moved at the end
   std::function<void(int64_t done, int64_t total)> progress;
 };
 
