@@ -76,9 +76,12 @@ const std::vector<std::string>& backend_names() {
 
 namespace {
 void check_known(const std::string& name) {
-  for (const std::string& n : backend_names())
+  std::string known;
+  for (const std::string& n : backend_names()) {
     if (n == name) return;
-  throw UserError("unknown backend '" + name + "' (expected eager, compiled, reference, cuda, cuda-cublas or cuda-emulated)");
+    known += (known.empty() ? "" : ", ") + n;
+  }
+  throw UserError("unknown backend '" + name + "' (expected one of " + known + ")");
 }
 }  // namespace
 

@@ -36,7 +36,13 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
 std::vector<std::string> parse_backends(const std::string& text) {
   if (text == "all") return backend::backend_names();
   std::vector<std::string> out = split_list(text, "--backend");
-  for (const std::string& b : out) backend::unavailable_reason(b);  // UserError for unknown names
+  const std::vector<std::string>& known = backend::backend_names();
+  for (const std::string& b : out) {
+    if (std::find(known.begin(), known.end(), b) != known.end()) continue;
+    std::string names;
+    for (const std::string& n : known) names += n + ", ";
+    throw UserError("unknown backend '" + b + "' (expected " + names + "or all)");
+  }
   return out;
 }
 
