@@ -1,7 +1,9 @@
 // Whole-graph cases from users' graph files (cases/user_graphs.h).
 #include "cases/user_graphs.h"
 
+#include <cctype>
 #include <filesystem>
+#include <set>
 
 #include "cases/op_cases.h"
 #include "spec/error.h"
@@ -46,6 +48,50 @@ HostTensor npy_input(const std::string& file, const Node& in, const std::string&
 }
 
 }  // namespace
+
+namespace {
+
+std::set<std::string> input_names(const Graph& g) {
+  std::set<std::string> names;
+  for (const Node& n : g.nodes)
+    if (n.op == OpId::input) names.insert(std::get<InputAttrs>(n.attrs).name);
+  return names;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Every *.npy directly in `folder` must be <name>.npy for a name of `names`.
+void check_npy_names(const std::filesystem::path& folder, const std::set<std::string>& names, const std::string& whose) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::filesystem::path& f = entry.path();
+    if (f.extension() != ".npy" || names.count(f.stem().string())) continue;
+    std::string list, guess;
+    for (const std::string& n : names) {
+      list += (list.empty() ? "" : ", ") + n;
+      if (lower(n) == lower(f.stem().string())) guess = " (did you mean '" + n + ".npy'?)";
+    }
+    throw UserError("--inputs: '" + f.string() + "' matches no input of " + whose + guess + "; the inputs are " +
+                    (list.empty() ? std::string("none") : list));
+  }
+}
+
+}  // namespace
+
+void check_inputs_folder(const std::vector<std::string>& graph_files, const std::string& inputs_dir) {
+  if (inputs_dir.empty() || graph_files.empty()) return;
+  std::set<std::string> all;
+  for (const std::string& path : graph_files) {
+    std::set<std::string> names = input_names(read_graph(path));
+    all.insert(names.begin(), names.end());
+    std::filesystem::path own = std::filesystem::path(inputs_dir) / std::filesystem::path(path).stem();
+    if (std::filesystem::is_directory(own)) check_npy_names(own, names, "'" + path + "'");
+  }
+  check_npy_names(inputs_dir, all, graph_files.size() == 1 ? "'" + graph_files[0] + "'" : "the graph files");
+}
 
 GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir, uint64_t seed) {
   return graph_case_of(read_graph(path), path, inputs_dir, seed);

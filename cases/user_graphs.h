@@ -18,5 +18,9 @@ namespace tl::oracle {
 GraphCase load_graph_case(const std::string& path, const std::string& inputs_dir, uint64_t seed);
 // The same for a graph already read; `path` names it in errors and picks DIR/<stem>/ (may be "").
 GraphCase graph_case_of(Graph graph, const std::string& path, const std::string& inputs_dir, uint64_t seed);
+// UserError for an .npy file of `inputs_dir` that no input would read: DIR/<name>.npy where no graph
+// has an input <name>, or DIR/<stem>/<name>.npy where graph <stem> has none (a misnamed file would
+// otherwise leave its input seeded). The message names the file and the inputs it could be for.
+void check_inputs_folder(const std::vector<std::string>& graph_files, const std::string& inputs_dir);
 
 }  // namespace tl::oracle

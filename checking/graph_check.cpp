@@ -170,6 +170,7 @@ OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& value
 }
 
 std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
+  check_inputs_folder(opt.graph_files, opt.inputs_dir);
   std::vector<GraphResult> rows;
   for (DType d : opt.dtypes) {
     for (int64_t i = opt.shard; i < opt.graphs; i += opt.shards) {

@@ -110,8 +110,19 @@ void write_report_files(const Report& r, const std::string& dir) {
   write_file_atomic((fs::path(dir) / "report.html").string(), report_html(r));
 }
 
-// Failing rows and graphs with their replay commands, then the summary line (last).
-int print_outcome(const Report& r, const std::string& dir) {
+// True when some row or graph was judged (pass, FAIL or undecided), or when rows were left empty
+// only by --shard (a shard of few cases): a selection that checks nothing is none of these.
+bool checks_something(const Report& r) {
+  Summary s = summarize(r);
+  if (s.pass + s.fail + s.undecided > 0) return true;
+  for (const Row& row : r.rows)
+    if (row.note == "no cases in this shard") return true;
+  return false;
+}
+
+// Failing rows and graphs with their replay commands, then the summary line (last). Exit status 2
+// for a run that checked nothing, unless `allow_empty`.
+int print_outcome(const Report& r, const std::string& dir, bool allow_empty) {
   for (const Row& row : r.rows) {
     if (row.verdict != Verdict::fail && row.verdict != Verdict::undecided) continue;
     std::printf("%s %s %s %s %s: %s (%s)\n", std::string(verdict_name(row.verdict)).c_str(), row.backend.c_str(),
@@ -137,6 +148,11 @@ int print_outcome(const Report& r, const std::string& dir) {
               r.seconds > 0 ? static_cast<double>(r.cases_run) / r.seconds : 0.0);
   Summary s = summarize(r);
   std::printf("%s\n", summary_line(s).c_str());
+  if (!allow_empty && !checks_something(r)) {
+    std::fprintf(stderr, "tl-check: error: nothing was checked: every row is skipped or unsupported (see the "
+                         "report's notes) and no graph ran; --allow-empty accepts such a run\n");
+    return 2;
+  }
   return s.fail > 0 ? 1 : 0;
 }
 
@@ -184,7 +200,7 @@ int run_check_command(const CheckCommand& c) {
   Report r = run_checks(o);
   write_report_files(r, out.staging());
   out.publish();
-  return print_outcome(r, c.out);
+  return print_outcome(r, c.out, c.allow_empty);
 }
 
 int run_merge_command(const std::vector<std::string>& dirs, const std::string& out) {
@@ -223,7 +239,7 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
                  static_cast<int>(dirs.size()), merged.settings.shards);
   write_report_files(merged, out_dir.staging());
   out_dir.publish();
-  return print_outcome(merged, out);
+  return print_outcome(merged, out, false);
 }
 
 int run_replay_command(const std::string& path) {

@@ -25,6 +25,7 @@ struct CheckCommand {
   std::string out = "tl-check-out";
   int threads = 2;
   bool progress = true;
+  bool allow_empty = false;  // --allow-empty: a run that checks nothing still exits 0
   std::string command_line;
 };
 

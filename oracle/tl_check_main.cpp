@@ -37,6 +37,9 @@ int run_command(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();
   app.add_flag("--no-grad", c.no_grad, "forward directions only");
+  app.add_flag("--allow-empty", c.allow_empty,
+               "exit 0 even when nothing is checked (every row skipped or unsupported, no graph); "
+               "without it such a run is exit 2");
   app.add_option("--graphs", c.graphs, "random whole graphs per dtype (per-node + end-to-end)")->transform(tl::cli::at_least(0));
   auto* graph_option = app.add_option("--graph", c.graph_files,
                  "a tl.ir.v1 graph to check whole: every node against its contract, the loss (first "

@@ -131,12 +131,16 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
       {"--ops ''", "--ops: must not be empty"},
       {"--list-ops --ops foo", "--ops excludes --list-ops"},
       {"--replay " + out + "/not_json.json --backend eager", "--backend excludes --replay"},
+      {"--tier exhaustive --ops linear --backend eager --out " + out + "/empty", "nothing was checked"},
   };
   for (const Case& c : cases) {
     CommandResult r = tl_check(c.args + " --quiet");
     EXPECT_EQ(r.status, 2) << c.args << "\n" << r.output;
     EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
   }
+  // An empty run is accepted when asked for; a shard left empty by --shard is not an empty run.
+  EXPECT_EQ(tl_check("--tier exhaustive --ops linear --backend eager --allow-empty --quiet --out " + out + "/empty").status, 0);
+  EXPECT_EQ(tl_check("--ops exp --cases 2 --shard 5/6 --backend eager --quiet --out " + out + "/shard").status, 0);
 }
 
 // merge reads what a shard wrote: a count it could not have written, or an --out that is one of the
@@ -246,6 +250,20 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   EXPECT_EQ(bad_shape.status, 2);
   EXPECT_NE(bad_shape.output.find("labels.npy: input 'labels' has shape [6] but the file holds [2,3]"), std::string::npos)
       << bad_shape.output;
+  tl::write_npy(dir + "/labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 2}));
+  tl::write_npy(dir + "/Labels.npy", tl::HostTensor::from_values<double>(tl::Shape{6}, {0, 1, 2, 0, 1, 2}));
+  CommandResult misnamed = tl_check(args);  // would leave an input seeded: an error, not a fallback
+  EXPECT_EQ(misnamed.status, 2) << misnamed.output;
+  EXPECT_NE(misnamed.output.find("Labels.npy' matches no input of"), std::string::npos) << misnamed.output;
+  EXPECT_NE(misnamed.output.find("did you mean 'labels.npy'?"), std::string::npos) << misnamed.output;
+  fs::remove(dir + "/Labels.npy");
+  fs::create_directories(dir + "/softmax_classifier_ce");
+  tl::write_npy(dir + "/softmax_classifier_ce/weights.npy", tl::HostTensor::from_values<double>(tl::Shape{1}, {0}));
+  CommandResult misnamed_own = tl_check(args);
+  EXPECT_EQ(misnamed_own.status, 2) << misnamed_own.output;
+  EXPECT_NE(misnamed_own.output.find("weights.npy' matches no input of"), std::string::npos) << misnamed_own.output;
+  fs::remove_all(dir + "/softmax_classifier_ce");
+  EXPECT_EQ(tl_check(args).status, 0);
   CommandResult twice = tl_check("--graph " + graph + " --graph " + graph + " --quiet --out " + dir + "/out");
   EXPECT_EQ(twice.status, 2);
   EXPECT_NE(twice.output.find("is given twice"), std::string::npos) << twice.output;
