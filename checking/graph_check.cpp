@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 #include "cases/random_graphs.h"
@@ -13,6 +15,7 @@
 #include "checking/terms.h"
 #include "checking/ulp.h"
 #include "reference/eval.h"
+#include "spec/json_io.h"
 
 namespace tl::oracle {
 namespace {
@@ -160,7 +163,35 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
   }
 }
 
+// Bytes this machine can still give (MemAvailable of /proc/meminfo); 0 when unknown.
+double available_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024;
+  return 0;
+}
+
 }  // namespace
+
+void check_graph_fits(const Graph& g, const std::string& source) {
+  double elements = 0, bytes = 0;
+  for (const Node& n : g.nodes) {
+    double count = static_cast<double>(n.shape.numel());
+    elements += count;
+    bytes += count * (static_cast<double>(dtype_size(n.dtype)) + kEnclosureBytes);
+  }
+  double available = available_bytes();
+  if (available <= 0 || bytes <= available) return;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "%s: too large to check here: its nodes hold %.3g elements, so its values and their reference "
+                "enclosures (about %.0f bytes each) need at least %.1f GiB, and this machine has %.1f GiB available",
+                source.c_str(), elements, kEnclosureBytes, bytes / 0x1p30, available / 0x1p30);
+  throw UserError(text);
+}
 
 OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& values) {
   const Node& n = g.node(id);
@@ -182,7 +213,9 @@ std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
   for (int64_t i = opt.shard; i < static_cast<int64_t>(opt.graph_files.size()); i += opt.shards) {
     uint64_t seed = case_seed(opt.seed, OpId::input, DType::f64, 2000000 + i);
     const std::string& path = opt.graph_files[static_cast<std::size_t>(i)];
-    check_graph_case(load_graph_case(path, opt.inputs_dir, seed), i, seed, path, opt, rows);
+    Graph graph = read_graph(path);
+    check_graph_fits(graph, path);  // before any input is allocated
+    check_graph_case(graph_case_of(std::move(graph), path, opt.inputs_dir, seed), i, seed, path, opt, rows);
   }
   return rows;
 }

@@ -58,6 +58,12 @@ struct GraphResult {
 
 std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& options);
 
+// UserError naming `source`, the graph's element count and the memory it needs when a check of g
+// cannot fit in this machine's available memory: a lower bound, its values and their reference
+// enclosures (kEnclosureBytes each: an MPFI interval, two 128-bit MPFR numbers and their limbs).
+constexpr double kEnclosureBytes = 96;
+void check_graph_fits(const Graph& g, const std::string& source);
+
 // The single-op case of node `id` of g, fed `values` of its parents.
 OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& values);
 

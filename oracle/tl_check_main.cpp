@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 
 #include "fast/planted.h"
 #include "oracle/tl_check.h"
@@ -93,6 +94,10 @@ int run_command(int argc, char** argv) {
     return run_check_command(c);
   } catch (const tl::UserError& e) {
     std::fprintf(stderr, "tl-check: error: %s\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {  // a resource limit of this machine, not a contract failure
+    std::fprintf(stderr, "tl-check: error: out of memory: the run needs more memory than this machine gives "
+                         "(a smaller graph, fewer --threads or fewer --cases need less)\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tl-check: internal error: %s\n", e.what());

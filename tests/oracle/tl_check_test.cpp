@@ -278,6 +278,17 @@ TEST(TlCheck, GraphInputsComeFromNpyFilesAndBadOnesExitWith2NamingTheFile) {
   CommandResult no_index = tl_check("--graph " + dir + "/empty_table.json --backend eager --quiet --out " + dir + "/out");
   EXPECT_EQ(no_index.status, 2) << "a valid graph with no valid index value: " << no_index.output;
   EXPECT_NE(no_index.output.find("input 'idx': no valid index"), std::string::npos) << no_index.output;
+  std::ofstream(dir + "/huge.json") << R"({"format": "tl.ir.v1", "name": "huge", "nodes": [
+    {"id": 0, "op": "input", "dtype": "float64", "shape": [40000, 40000], "attrs": {"name": "x", "role": "data"}},
+    {"id": 1, "op": "exp", "parents": [0], "dtype": "float64", "shape": [40000, 40000]},
+    {"id": 2, "op": "exp", "parents": [1], "dtype": "float64", "shape": [40000, 40000]},
+    {"id": 3, "op": "exp", "parents": [2], "dtype": "float64", "shape": [40000, 40000]},
+    {"id": 4, "op": "sum", "parents": [3], "dtype": "float64", "shape": []}],
+    "outputs": [{"name": "s", "node": 4}]})";
+  CommandResult huge = tl_check("--graph " + dir + "/huge.json --backend eager --quiet --out " + dir + "/out");
+  EXPECT_EQ(huge.status, 2) << "6.4e9 elements, about 600 GiB with their enclosures: " << huge.output;
+  EXPECT_NE(huge.output.find("huge.json: too large to check here: its nodes hold 6.4e+09 elements"), std::string::npos)
+      << huge.output;
   EXPECT_EQ(tl_check("--inputs " + dir + " --quiet --out " + dir + "/out").status, 2) << "--inputs needs --graph";
   CommandResult not_dir = tl_check("--graph " + graph + " --inputs " + graph + " --quiet --out " + dir + "/out");
   EXPECT_EQ(not_dir.status, 2);
