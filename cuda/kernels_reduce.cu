@@ -10,8 +10,8 @@
 //  - reduce_mean: the same fold, then one division acc / n; backward dx = g[r] / n.
 //  - reduce_max: y = slice max; backward, per slice: ties = #{k : x[k] == y}, share = g[r] / ties
 //    (NaN when ties = 0), dx[k] = y if y is NaN, else share where x[k] == y, else 0.
-//  - logsumexp: m = slice max (0 when n = 0); acc = left fold from +0 of exp(x[k] - m);
-//    y = m + log(acc); backward dx[k] = g[r] * exp(x[k] - y[r]).
+//  - logsumexp: m = slice max (0 when n = 0); y = m when m = +-inf; else acc = left fold from +0
+//    of exp(x[k] - m) and y = m + log(acc); backward dx[k] = g[r] * exp(x[k] - y[r]).
 //  - softmax: m = slice max; e[k] = exp(x[k] - m) written to y, s = left fold from +0 of e[k]; then
 //    y[k] = e[k] / s. Backward: acc = fma(g[k], y[k], acc) for k = 0..n-1 from +0;
 //    dx[k] = y[k] * (g[k] - acc).
@@ -52,6 +52,10 @@ template <class T> void axis_forward(AxisReduce kind, const AxisSplit sp, const 
     T acc = T(0);
     if (kind == AxisReduce::logsumexp) {
       T m = sp.n ? slice_max(x, sp, o, i) : T(0);
+      if (m - m != m - m && m == m) {  // m = +-inf: the extended-real value (the reference's)
+        out[r] = m;
+        return;
+      }
       for (int64_t k = 0; k < sp.n; ++k) acc = acc + m_exp(x[sp.at(o, k, i)] - m);
       out[r] = m + m_log(acc);
       return;

@@ -8,6 +8,8 @@
 // tied maxima.
 #pragma once
 
+#include <limits>
+
 #include "reference/ops_elementwise.h"
 
 namespace tl::ref {
@@ -57,6 +59,13 @@ RefTensor<S> fwd_axis_reduce(const OpCtx& c, AxisReduce kind, const Inputs<S>& i
         case AxisReduce::reduce_max: out = slice_max(x, sp, o, i); break;
         case AxisReduce::logsumexp: {
           S m = sp.n ? slice_max(x, sp, o, i) : S::from_int(0);
+          // The extended-real value where the maximum is infinite: +inf when an entry is +inf, -inf
+          // when every entry is -inf (what NumPy and PyTorch return); x - m would be inf - inf.
+          const S inf = S::from_double(std::numeric_limits<double>::infinity());
+          if (compare(m, inf) == Cmp::equal || compare(m, -inf) == Cmp::equal) {
+            out = m;
+            break;
+          }
           LeftFold<S> f;
           for (int64_t k = 0; k < sp.n; ++k) f.add(apply(RealFn::exp, x[sp.at(o, k, i)] - m));
           out = m + apply(RealFn::log, f.acc);

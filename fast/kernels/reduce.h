@@ -48,6 +48,10 @@ template <class T> void axis_reduce_forward(AxisReduce kind, int64_t axis, const
         case AxisReduce::reduce_max: out[r] = slice_max(x, sp, o, i); break;
         case AxisReduce::logsumexp: {
           T m = sp.n ? slice_max(x, sp, o, i) : T(0);
+          if (std::isinf(m)) {  // +inf for an entry +inf, -inf when every entry is -inf (the reference's)
+            out[r] = m;
+            break;
+          }
           for (int64_t k = 0; k < sp.n; ++k) acc += std::exp(x[sp.at(o, k, i)] - m);
           out[r] = m + std::log(acc);
           break;
