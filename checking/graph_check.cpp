@@ -38,27 +38,36 @@ double e2e_ulp(const HostTensor& v, const ref::RefTensor<Interval>& real, DType 
   return worst;
 }
 
-// Checks every computed node locally; returns false at the first node that breaks its contract.
-bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<HostTensor>& values, uint64_t seed,
-                 GraphResult& result) {
+// Checks every computed node locally: its forward on the backend's own parent values and, where the
+// run gave the node's upstream gradient (a one-element target), each of its VJPs on those values, the
+// backend's own output and that upstream gradient. Returns false at the first node that breaks a
+// contract.
+bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<HostTensor>& values,
+                 const std::map<NodeId, HostTensor>& upstream, uint64_t seed, GraphResult& result) {
   GraphRow& row = result.row;
   const Graph& g = rg.graph;
   for (NodeId id = 0; id < g.size(); ++id) {
     if (g.node(id).op == OpId::input) continue;
     OpCase c = node_case(g, id, values);
-    CaseOptions co{false, seed, "graph node", &values[static_cast<std::size_t>(id)]};
+    auto up = upstream.find(id);
+    bool vjps = up != upstream.end() && op_differentiable(g.node(id).op);
+    CaseOptions co{vjps, seed, "graph node", &values[static_cast<std::size_t>(id)], vjps ? &up->second : nullptr};
     CaseResult res = check_case(b, c, co);
     ++row.nodes_checked;
-    const DirectionResult& fwd = res.directions.at(0);
-    row.local = combine(row.local, fwd.verdict);
-    if (fwd.verdict == Verdict::pass) continue;
-    row.first_bad_node = node_label(id, g.node(id).op) + ": " + (fwd.discrepancy ? fwd.discrepancy->why : "");
-    if (fwd.discrepancy) {
-      result.first_bad = *fwd.discrepancy;
-      result.record_stem = b.name() + "-" + std::string(dtype_name(row.dtype)) + (row.source.empty() ? "-graph" : "-file") +
-                           std::to_string(row.index) + "-node" + std::to_string(id);
+    row.vjps_checked += static_cast<int64_t>(res.directions.size()) - 1;
+    for (const DirectionResult& d : res.directions) {
+      row.local = combine(row.local, d.verdict);
+      if (d.verdict == Verdict::pass) continue;
+      row.first_bad_node = node_label(id, g.node(id).op) + " " + direction_text(d.direction) + ": " +
+                           (d.discrepancy ? d.discrepancy->why : "");
+      if (d.discrepancy) {
+        result.first_bad = *d.discrepancy;
+        result.record_stem = b.name() + "-" + std::string(dtype_name(row.dtype)) + (row.source.empty() ? "-graph" : "-file") +
+                             std::to_string(row.index) + "-node" + std::to_string(id) +
+                             (d.direction.forward() ? "" : "-vjp" + std::to_string(d.direction.input));
+      }
+      if (d.verdict == Verdict::fail) return false;
     }
-    if (fwd.verdict == Verdict::fail) return false;
   }
   return true;
 }
@@ -143,10 +152,10 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     // One run gives every node's value and, for a one-element target, the parameter gradients.
     backend::Request request;
     request.every_value = true;
-    if (!real.grads.empty()) {
+    if (!real.grads.empty()) {  // and every node's upstream gradient, for its VJP checks
       request.output = gc.loss;
       request.seed = real.seed;
-      request.wrt = gc.params;
+      request.every_upstream = true;
     }
     backend::Result run;
     std::vector<HostTensor> values;
@@ -158,7 +167,7 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
       row.first_bad_node = std::string("backend error: ") + e.what();
     }
     // Only the backend's own calls are caught: an error of the oracle or the reference stops the run.
-    if (row.local != Verdict::fail && check_nodes(*b, gc, values, seed, result)) end_to_end(gc, values, run.grads, real, row);
+    if (row.local != Verdict::fail && check_nodes(*b, gc, values, run.grads, seed, result)) end_to_end(gc, values, run.grads, real, row);
     results.push_back(std::move(result));
   }
 }

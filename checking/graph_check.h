@@ -23,6 +23,7 @@ struct GraphRow {
   std::string source;                 // the user's graph file; empty for a random graph
   std::string inputs;                 // where its input values came from: "x: DIR/x.npy, w: seeded"
   int64_t nodes_checked = 0;
+  int64_t vjps_checked = 0;            // node VJPs checked on the run's own upstream gradients
   Verdict local = Verdict::pass;       // per-node contracts
   std::string first_bad_node;          // "node 7 (softmax): outside ..."
   double loss_ulp = 0;                 // end-to-end, information only

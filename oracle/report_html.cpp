@@ -143,7 +143,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
   if (!g.discrepancy_file.empty()) first_bad += " " + link(g.discrepancy_file);
   out += "<tr class=\"" + verdict_class(g.local) + "\">" + td(g.backend) + td(std::string(dtype_name(g.dtype))) +
          (g.source.empty() ? td_number(integer_text(g.index)) : td(g.source)) + td_number(std::to_string(g.seed)) +
-         td_number(integer_text(g.nodes_checked)) + td_verdict(g.local) + "<td>" + first_bad + "</td>" +
+         td_number(integer_text(g.nodes_checked) + " / " + integer_text(g.vjps_checked)) + td_verdict(g.local) + "<td>" + first_bad + "</td>" +
          td_number(number_g3(g.loss_ulp)) + td_number(g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + td(suspicious_text(g)) +
          "</tr>\n";
 }
@@ -151,7 +151,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
 void append_graphs(std::string& out, const std::vector<GraphRow>& graphs) {
   if (graphs.empty()) return;
   out += "<h2>Graphs</h2>\n<table>\n<tr><th>backend</th><th>dtype</th><th>graph</th><th>seed</th>"
-         "<th>nodes checked</th><th>local verdict</th><th>first bad node</th><th>loss ulp (e2e)</th>"
+         "<th>nodes / VJPs checked</th><th>local verdict</th><th>first bad node</th><th>loss ulp (e2e)</th>"
          "<th>max grad ulp (e2e)</th><th>suspicious (&gt; threshold)</th></tr>\n";
   for (const GraphRow& g : graphs) append_graph_row(out, g);
   out += "</table>\n";

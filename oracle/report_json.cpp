@@ -123,7 +123,7 @@ Row row_from(const json& j) {
 
 json graph_json(const GraphRow& g) {
   return {{"backend", g.backend}, {"dtype", dtype_name(g.dtype)}, {"index", g.index}, {"seed", g.seed}, {"source", g.source}, {"inputs", g.inputs},
-          {"nodes_checked", g.nodes_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
+          {"nodes_checked", g.nodes_checked}, {"vjps_checked", g.vjps_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
           {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)}, {"gradients_checked", g.gradients_checked},
           {"suspicion_threshold", g.suspicion_threshold}, {"suspicious", g.suspicious},
           {"discrepancy", g.discrepancy_file}};
@@ -138,6 +138,7 @@ GraphRow graph_from(const json& j) {
   g.source = j.value("source", std::string());  // absent in reports written before graph files
   g.inputs = j.value("inputs", std::string());
   g.nodes_checked = count_at(j, "nodes_checked");
+  g.vjps_checked = j.contains("vjps_checked") ? count_at(j, "vjps_checked") : 0;  // absent before node VJP checks
   g.local = enum_from(j.at("verdict").get<std::string>(), verdict_name, kVerdicts, "verdict");
   g.first_bad_node = j.at("first_bad_node").get<std::string>();
   g.loss_ulp = read_number(j.at("loss_ulp"));

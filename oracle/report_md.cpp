@@ -81,7 +81,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
     first_bad += " [" + cell_text(g.discrepancy_file) + "](" + cell_text(g.discrepancy_file) + ")";
   }
   out += "| " + cell_text(g.backend) + " | " + cell_text(std::string(dtype_name(g.dtype))) + " | " + cell_text(graph_label(g)) + " | " +
-         std::to_string(g.seed) + " | " + integer_text(g.nodes_checked) + " | " + verdict_text(g.local) + " | " +
+         std::to_string(g.seed) + " | " + integer_text(g.nodes_checked) + " / " + integer_text(g.vjps_checked) + " | " + verdict_text(g.local) + " | " +
          first_bad + " | " + number_g3(g.loss_ulp) + " | " + (g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + " | " +
          suspicious_text(g, "**yes**") + " |\n";
 }
@@ -89,7 +89,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
 void append_graphs(std::string& out, const std::vector<GraphRow>& graphs) {
   if (graphs.empty()) return;
   out += "## Graphs\n\n";
-  out += "| backend | dtype | graph | seed | nodes checked | local verdict | first bad node | loss ulp (e2e) | "
+  out += "| backend | dtype | graph | seed | nodes / VJPs checked | local verdict | first bad node | loss ulp (e2e) | "
          "max grad ulp (e2e) | suspicious (> threshold) |\n";
   out += "|---|---|---:|---:|---:|---|---|---:|---:|---|\n";
   for (const GraphRow& g : graphs) append_graph_row(out, g);

@@ -71,6 +71,13 @@ TEST(StrengthCheck, AGraphFileCatchesThePlantedBugsOfItsOpsAtTheirNodes) {
                                                                   "random graph 0's: " << r.output;
   }
   EXPECT_EQ(planted("", "--graph " + graph + " --backend eager,compiled --quiet --out " + scratch("graph_none")).status, 0);
+  // A VJP bug is caught at its node too: each node's VJP is checked on the run's own upstream gradient.
+  std::string mlp = std::string(TL_SOURCE_DIR) + "/tests/data/graphs/tanh_mlp_ce.json";
+  CommandResult vjp = planted("tanh_grad_sign", "--graph " + mlp + " --backend eager,compiled --quiet --out " + scratch("graph_vjp"));
+  EXPECT_EQ(vjp.status, 1) << vjp.output;
+  EXPECT_NE(vjp.output.find("node 4 (tanh) vjp[0]"), std::string::npos) << vjp.output;
+  EXPECT_NE(vjp.output.find("-file0-node4-vjp0.json"), std::string::npos) << vjp.output;
+  EXPECT_EQ(planted("", "--graph " + mlp + " --backend eager,compiled --quiet --out " + scratch("graph_vjp_none")).status, 0);
 }
 
 // The records of a report stay with it: a refused run in the same --out changes nothing, a new run
