@@ -120,9 +120,42 @@ bool checks_something(const Report& r) {
   return false;
 }
 
+// What --fail-on adds to a contract failure as a reason for exit 1.
+struct FailOn {
+  bool suspicious = false, undecided = false, unchecked = false;
+};
+
+FailOn parse_fail_on(const std::string& text) {
+  FailOn f;
+  if (text.empty()) return f;
+  for (const std::string& item : split_list(text, "--fail-on")) {
+    bool& flag = item == "suspicious" ? f.suspicious : item == "undecided" ? f.undecided : f.unchecked;
+    TL_CHECK_USER(item == "suspicious" || item == "undecided" || item == "unchecked",
+                  "--fail-on: expected suspicious, undecided or unchecked, got '" + item + "'");
+    TL_CHECK_USER(!flag, "--fail-on: '" + item + "' is given twice");
+    flag = true;
+  }
+  return f;
+}
+
+// The --fail-on reasons this report meets, as text ("" when none).
+std::string fail_on_reasons(const Report& r, const FailOn& f) {
+  Summary s = summarize(r);
+  int64_t suspicious = 0;
+  for (const GraphRow& g : r.graphs) suspicious += g.suspicious;
+  std::string why;
+  auto add = [&](bool on, int64_t count, const char* what) {
+    if (on && count > 0) why += (why.empty() ? "" : ", ") + std::to_string(count) + " " + what;
+  };
+  add(f.suspicious, suspicious, "suspicious graph rows");
+  add(f.undecided, s.undecided, "undecided rows");
+  add(f.unchecked, s.skipped + s.unsupported, "skipped or unsupported rows");
+  return why;
+}
+
 // Failing rows and graphs with their replay commands, then the summary line (last). Exit status 2
-// for a run that checked nothing, unless `allow_empty`.
-int print_outcome(const Report& r, const std::string& dir, bool allow_empty) {
+// for a run that checked nothing, unless `allow_empty`; 1 for a failure or a --fail-on reason.
+int print_outcome(const Report& r, const std::string& dir, bool allow_empty, const FailOn& fail_on) {
   for (const Row& row : r.rows) {
     if (row.verdict != Verdict::fail && row.verdict != Verdict::undecided) continue;
     std::printf("%s %s %s %s %s: %s (%s)\n", std::string(verdict_name(row.verdict)).c_str(), row.backend.c_str(),
@@ -153,6 +186,10 @@ int print_outcome(const Report& r, const std::string& dir, bool allow_empty) {
                          "report's notes) and no graph ran; --allow-empty accepts such a run\n");
     return 2;
   }
+  if (std::string why = fail_on_reasons(r, fail_on); !why.empty()) {
+    std::fprintf(stderr, "tl-check: --fail-on: %s\n", why.c_str());
+    return 1;
+  }
   return s.fail > 0 ? 1 : 0;
 }
 
@@ -160,6 +197,7 @@ int print_outcome(const Report& r, const std::string& dir, bool allow_empty) {
 
 int run_check_command(const CheckCommand& c) {
   RunOptions o;
+  const FailOn fail_on = parse_fail_on(c.fail_on);
   std::vector<std::string> wanted = parse_backends(c.backend);
   o.dtypes = parse_dtypes(c.dtype);
   o.ops = parse_ops(c.ops);
@@ -200,7 +238,7 @@ int run_check_command(const CheckCommand& c) {
   Report r = run_checks(o);
   write_report_files(r, out.staging());
   out.publish();
-  return print_outcome(r, c.out, c.allow_empty);
+  return print_outcome(r, c.out, c.allow_empty, fail_on);
 }
 
 int run_merge_command(const std::vector<std::string>& dirs, const std::string& out) {
@@ -239,7 +277,7 @@ int run_merge_command(const std::vector<std::string>& dirs, const std::string& o
                  static_cast<int>(dirs.size()), merged.settings.shards);
   write_report_files(merged, out_dir.staging());
   out_dir.publish();
-  return print_outcome(merged, out, false);
+  return print_outcome(merged, out, false, FailOn{});
 }
 
 int run_replay_command(const std::string& path) {

@@ -26,6 +26,7 @@ struct CheckCommand {
   int threads = 2;
   bool progress = true;
   bool allow_empty = false;  // --allow-empty: a run that checks nothing still exits 0
+  std::string fail_on;       // --fail-on: comma list of suspicious, undecided, unchecked (exit 1 on them too)
   std::string command_line;
 };
 

@@ -38,6 +38,10 @@ int run_command(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--tier", c.tier, "smoke|unit|exhaustive")->capture_default_str();
   app.add_flag("--no-grad", c.no_grad, "forward directions only");
+  app.add_option("--fail-on", c.fail_on,
+                 "comma list: suspicious (a graph's end-to-end error above its suspicion threshold), undecided "
+                 "(a row or graph the oracle could not decide), unchecked (a skipped or unsupported row): exit 1 "
+                 "on these too");
   app.add_flag("--allow-empty", c.allow_empty,
                "exit 0 even when nothing is checked (every row skipped or unsupported, no graph); "
                "without it such a run is exit 2");

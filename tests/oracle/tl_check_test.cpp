@@ -132,6 +132,8 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
       {"--list-ops --ops foo", "--ops excludes --list-ops"},
       {"--replay " + out + "/not_json.json --backend eager", "--backend excludes --replay"},
       {"--tier exhaustive --ops linear --backend eager --out " + out + "/empty", "nothing was checked"},
+      {"--fail-on bogus", "--fail-on: expected suspicious, undecided or unchecked, got 'bogus'"},
+      {"--fail-on undecided,undecided", "--fail-on: 'undecided' is given twice"},
   };
   for (const Case& c : cases) {
     CommandResult r = tl_check(c.args + " --quiet");
@@ -141,6 +143,13 @@ TEST(TlCheck, BadFlagsUnknownOpsAndBadFilesExitWith2AndSayWhy) {
   // An empty run is accepted when asked for; a shard left empty by --shard is not an empty run.
   EXPECT_EQ(tl_check("--tier exhaustive --ops linear --backend eager --allow-empty --quiet --out " + out + "/empty").status, 0);
   EXPECT_EQ(tl_check("--ops exp --cases 2 --shard 5/6 --backend eager --quiet --out " + out + "/shard").status, 0);
+  // --fail-on unchecked: skipped rows (input, never computed: one per dtype) fail the run, and it says so.
+  std::string some_skipped = "--ops input,exp --cases 2 --backend eager --quiet --out " + out + "/skipped";
+  EXPECT_EQ(tl_check(some_skipped).status, 0);
+  CommandResult unchecked = tl_check(some_skipped + " --fail-on unchecked");
+  EXPECT_EQ(unchecked.status, 1) << unchecked.output;
+  EXPECT_NE(unchecked.output.find("--fail-on: 2 skipped or unsupported rows"), std::string::npos) << unchecked.output;
+  EXPECT_EQ(tl_check(some_skipped + " --fail-on suspicious,undecided").status, 0);
 }
 
 // merge reads what a shard wrote: a count it could not have written, or an --out that is one of the
