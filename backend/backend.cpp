@@ -74,14 +74,17 @@ const std::vector<std::string>& backend_names() {
   return names;
 }
 
+std::string backend_names_text() {
+  std::string text;
+  for (const std::string& n : backend_names()) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
 namespace {
 void check_known(const std::string& name) {
-  std::string known;
-  for (const std::string& n : backend_names()) {
+  for (const std::string& n : backend_names())
     if (n == name) return;
-    known += (known.empty() ? "" : ", ") + n;
-  }
-  throw UserError("unknown backend '" + name + "' (expected one of " + known + ")");
+  throw UserError("unknown backend '" + name + "' (expected one of " + backend_names_text() + ")");
 }
 }  // namespace
 

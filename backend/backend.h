@@ -68,6 +68,8 @@ class Backend {
 // "eager", "compiled", "reference" (the strict meaning run as a backend), "cuda", "cuda-cublas"
 // (cuBLAS for matmul and linear), "cuda-emulated" (the CUDA kernels as host loops).
 const std::vector<std::string>& backend_names();
+// "eager, compiled, ...": the names for messages.
+std::string backend_names_text();
 // Empty when `name` can run here; else why not (one probe and one message per backend). UserError
 // for a name that is no backend.
 std::string unavailable_reason(const std::string& name);

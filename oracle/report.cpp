@@ -126,7 +126,7 @@ Report merge_reports(const std::vector<Report>& parts) {
   out.settings.shards = parts[0].settings.shards;
   if (missing > 0) out.settings.command += " [merged: " + std::to_string(missing) + " shard(s) missing]";
   for (Row& r : out.rows) {
-    if (r.cases > 0 && r.note == "no cases in this shard") r.note.clear();
+    if (r.cases > 0 && r.note == kNoCasesInShard) r.note.clear();
   }
   return out;
 }

@@ -36,6 +36,10 @@ enum class Tier { smoke, unit, exhaustive };
 std::string_view tier_name(Tier t);
 Tier parse_tier(const std::string& text, const std::string& what);  // UserError naming `what`
 
+// The note of a row that its shard left without cases (--shard K/N with few cases): not a skip of
+// the selection; merge clears it where another shard ran cases.
+inline constexpr std::string_view kNoCasesInShard = "no cases in this shard";
+
 // The most shards a run may be split into (--shard K/N) and a merge may join.
 constexpr int kMaxShards = 4096;
 

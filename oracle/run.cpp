@@ -164,7 +164,7 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
   }
   for (TaskRow& tr : out.rows) {
     Row& r = tr.row;
-    if (tr.runnable && r.cases == 0) { r.verdict = Verdict::skipped; r.note = "no cases in this shard"; }
+    if (tr.runnable && r.cases == 0) { r.verdict = Verdict::skipped; r.note = kNoCasesInShard; }
     else if (!tr.runnable && r.verdict != Verdict::unsupported) r.verdict = Verdict::skipped;
   }
   ++done;

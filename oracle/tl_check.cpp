@@ -38,10 +38,8 @@ std::vector<std::string> parse_backends(const std::string& text) {
   std::vector<std::string> out = split_list(text, "--backend");
   const std::vector<std::string>& known = backend::backend_names();
   for (const std::string& b : out) {
-    if (std::find(known.begin(), known.end(), b) != known.end()) continue;
-    std::string names;
-    for (const std::string& n : known) names += n + ", ";
-    throw UserError("unknown backend '" + b + "' (expected " + names + "or all)");
+    TL_CHECK_USER(std::find(known.begin(), known.end(), b) != known.end(),
+                  "unknown backend '" + b + "' (expected " + backend::backend_names_text() + ", or all)");
   }
   return out;
 }
@@ -116,7 +114,7 @@ bool checks_something(const Report& r) {
   Summary s = summarize(r);
   if (s.pass + s.fail + s.undecided > 0) return true;
   for (const Row& row : r.rows)
-    if (row.note == "no cases in this shard") return true;
+    if (row.note == kNoCasesInShard) return true;
   return false;
 }
 
@@ -128,12 +126,15 @@ struct FailOn {
 FailOn parse_fail_on(const std::string& text) {
   FailOn f;
   if (text.empty()) return f;
+  const std::pair<const char*, bool*> reasons[] = {
+      {"suspicious", &f.suspicious}, {"undecided", &f.undecided}, {"unchecked", &f.unchecked}};
   for (const std::string& item : split_list(text, "--fail-on")) {
-    bool& flag = item == "suspicious" ? f.suspicious : item == "undecided" ? f.undecided : f.unchecked;
-    TL_CHECK_USER(item == "suspicious" || item == "undecided" || item == "unchecked",
-                  "--fail-on: expected suspicious, undecided or unchecked, got '" + item + "'");
-    TL_CHECK_USER(!flag, "--fail-on: '" + item + "' is given twice");
-    flag = true;
+    bool* flag = nullptr;
+    for (const auto& [name, on] : reasons)
+      if (item == name) flag = on;
+    TL_CHECK_USER(flag, "--fail-on: expected suspicious, undecided or unchecked, got '" + item + "'");
+    TL_CHECK_USER(!*flag, "--fail-on: '" + item + "' is given twice");
+    *flag = true;
   }
   return f;
 }

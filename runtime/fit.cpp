@@ -97,7 +97,7 @@ void write_training_log(const std::string& path, const std::string& title, const
   j["model"] = r.describe();
   j["dtype"] = dtype_name(r.config().dtype);
   j["backend"] = r.config().backend;
-  j["device"] = backend::make_backend(r.config().backend)->device();
+  j["device"] = r.backend().device();
   j["seed"] = r.config().seed;
   j["optimizer"] = optimizer;
   j["steps"] = report.steps;

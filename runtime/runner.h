@@ -58,6 +58,7 @@ class RunnerCore {
   RunnerCore(Task task, RunConfig config);
   const Task& task() const { return task_; }
   const RunConfig& config() const { return config_; }
+  const backend::Backend& backend() const { return *backend_; }
   ModelState& state() { return state_; }
   const ModelState& state() const { return state_; }
 

@@ -5,6 +5,7 @@
 // case.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -79,13 +80,16 @@ template <class E> struct FamilyOf;
 TL_OP_FAMILIES(TL_FAMILY)
 #undef TL_FAMILY
 
-// Position of `op` among the ops of its family in row order: the value of its member.
-constexpr int family_position(OpId op) {
-  int k = 0;
-  for (int i = 0; i < static_cast<int>(op); ++i)
-    if (kOpInfo[static_cast<std::size_t>(i)].family == op_family(op)) ++k;
-  return k;
-}
+// Position of each op among the ops of its family in row order: the value of its member (a table
+// built at compile time, so dispatching costs one lookup).
+inline constexpr std::array<uint8_t, kNumOps> kFamilyPosition = [] {
+  std::array<uint8_t, kNumOps> position{};
+  std::array<uint8_t, kNumOpFamilies> next{};
+  for (const OpInfo& info : kOpInfo)
+    position[static_cast<std::size_t>(info.id)] = next[static_cast<std::size_t>(info.family)]++;
+  return position;
+}();
+constexpr int family_position(OpId op) { return kFamilyPosition[static_cast<std::size_t>(op)]; }
 
 // The member of family enum E that `op` is; nullopt when `op` belongs to another family.
 template <class E> constexpr std::optional<E> as_member(OpId op) {
