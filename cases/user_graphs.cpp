@@ -81,11 +81,13 @@ void check_npy_names(const std::filesystem::path& folder, const std::set<std::st
 
 }  // namespace
 
-void check_inputs_folder(const std::vector<std::string>& graph_files, const std::string& inputs_dir) {
+void check_inputs_folder(const std::vector<std::string>& graph_files, const std::vector<const Graph*>& graphs,
+                         const std::string& inputs_dir) {
   if (inputs_dir.empty() || graph_files.empty()) return;
   std::set<std::string> all;
-  for (const std::string& path : graph_files) {
-    std::set<std::string> names = input_names(read_graph(path));
+  for (std::size_t i = 0; i < graph_files.size(); ++i) {
+    const std::string& path = graph_files[i];
+    std::set<std::string> names = input_names(*graphs[i]);
     all.insert(names.begin(), names.end());
     std::filesystem::path own = std::filesystem::path(inputs_dir) / std::filesystem::path(path).stem();
     if (std::filesystem::is_directory(own)) check_npy_names(own, names, "'" + path + "'");

@@ -21,6 +21,8 @@ GraphCase graph_case_of(Graph graph, const std::string& path, const std::string&
 // UserError for an .npy file of `inputs_dir` that no input would read: DIR/<name>.npy where no graph
 // has an input <name>, or DIR/<stem>/<name>.npy where graph <stem> has none (a misnamed file would
 // otherwise leave its input seeded). The message names the file and the inputs it could be for.
-void check_inputs_folder(const std::vector<std::string>& graph_files, const std::string& inputs_dir);
+// `graphs` are the files' graphs, already read.
+void check_inputs_folder(const std::vector<std::string>& graph_files, const std::vector<const Graph*>& graphs,
+                         const std::string& inputs_dir);
 
 }  // namespace tl::oracle

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "cases/random_graphs.h"
 #include "cases/user_graphs.h"
@@ -210,7 +211,18 @@ OpCase node_case(const Graph& g, NodeId id, const std::vector<HostTensor>& value
 }
 
 std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
-  check_inputs_folder(opt.graph_files, opt.inputs_dir);
+  // Each graph file is read once: every one when --inputs names a folder (its files are checked
+  // against all the graphs' inputs), else this shard's only.
+  const std::vector<std::string>& files = opt.graph_files;
+  auto in_shard = [&](std::size_t i) { return static_cast<int64_t>(i) % opt.shards == opt.shard; };
+  std::vector<std::optional<Graph>> graphs(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (!opt.inputs_dir.empty() || in_shard(i)) graphs[i] = read_graph(files[i]);
+  if (!opt.inputs_dir.empty()) {
+    std::vector<const Graph*> all;
+    for (const std::optional<Graph>& g : graphs) all.push_back(&*g);
+    check_inputs_folder(files, all, opt.inputs_dir);
+  }
   std::vector<GraphResult> rows;
   for (DType d : opt.dtypes) {
     for (int64_t i = opt.shard; i < opt.graphs; i += opt.shards) {
@@ -219,10 +231,10 @@ std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
       check_graph_case(random_graph(rng, d), i, seed, "", opt, rows);
     }
   }
-  for (int64_t i = opt.shard; i < static_cast<int64_t>(opt.graph_files.size()); i += opt.shards) {
+  for (int64_t i = opt.shard; i < static_cast<int64_t>(files.size()); i += opt.shards) {
     uint64_t seed = case_seed(opt.seed, OpId::input, DType::f64, 2000000 + i);
-    const std::string& path = opt.graph_files[static_cast<std::size_t>(i)];
-    Graph graph = read_graph(path);
+    const std::string& path = files[static_cast<std::size_t>(i)];
+    Graph& graph = *graphs[static_cast<std::size_t>(i)];
     check_graph_fits(graph, path);  // before any input is allocated
     check_graph_case(graph_case_of(std::move(graph), path, opt.inputs_dir, seed), i, seed, path, opt, rows);
   }
