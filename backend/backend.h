@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/code_paths.h"
 #include "spec/contract.h"
 #include "spec/graph.h"
 
@@ -51,6 +52,9 @@ class Backend {
   virtual Contract contract(OpId op, DType dtype, Direction direction) const = 0;
   virtual std::string numerical_policy() const = 0;
   virtual std::vector<TrustEntry> trust() const = 0;
+  // The sizes at which this backend's code changes path for dtype d (spec/code_paths.h): tl-check's
+  // case lists make cases on both sides of each.
+  virtual CodePaths code_paths(DType d) const = 0;
   // Runs g on `inputs` (by input name). UserError for values the meaning refuses.
   virtual Result run(const Graph& g, const Inputs& inputs, const Request& request) = 0;
 
@@ -89,6 +93,10 @@ Contract reference_contract(OpId op, DType dtype, Direction direction);
 std::vector<NodeId> requested_values(const Graph& g, const Request& r);
 std::vector<NodeId> requested_wrt(const Graph& g, const Request& r);
 HostTensor requested_seed(const Graph& g, const Request& r);
+
+// Threads of the fast backends' kernel pool (fast/kernels/parallel.h); tl-check sets 2 by default
+// so that its cases past a parallel grain run split. Results never depend on it (DESIGN §7).
+void set_kernel_threads(int n);
 
 // Made by the files that instantiate each engine.
 std::unique_ptr<Backend> make_fast_backend(bool compiled);                 // fast_backends.cpp

@@ -4,6 +4,7 @@
 // per run: inputs up, the asked values and gradients down.
 #include "backend/backend.h"
 #include "cuda/engine.h"
+#include "cuda/launch_sizes.h"
 #include "spec/error.h"
 
 #ifdef TL_HAVE_CUDA
@@ -36,6 +37,18 @@ class CudaBackend : public Backend {
 #else
     return {};
 #endif
+  }
+  // The GPU's launch shapes (the emulated engine runs the same kernel sources: the block kernels under
+  // its block emulator, for_each_index as a plain loop).
+  CodePaths code_paths(DType) const override {
+    return {{"elementwise kernels: a second block of " + std::to_string(cuda::kEachIndexThreads) + " threads",
+             PathAxis::elements, cuda::kEachIndexThreads + 1},
+            {"elementwise kernels: the grid-stride loop wraps past " + std::to_string(cuda::kEachIndexMaxBlocks) +
+                 " blocks", PathAxis::elements, cuda::kEachIndexThreads * cuda::kEachIndexMaxBlocks + 1},
+            {"tree sum: threads fold more than one term", PathAxis::reduced, cuda::kTreeWidth + 1},
+            {"tiled GEMM: a second row tile", PathAxis::gemm_m, cuda::kGemmTile + 1},
+            {"tiled GEMM: a second column tile", PathAxis::gemm_n, cuda::kGemmTile + 1},
+            {"tiled GEMM: a second k tile", PathAxis::gemm_k, cuda::kGemmTile + 1}};
   }
   Result run(const Graph& g, const Inputs& inputs, const Request& r) override {
     std::optional<HostTensor> seed;

@@ -9,6 +9,7 @@
 #include "fast/eager/tape.h"
 #include "fast/kernels/gemm.h"
 #include "fast/kernels/parallel.h"
+#include "fast/kernels/vmath.h"
 
 namespace tl::backend {
 namespace {
@@ -22,6 +23,23 @@ class FastBackend : public Backend {
     return {{"C library / libm (fast float transcendentals)", std::string("glibc ") + gnu_get_libc_version()},
             {"fast GEMM path", fast::gemm_path()},
             {"fast kernel threads", std::to_string(fast::threads())}};
+  }
+  CodePaths code_paths(DType d) const override {
+    const int64_t lanes = d == DType::f32 ? 16 : 8;  // one 64-byte vector of the compiler's loops
+    CodePaths out = {
+        {"compiler-vectorised elementwise loops: " + std::to_string(lanes) + " lanes", PathAxis::elements, lanes},
+        {"elementwise loops split across kernel threads", PathAxis::elements, fast::kElementwiseGrain + 1},
+        {"axis reductions: outputs split across kernel threads", PathAxis::outputs, fast::kReduceGrain + 1},
+        {"softmax family: rows split across kernel threads", PathAxis::outputs, fast::kSoftmaxGrain + 1},
+        {"norms and conv2d: groups and output planes split across kernel threads", PathAxis::outputs, 2},
+        {"linear's bias rows split across kernel threads", PathAxis::gemm_m, fast::kLinearBiasGrain + 1},
+    };
+    if (d == DType::f32)
+      out.push_back({"vectorised float functions (exp, log, tanh, sigmoid, gelu, VJPs): blocks of " +
+                         std::to_string(fast::kVmathBlock), PathAxis::elements, fast::kVmathBlock});
+    for (CodePath& p : d == DType::f32 ? fast::gemm_code_paths<float>() : fast::gemm_code_paths<double>())
+      out.push_back(std::move(p));
+    return out;
   }
 };
 
@@ -83,6 +101,8 @@ class CompiledBackend : public FastBackend {
 };
 
 }  // namespace
+
+void set_kernel_threads(int n) { fast::set_threads(n); }
 
 std::unique_ptr<Backend> make_fast_backend(bool compiled) {
   if (compiled) return std::make_unique<CompiledBackend>();

@@ -35,6 +35,7 @@ class ReferenceBackend : public Backend {
            "correctly rounded by a Ziv loop over MPFI enclosures; declared orders of spec/";
   }
   std::vector<TrustEntry> trust() const override { return {}; }  // MPFR, MPFI: the oracle's own entries
+  CodePaths code_paths(DType) const override { return {}; }      // one path: the definition
   // The graph's dtype is its nodes' (one per graph, spec validation); an empty graph computes nothing.
   Result run(const Graph& g, const Inputs& inputs, const Request& r) override {
     if (g.size() == 0) return {};

@@ -89,8 +89,8 @@ void fill_input(const Node& consumer, std::size_t i, const std::vector<Shape>& s
   }
 }
 
-OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const std::function<double(bool positive)>& draw) {
-  OpExample ex = valid_example(op);
+OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const OpExample& ex,
+                  const std::function<double(bool positive)>& draw) {
   Node n;
   n.op = op;
   n.attrs = ex.attrs;
@@ -169,11 +169,15 @@ double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {
 }
 
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits) {
-  return build_case(op, dtype, rng, [&](bool positive) { return dyadic_value(rng, bits, positive); });
+  return build_case(op, dtype, rng, valid_example(op), [&](bool positive) { return dyadic_value(rng, bits, positive); });
 }
 
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind) {
-  return build_case(op, dtype, rng, [&](bool positive) { return draw_value(rng, dtype, kind, positive); });
+  return make_op_case(op, dtype, rng, kind, valid_example(op));
+}
+
+OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind, const OpExample& example) {
+  return build_case(op, dtype, rng, example, [&](bool positive) { return draw_value(rng, dtype, kind, positive); });
 }
 
 bool is_unary_elementwise(OpId op) {

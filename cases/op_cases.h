@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/op_examples.h"
 #include "spec/graph.h"
 #include "spec/splitmix.h"
 
@@ -40,6 +41,8 @@ std::string_view value_kind_name(ValueKind k);
 // on the inputs). Dyadic values stay away from 0 by at least 2^-4 so that kinks are far from them.
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits = 20);
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind);
+// The same on one entry of the op's case list (cases/case_lists.h) instead of its valid example.
+OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind, const OpExample& example);
 
 // The single-op graph of `op` with its parents replaced by inputs p0, p1, ... holding `inputs` (their
 // dtypes and shapes), output "out"; validated. The unit every op check, shrink and replay works on.

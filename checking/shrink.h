@@ -1,6 +1,8 @@
-// Shrinking a failing op case to a smaller reproducer: every non-index input element in turn is
-// replaced by 0, then by 1, keeping the replacement while the same direction still FAILs. The shapes
-// stay (they are the op's example shapes); what is left are the values the failure needs.
+// Shrinking a failing op case to a smaller reproducer: blocks of a large input (halves, quarters,
+// ... down to 32 elements) are replaced by 0, then every non-index input element in turn by 0, then
+// by 1, keeping each replacement while the same direction still FAILs, within a budget of checked
+// elements. The shapes stay (they are the case list's shapes); what is left are the values the
+// failure needs.
 #pragma once
 
 #include "checking/check_op.h"

@@ -10,11 +10,11 @@
 #include <cstdint>
 
 #include "cuda/launch.h"
+#include "cuda/launch_sizes.h"
 #include "cuda/math.h"
 
 namespace tl::cuda::TL_CUDA_NS {
 
-constexpr int kGemmTile = 16;
 constexpr int64_t kGemmMaxGridX = 2147483647, kGemmMaxGridY = 65535;  // CUDA's grid limits
 
 template <class T>

@@ -26,6 +26,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cuda/launch_sizes.h"
+
 #ifdef TL_CUDA_EMULATE
 #include <functional>
 #define TL_HD
@@ -105,7 +107,6 @@ template <class F> TL_GLOBAL void each_index_kernel(int64_t n, F body) {
   int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) body(i);
 }
-constexpr int64_t kEachIndexThreads = 256, kEachIndexMaxBlocks = 65535;
 
 #ifdef TL_CUDA_EMULATE
 template <class F> void for_each_index(int64_t n, F body, const std::string& /*op*/) {

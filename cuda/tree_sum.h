@@ -9,10 +9,9 @@
 #include <string>
 
 #include "cuda/launch.h"
+#include "cuda/launch_sizes.h"
 
 namespace tl::cuda::TL_CUDA_NS {
-
-constexpr int kTreeWidth = 256;
 
 template <class T> TL_GLOBAL void tree_sum_kernel(const T* x, int64_t n, T* out) {
   TL_SHARED T p[kTreeWidth];

@@ -76,6 +76,7 @@ void merge_row(Row& into, const Row& from) {
   into.cases_outside += from.cases_outside;
   into.stats.add(from.stats);
   into.seconds += from.seconds;
+  for (const auto& [label, n] : from.shapes) into.shapes[label] += n;
   if (into.note.empty()) into.note = from.note;
   into.discrepancy_files.insert(into.discrepancy_files.end(), from.discrepancy_files.begin(), from.discrepancy_files.end());
 }

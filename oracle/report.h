@@ -28,6 +28,8 @@ struct Row {
   ErrorStats stats;
   double seconds = 0;
   std::vector<std::string> discrepancy_files;
+  // The case-list entries its cases ran on (cases/case_lists.h): label -> cases.
+  std::map<std::string, int64_t> shapes;
 };
 
 

@@ -89,7 +89,7 @@ json row_json(const Row& r) {
           {"cases_failed", r.cases_failed}, {"cases_undecided", r.cases_undecided}, {"cases_outside_precondition", r.cases_outside}, {"elements", r.stats.elements},
           {"correctly_rounded", r.stats.correctly_rounded}, {"strict_bits", r.stats.strict_bits},
           {"max_utilisation", number(r.stats.max_utilisation)}, {"worst", r.stats.worst}, {"histogram", r.stats.hist},
-          {"seconds", r.seconds}, {"discrepancies", r.discrepancy_files}};
+          {"seconds", r.seconds}, {"discrepancies", r.discrepancy_files}, {"shapes", r.shapes}};
 }
 
 Row row_from(const json& j) {
@@ -118,6 +118,11 @@ Row row_from(const json& j) {
   for (std::size_t b = 0; b < kHistBins; ++b) r.stats.hist[b] = count_from(hist[b], "histogram");
   r.seconds = j.at("seconds").get<double>();
   r.discrepancy_files = j.at("discrepancies").get<std::vector<std::string>>();
+  if (j.contains("shapes")) {  // absent from reports written before the case lists
+    const json& shapes = j.at("shapes");
+    TL_CHECK_USER(shapes.is_object(), "field 'shapes' must be an object of case counts");
+    for (const auto& [label, n] : shapes.items()) r.shapes[label] = count_from(n, "shapes");
+  }
   return r;
 }
 

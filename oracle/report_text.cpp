@@ -66,7 +66,10 @@ std::string cases_text(const Row& row) {
   std::vector<std::string> parts;
   if (row.cases_failed) parts.push_back(integer_text(row.cases_failed) + " failed");
   if (row.cases_undecided) parts.push_back(integer_text(row.cases_undecided) + " undecided");
-  if (row.cases_outside) parts.push_back(integer_text(row.cases_outside) + " outside precondition");
+  if (row.cases_outside)
+    parts.push_back(integer_text(row.cases_outside) + " outside precondition, " +
+                    number_g3(100.0 * static_cast<double>(row.cases_outside) / static_cast<double>(row.cases)) + "%");
+  if (!row.shapes.empty()) parts.push_back(integer_text(static_cast<int64_t>(row.shapes.size())) + " shapes");
   std::string text = integer_text(row.cases);
   if (!parts.empty()) text += " (" + joined(parts) + ")";
   return text;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "checking/graph_check.h"
+#include "cases/case_lists.h"
 #include "cases/op_examples.h"
 #include "checking/shrink.h"
 #include "spec/error.h"
@@ -94,8 +95,8 @@ Discrepancy shrunk(backend::Backend& b, Discrepancy d) {
   return std::move(*again);
 }
 
-void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions& co, std::size_t first, std::size_t count,
-                         TaskResult& out) {
+void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions& co, const std::string& shape,
+                         std::size_t first, std::size_t count, TaskResult& out) {
   auto start = std::chrono::steady_clock::now();
   CaseResult res;
   try {
@@ -107,6 +108,7 @@ void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions
       row.verdict = Verdict::fail;
       ++row.cases;
       ++row.cases_failed;
+      ++row.shapes[shape];
       row.note = std::string("oracle error (") + co.value_kind + " case, seed " + std::to_string(co.case_seed) + "): " + e.what();
     }
     ++out.cases_run;
@@ -117,6 +119,7 @@ void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions
     TaskRow* tr = find_row(out.rows, first, count, d.direction);
     if (!tr || !tr->runnable) continue;  // a skipped direction (e.g. --no-grad)
     accumulate(tr->row, d);
+    ++tr->row.shapes[shape];
     tr->row.seconds += seconds / static_cast<double>(res.directions.size());
     if (d.discrepancy && static_cast<int64_t>(tr->records.size()) < kMaxDiscrepanciesPerRow) {
       Discrepancy record = *d.discrepancy;
@@ -148,6 +151,10 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
     }
   }
   std::size_t per_backend = directions_of(op).size();
+  CodePaths paths;
+  for (const auto& b : backends)
+    for (CodePath& p : b->code_paths(d)) paths.push_back(std::move(p));
+  const std::vector<ShapeCase> list = case_list(op, paths);
   int64_t total = total_cases(op, d, opt);
   bool any_runnable = false;
   for (const TaskRow& r : out.rows) any_runnable |= r.runnable;
@@ -155,12 +162,13 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
     uint64_t seed = case_seed(opt.seed, op, d, i);
     SplitMix64 rng(seed);
     ValueKind kind = case_kind(opt.tier, i);
-    OpCase c = opt.tier == Tier::exhaustive
-                   ? make_bit_sweep_case(op, static_cast<uint32_t>(i) * kSweepChunk, kSweepChunk)
-                   : make_op_case(op, d, rng, kind);
-    CaseOptions co{opt.gradients, seed,
-                   opt.tier == Tier::exhaustive ? "bit sweep " + std::to_string(i) : std::string(value_kind_name(kind))};
-    for (std::size_t b = 0; b < backends.size(); ++b) run_case_on_backend(*backends[b], c, co, first[b], per_backend, out);
+    const ShapeCase& shape = list[case_shape(i, list.size())];
+    const bool sweep = opt.tier == Tier::exhaustive;
+    OpCase c = sweep ? make_bit_sweep_case(op, static_cast<uint32_t>(i) * kSweepChunk, kSweepChunk)
+                     : make_op_case(op, d, rng, kind, shape.example);
+    CaseOptions co{opt.gradients, seed, sweep ? "bit sweep " + std::to_string(i) : std::string(value_kind_name(kind))};
+    const std::string& label = sweep ? c.graph.nodes.back().shape.str() : shape.label;
+    for (std::size_t b = 0; b < backends.size(); ++b) run_case_on_backend(*backends[b], c, co, label, first[b], per_backend, out);
   }
   for (TaskRow& tr : out.rows) {
     Row& r = tr.row;
@@ -197,6 +205,11 @@ int64_t default_cases(Tier t) {
     case Tier::exhaustive: return int64_t{1} << 16;
   }
   throw_internal("bad Tier value");
+}
+
+std::size_t case_shape(int64_t index, std::size_t entries) {
+  const int64_t kinds = static_cast<int64_t>(std::size(kValueKinds));
+  return static_cast<std::size_t>((index + index / kinds) % static_cast<int64_t>(entries));
 }
 
 ValueKind case_kind(Tier t, int64_t index) {

@@ -26,6 +26,9 @@ int64_t default_cases(Tier t);
 
 // The value generator used for case `index` in a tier.
 ValueKind case_kind(Tier t, int64_t index);
+// The entry of an op's case list (of `entries`) that case `index` runs on: every entry within about
+// entries·(1 + 1/K) cases for K value generators, and an entry meets other generators on each pass.
+std::size_t case_shape(int64_t index, std::size_t entries);
 
 Report run_checks(const RunOptions& options);
 

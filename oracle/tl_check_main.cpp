@@ -9,6 +9,7 @@
 #include <new>
 
 #include "fast/planted.h"
+#include "backend/backend.h"
 #include "oracle/tl_check.h"
 #include "cli/cli_checks.h"
 #include "spec/error.h"
@@ -58,6 +59,11 @@ int run_command(int argc, char** argv) {
   app.add_option("--shard", c.shard, "K/N: run the K-th of N disjoint slices of the cases (0 <= K < N)");
   app.add_option("--out", c.out, "report directory")->transform(tl::cli::nonempty())->capture_default_str();
   app.add_option("--threads", c.threads, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+  int kernel_threads = 2;
+  app.add_option("--kernel-threads", kernel_threads,
+                 "threads of the fast kernels' pool (at least 2, so that cases past a kernel's parallel grain "
+                 "really run split; results do not depend on it by construction)")
+      ->check(CLI::Range(1, 256))->capture_default_str();
   auto* replay_option = app.add_option("--replay", replay, "re-run one discrepancy record (its backend, op and values)");
   auto* list_ops_flag = app.add_flag("--list-ops", show_ops, "list the ops and exit");
   app.add_flag("--list-contracts", show_contracts, "print the contract table of --backend and --dtype");
@@ -90,6 +96,7 @@ int run_command(int argc, char** argv) {
   }
   if (const char* bug = std::getenv("TL_PLANT"); bug && *bug) std::fprintf(stderr, "tl-check: planted bug active: %s\n", bug);
 #endif
+  tl::backend::set_kernel_threads(kernel_threads);
   try {
     if (merge->parsed()) return run_merge_command(merge_dirs, merge_out);
     if (!replay.empty()) return run_replay_command(replay);

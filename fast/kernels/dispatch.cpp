@@ -28,12 +28,12 @@ template <class T> void unary_kernel(const Node& n, Unary op, const HostInputs& 
                                                  : op == Unary::log ? log_f32_array : nullptr;
     if (TL_PLANTED("fast_math_exp") && op == Unary::exp) array = nullptr;
     if (array) {
-      parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, out + b, e - b); });
+      parallel_for(y.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) { array(x + b, out + b, e - b); });
       return;
     }
   }
   for_unary(op, [&](auto c) {
-    parallel_for(y.numel(), 4096, [&](int64_t b, int64_t e) {
+    parallel_for(y.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) out[i] = unary_forward(decltype(c)::value, x[i], p);
     });
   });
@@ -44,7 +44,7 @@ template <class T> void binary_kernel(Binary op, const HostInputs& in, HostTenso
   const T* b = data<T>(in[1]);
   T* out = data<T>(y);
   for_binary(op, [&](auto c) {
-    parallel_for(y.numel(), 4096, [&](int64_t s, int64_t e) {
+    parallel_for(y.numel(), kElementwiseGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) out[i] = binary_forward(decltype(c)::value, a[i], b[i]);
     });
   });
@@ -127,7 +127,7 @@ void unary_chain(const std::vector<const Node*>& chain, const HostTensor& x, con
     dst.push_back(outs[j] ? data<T>(*outs[j]) : nullptr);
   }
   const T* src = data<T>(&x);
-  parallel_for(x.numel(), 4096, [&](int64_t b, int64_t e) {
+  parallel_for(x.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
       T v = src[i];
       for (std::size_t j = 0; j < ops.size(); ++j) {

@@ -26,13 +26,13 @@ template <class T> void unary_grad(const Node& n, Unary op, const HostInputs& in
                           : op == Unary::gelu ? gelu_grad_f32_array : nullptr;
     if (TL_PLANTED("tanh_grad_sign") && op == Unary::tanh) array = nullptr;
     if (array) {
-      parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) { array(x + b, gv + b, out + b, e - b); });
+      parallel_for(d.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) { array(x + b, gv + b, out + b, e - b); });
       dx[0] = std::move(d);
       return;
     }
   }
   for_unary(op, [&](auto c) {
-    parallel_for(d.numel(), 4096, [&](int64_t b, int64_t e) {
+    parallel_for(d.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) out[i] = unary_backward(decltype(c)::value, x[i], yv[i], gv[i], p);
     });
   });
@@ -47,7 +47,7 @@ template <class T> void binary_grad(Binary op, const HostInputs& in, const HostT
   T* pa = data<T>(da);
   T* pb = data<T>(db);
   for_binary(op, [&](auto c) {
-    parallel_for(g.numel(), 4096, [&](int64_t s, int64_t e) {
+    parallel_for(g.numel(), kElementwiseGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) binary_backward(decltype(c)::value, a[i], b[i], gv[i], pa[i], pb[i]);
     });
   });

@@ -283,6 +283,29 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_row, int64_t a_
 
 GemmPath gemm_isa() { return path(); }
 
+template <class T> CodePaths gemm_code_paths() {
+  const Path p = path();
+  const int64_t mr = p == Path::avx2 ? kMr256 : kMr512, w = panel_width<T>(p);
+  const int64_t split_rows = row_grain(int64_t{1} << 15, 1) + 1;  // N * K >= 2^15: the 8-row minimum
+  CodePaths out = {
+      {"GEMM rows: single-row tiles below 4, 4-row tiles", PathAxis::gemm_m, 4},
+      {"GEMM rows: " + std::to_string(mr) + "-row register tiles", PathAxis::gemm_m, mr},
+      {"GEMM rows: a second row group of 16 tiles", PathAxis::gemm_m, 16 * mr + 1},
+      {"GEMM rows split across threads (N*K >= 2^15)", PathAxis::gemm_m, split_rows},
+      {"GEMM k blocks of " + std::to_string(kKc) + ": a second block", PathAxis::gemm_k, kKc + 1},
+      {"GEMM skipping zero terms: K >= 8", PathAxis::gemm_k, 8},
+  };
+  if (p != Path::portable) {
+    out.push_back({"GEMM panels of " + std::to_string(w) + " columns: a second, ragged panel", PathAxis::gemm_n, w});
+    out.push_back({"GEMM: A packed from " + std::to_string(kPackAPanels) + " panels", PathAxis::gemm_n, kPackAPanels * w});
+  }
+  if (p == Path::avx512 && sizeof(T) == 4)
+    out.push_back({"GEMM transposed result moved in 16 x 16 blocks", PathAxis::gemm_m, 16});
+  return out;
+}
+template CodePaths gemm_code_paths<float>();
+template CodePaths gemm_code_paths<double>();
+
 std::string gemm_path() {
   switch (path()) {
     case Path::avx512: return "avx512";

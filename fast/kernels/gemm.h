@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "spec/code_paths.h"
+
 namespace tl::fast {
 
 // Element (i, k) of A is A[i * a_row + k * a_k]; element (k, j) of B is B[j * b_col + k * b_k];
@@ -38,6 +40,12 @@ int64_t row_grain(int64_t n, int64_t k, int64_t min_rows = 8);
 // name: "avx512", "avx2" or "portable".
 enum class GemmPath { portable, avx2, avx512 };
 GemmPath gemm_isa();
+
+// The sizes at which gemm() and gemm_skipping_zero_a() change path on this CPU for element type T
+// (float or double), from the constants they use: tile rows, row groups, panel widths, A packing, the
+// k blocks, the thread split of rows and the zero-skipping path's minimum K (tl-check's case lists
+// cross each one).
+template <class T> CodePaths gemm_code_paths();
 std::string gemm_path();
 
 }  // namespace tl::fast

@@ -47,7 +47,7 @@ template <class T> void linear_forward(const HostInputs& in, HostTensor& y) {
   gemm(rows, out, k_in, data<T>(in[0]), k_in, 1, data<T>(in[1]), k_in, 1, o, out);
   if (in.size() == 3) {
     const T* bias = data<T>(in[2]);
-    parallel_for(rows, 64, [&](int64_t r0, int64_t r1) {
+    parallel_for(rows, kLinearBiasGrain, [&](int64_t r0, int64_t r1) {
       for (int64_t m = r0; m < r1; ++m)
         for (int64_t j = 0; j < out; ++j) o[m * out + j] += bias[j];
     });

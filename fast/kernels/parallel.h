@@ -20,4 +20,12 @@ int64_t pool_regions();
 
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& body);
 
+// The kernels' grains (items per chunk at least): a loop of n items is split when n > grain and more
+// than one thread runs. Declared as code paths by the backend (backend/fast_backends.cpp), so that
+// tl-check's case lists cross each one.
+inline constexpr int64_t kElementwiseGrain = 4096;  // elementwise ops and their VJPs: elements
+inline constexpr int64_t kReduceGrain = 64;         // axis reductions: independent outputs
+inline constexpr int64_t kSoftmaxGrain = 16;        // softmax family: rows
+inline constexpr int64_t kLinearBiasGrain = 64;     // linear's bias added to the product: rows
+
 }  // namespace tl::fast

@@ -35,7 +35,7 @@ template <class T> void axis_reduce_forward(AxisReduce kind, int64_t axis, const
   const T* x = data<T>(in[0]);
   T* out = data<T>(y);
   AxisSplit sp(in[0]->shape(), axis);
-  parallel_for(sp.outer * sp.inner, 64, [&](int64_t b, int64_t e) {
+  parallel_for(sp.outer * sp.inner, kReduceGrain, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t o = r / sp.inner, i = r % sp.inner;
       T acc = 0;
@@ -68,7 +68,7 @@ template <class T> void axis_reduce_backward(AxisReduce kind, int64_t axis, cons
   const T* gv = data<T>(&g);
   T* d = data<T>(dx);
   AxisSplit sp(in[0]->shape(), axis);
-  parallel_for(sp.outer * sp.inner, 64, [&](int64_t b, int64_t e) {
+  parallel_for(sp.outer * sp.inner, kReduceGrain, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t o = r / sp.inner, i = r % sp.inner;
       switch (kind) {
@@ -102,7 +102,7 @@ template <class T> void softmax_forward(bool log_form, int64_t axis, const HostI
   const T* x = data<T>(in[0]);
   T* out = data<T>(y);
   AxisSplit sp(in[0]->shape(), axis);
-  parallel_for(sp.outer * sp.inner, 16, [&](int64_t b, int64_t e) {
+  parallel_for(sp.outer * sp.inner, kSoftmaxGrain, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t o = r / sp.inner, i = r % sp.inner;
       if (sp.n == 0) continue;
@@ -127,7 +127,7 @@ template <class T> void softmax_backward(bool log_form, int64_t axis, const Host
   const T* gv = data<T>(&g);
   T* d = data<T>(dx);
   AxisSplit sp(y.shape(), axis);
-  parallel_for(sp.outer * sp.inner, 16, [&](int64_t b, int64_t e) {
+  parallel_for(sp.outer * sp.inner, kSoftmaxGrain, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t o = r / sp.inner, i = r % sp.inner;
       T acc = 0;

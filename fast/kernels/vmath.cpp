@@ -160,31 +160,31 @@ __attribute__((target("avx512f,avx512dq"))) void exp_block(ExpKind kind, const f
 
 void exp_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::exp, x + i, nullptr, y + i);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) exp_block(ExpKind::exp, x + i, nullptr, y + i);
   for (; i < n; ++i) y[i] = exp_f32(x[i]);
 }
 
 void sigmoid_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::sigmoid, x + i, nullptr, y + i);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) exp_block(ExpKind::sigmoid, x + i, nullptr, y + i);
   for (; i < n; ++i) y[i] = sigmoid_f32(x[i]);
 }
 
 void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) exp_block(ExpKind::sigmoid_grad, x + i, g + i, dx + i);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) exp_block(ExpKind::sigmoid_grad, x + i, g + i, dx + i);
   for (; i < n; ++i) dx[i] = static_cast<float>(static_cast<double>(g[i]) * sigmoid_grad_wide(x[i]));
 }
 
 void tanh_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) tanh_block(x + i, nullptr, y + i, false);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) tanh_block(x + i, nullptr, y + i, false);
   for (; i < n; ++i) y[i] = tanh_f32(x[i]);
 }
 
 void tanh_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) tanh_block(x + i, g + i, dx + i, true);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) tanh_block(x + i, g + i, dx + i, true);
   for (; i < n; ++i) dx[i] = static_cast<float>(static_cast<double>(g[i]) * tanh_grad_wide(x[i]));
 }
 

@@ -11,6 +11,10 @@
 
 namespace tl::fast {
 
+// The array forms run blocks of this many floats (8 doubles in one AVX-512 register), then the
+// scalar form on the rest; declared as a code path (backend/fast_backends.cpp).
+inline constexpr int64_t kVmathBlock = 8;
+
 // e^x for |x| <= 708 (callers clamp); same result in the scalar and vector paths.
 double exp_poly(double x);
 

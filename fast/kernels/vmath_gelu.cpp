@@ -79,13 +79,13 @@ double gelu_grad_wide(float x) {
 
 void gelu_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) gelu_block(x + i, nullptr, y + i, false);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) gelu_block(x + i, nullptr, y + i, false);
   for (; i < n; ++i) y[i] = gelu_f32(x[i]);
 }
 
 void gelu_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) gelu_block(x + i, g + i, dx + i, true);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) gelu_block(x + i, g + i, dx + i, true);
   for (; i < n; ++i) dx[i] = static_cast<float>(static_cast<double>(g[i]) * gelu_grad_wide(x[i]));
 }
 

@@ -67,7 +67,7 @@ float log_f32(float x) {
 
 void log_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  if (has_avx512()) for (; i + 8 <= n; i += 8) log_block(x + i, y + i);
+  if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) log_block(x + i, y + i);
   for (; i < n; ++i) y[i] = log_f32(x[i]);
 }
 

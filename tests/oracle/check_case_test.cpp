@@ -20,6 +20,7 @@ class BrokenGradients : public backend::Backend {
   Contract contract(OpId op, DType d, Direction dir) const override { return eager_->contract(op, d, dir); }
   std::string numerical_policy() const override { return eager_->numerical_policy(); }
   std::vector<backend::TrustEntry> trust() const override { return {}; }
+  CodePaths code_paths(DType d) const override { return eager_->code_paths(d); }
   backend::Result run(const Graph& g, const backend::Inputs& in, const backend::Request& r) override {
     if (!r.output) return eager_->run(g, in, r);
     if (how_ == Breakage::throw_in_backward) throw std::runtime_error("backward exploded");
