@@ -23,7 +23,7 @@ bool still_fails(backend::Backend& b, const OpCase& c, Direction dir, const Host
 // and the whole shrink stops once it has checked about kShrinkElements elements, so a failure on a
 // case past a parallel grain shrinks in seconds, not minutes.
 constexpr int64_t kBlockShrinkAbove = 64;
-constexpr int64_t kShrinkElements = int64_t{1} << 21;
+constexpr int64_t kShrinkElements = int64_t{1} << 18;
 
 OpCase shrink_case(backend::Backend& b, const OpCase& c, Direction dir, const HostTensor* upstream, int max_checks) {
   if (!still_fails(b, c, dir, upstream)) return c;

@@ -14,6 +14,9 @@ const std::vector<PlantedBug>& planted_bugs() {
       {"fast_math_exp", "exp", "exp(x) as exp2(x * log2(e)) with the product rounded first, as -ffast-math style code does"},
       {"transpose_stride", "transpose", "transpose copies with the input's strides (a plain reshape)"},
       {"sum_split_across_threads", "sum", "the full sum is split in two halves folded separately, as two threads would"},
+      {"vector_lane_swap", "exp", "lane 5 of every 8-float block of the vectorised float exp takes lane 4's input"},
+      {"ragged_tail_off_by_one", "sigmoid", "the scalar tail after the vectorised float sigmoid's blocks reads one element behind"},
+      {"split_drops_last_item", "add", "a loop split across kernel threads loses the last item of the last chunk"},
   };
   return bugs;
 }

@@ -3,6 +3,7 @@
 // before sleeping, because kernels call parallel_for many times per training step and a condition
 // variable wake-up costs tens of microseconds.
 #include "fast/kernels/parallel.h"
+#include "fast/planted.h"
 
 #include <immintrin.h>
 
@@ -135,6 +136,7 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
   g_pool_regions.fetch_add(1);
   pool().run(chunks, [&](int64_t c) {
     int64_t begin = c * size, end = std::min(n, begin + size);
+    if (TL_PLANTED("split_drops_last_item") && c == chunks - 1) --end;  // only when the loop is split
     t_in_region = true;
     if (begin < end) body(begin, end);
     t_in_region = false;

@@ -1,6 +1,7 @@
 // exp_poly and the float tanh built on it, scalar and AVX-512 (identical operations).
 #include "fast/kernels/vmath.h"
 #include "fast/kernels/vmath_internal.h"
+#include "fast/planted.h"
 
 #include <cmath>
 #include <cstring>
@@ -162,12 +163,16 @@ void exp_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
   if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) exp_block(ExpKind::exp, x + i, nullptr, y + i);
   for (; i < n; ++i) y[i] = exp_f32(x[i]);
+  if (TL_PLANTED("vector_lane_swap"))  // lane 5 of every full block takes lane 4's input
+    for (int64_t b = 0; b + kVmathBlock <= n; b += kVmathBlock) y[b + 5] = exp_f32(x[b + 4]);
 }
 
 void sigmoid_f32_array(const float* x, float* y, int64_t n) {
   int64_t i = 0;
   if (has_avx512()) for (; i + kVmathBlock <= n; i += kVmathBlock) exp_block(ExpKind::sigmoid, x + i, nullptr, y + i);
   for (; i < n; ++i) y[i] = sigmoid_f32(x[i]);
+  if (TL_PLANTED("ragged_tail_off_by_one") && n > kVmathBlock)  // the tail after the blocks reads one behind
+    for (int64_t t = n - n % kVmathBlock; t < n; ++t) y[t] = sigmoid_f32(x[t - 1]);
 }
 
 void sigmoid_grad_f32_array(const float* x, const float* g, float* dx, int64_t n) {
