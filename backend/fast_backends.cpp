@@ -14,6 +14,17 @@
 namespace tl::backend {
 namespace {
 
+// The widest vector the compiler may use for the kernels' plain loops: the build's target ISA (the
+// project sets no -march, so x86-64's baseline SSE2, 16 bytes). The GEMM and the vectorised float
+// functions choose wider ISAs at run time and declare their own paths.
+#if defined(__AVX512F__)
+constexpr int64_t kCompilerVectorBytes = 64;
+#elif defined(__AVX__)
+constexpr int64_t kCompilerVectorBytes = 32;
+#else
+constexpr int64_t kCompilerVectorBytes = 16;
+#endif
+
 class FastBackend : public Backend {
  public:
   std::string device() const override { return "cpu"; }
@@ -25,9 +36,9 @@ class FastBackend : public Backend {
             {"fast kernel threads", std::to_string(fast::threads())}};
   }
   CodePaths code_paths(DType d) const override {
-    const int64_t lanes = d == DType::f32 ? 16 : 8;  // one 64-byte vector of the compiler's loops
+    const int64_t lanes = kCompilerVectorBytes / (d == DType::f32 ? 4 : 8);
     CodePaths out = {
-        {"compiler-vectorised elementwise loops: " + std::to_string(lanes) + " lanes", PathAxis::elements, lanes},
+        {"compiler-vectorised loops (-O3, this build's target): " + std::to_string(lanes) + " lanes", PathAxis::elements, lanes},
         {"elementwise loops split across kernel threads", PathAxis::elements, fast::kElementwiseGrain + 1},
         {"axis reductions: outputs split across kernel threads", PathAxis::outputs, fast::kReduceGrain + 1},
         {"softmax family: rows split across kernel threads", PathAxis::outputs, fast::kSoftmaxGrain + 1},

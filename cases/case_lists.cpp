@@ -14,10 +14,25 @@
 namespace tl::oracle {
 namespace {
 
+// The largest size the lists take along each axis (the reference evaluates every element in
+// interval arithmetic): a declared path beyond it is named by uncrossed_paths(), never dropped.
+int64_t axis_cap(PathAxis axis) {
+  switch (axis) {
+    case PathAxis::elements: return kMaxCaseElements;
+    case PathAxis::reduced: return 1024;
+    case PathAxis::outputs: return 512;
+    case PathAxis::gemm_m: return 200;
+    case PathAxis::gemm_n: return 300;
+    case PathAxis::gemm_k: return 600;
+  }
+  throw_internal("bad PathAxis value");
+}
+
 // Sizes on both sides of each declared path of `axis` (size - 1, size, size + 1, and for sizes up to
 // 64, which are blocks and tiles, 2·size + 1: two blocks and a ragged tail), plus `base`, at most
-// `cap`.
-std::vector<int64_t> sizes_across(const CodePaths& paths, PathAxis axis, std::set<int64_t> base, int64_t cap) {
+// the axis's cap.
+std::vector<int64_t> sizes_across(const CodePaths& paths, PathAxis axis, std::set<int64_t> base) {
+  const int64_t cap = axis_cap(axis);
   for (const CodePath& p : paths) {
     if (p.axis != axis) continue;
     for (int64_t s : {p.size - 1, p.size, p.size + 1}) base.insert(s);
@@ -43,6 +58,29 @@ struct ListBuilder {
   }
 };
 
+// The paths along a reduced axis: the declared `reduced` ones and the vector widths (elements paths
+// of at most 64, which a loop over the axis may use too).
+CodePaths reduced_paths(const CodePaths& paths) {
+  CodePaths out;
+  for (const CodePath& p : paths)
+    if (p.axis == PathAxis::reduced || (p.axis == PathAxis::elements && p.size <= 64)) out.push_back({p.what, PathAxis::reduced, p.size});
+  return out;
+}
+
+// The matrix-product sizes (m, n, k): each across its declared paths with the others small, then
+// one case past every path at once (the thread split of rows needs N*K large too).
+template <class F> void gemm_sweeps(const CodePaths& paths, F add) {
+  for (int64_t m : sizes_across(paths, PathAxis::gemm_m, {2})) add(m, 5, 7);
+  for (int64_t n : sizes_across(paths, PathAxis::gemm_n, {2})) add(3, n, 7);
+  for (int64_t k : sizes_across(paths, PathAxis::gemm_k, {2})) add(3, 5, k);
+  int64_t past[3] = {1, 1, 1};
+  const PathAxis axes[3] = {PathAxis::gemm_m, PathAxis::gemm_n, PathAxis::gemm_k};
+  for (const CodePath& p : paths)
+    for (int a = 0; a < 3; ++a)
+      if (p.axis == axes[a] && p.size < axis_cap(p.axis)) past[a] = std::max(past[a], p.size + 1);
+  add(past[0], past[1], past[2]);
+}
+
 int64_t numel(const std::vector<Shape>& shapes) {
   int64_t n = 0;
   for (const Shape& s : shapes) n += s.numel();
@@ -51,7 +89,7 @@ int64_t numel(const std::vector<Shape>& shapes) {
 
 void elementwise_cases(ListBuilder& b, const CodePaths& paths, const Attrs& attrs, int arity) {
   auto add = [&](Shape s) { b.add(std::vector<Shape>(static_cast<std::size_t>(arity), s), attrs); };
-  for (int64_t n : sizes_across(paths, PathAxis::elements, {0, 1, 2, 3, 5}, kMaxCaseElements)) add(Shape{n});
+  for (int64_t n : sizes_across(paths, PathAxis::elements, {0, 1, 2, 3, 5})) add(Shape{n});
   add(Shape{3, 1, 5});
   add(Shape{1, 1});
 }
@@ -70,44 +108,30 @@ void axis_cases(ListBuilder& b, const CodePaths& paths, bool empty_axis_ok) {
   b.add({Shape{1}}, AxisAttrs{0});
   b.add({Shape{3, 1}}, AxisAttrs{1});
   if (empty_axis_ok) b.add({Shape{2, 0}}, AxisAttrs{1});
-  CodePaths lanes;
-  for (const CodePath& p : paths)
-    if (p.axis == PathAxis::reduced || (p.axis == PathAxis::elements && p.size <= 64)) lanes.push_back({p.what, PathAxis::reduced, p.size});
-  for (int64_t n : sizes_across(lanes, PathAxis::reduced, {2, 5}, 1024)) {
+  for (int64_t n : sizes_across(reduced_paths(paths), PathAxis::reduced, {2, 5})) {
     b.add({Shape{2, n}}, AxisAttrs{1});
     if (n <= 33) b.add({Shape{n, 3}}, AxisAttrs{0});
   }
-  for (int64_t rows : sizes_across(paths, PathAxis::outputs, {}, 512)) {
+  for (int64_t rows : sizes_across(paths, PathAxis::outputs, {})) {
     if (rows < 2) continue;
     b.add({Shape{rows, 5}}, AxisAttrs{1});
     b.add({Shape{3, rows}}, AxisAttrs{0});
   }
 }
 
-// [B, M, K] x [B, K, N]: each of M, N, K across its declared paths with the others small, then one
-// case past every path of M, N and K at once (the thread split needs N*K large).
+// [B, M, K] x [B, K, N]: size-1 and empty products, a batch, then the sweeps of gemm_sweeps().
 void matmul_cases(ListBuilder& b, const CodePaths& paths) {
-  auto add = [&](int64_t batch, int64_t m, int64_t n, int64_t k) {
-    if (batch * (m * k + k * n + m * n) <= 4 * kMaxCaseElements) b.add({Shape{batch, m, k}, Shape{batch, k, n}}, NoAttrs{});
-  };
+  auto add = [&](int64_t batch, int64_t m, int64_t n, int64_t k) { b.add({Shape{batch, m, k}, Shape{batch, k, n}}, NoAttrs{}); };
   add(1, 1, 1, 1);
   add(2, 3, 0, 4);
   add(1, 2, 3, 0);
-  for (int64_t m : sizes_across(paths, PathAxis::gemm_m, {2}, 200)) add(1, m, 5, 7);
-  for (int64_t n : sizes_across(paths, PathAxis::gemm_n, {2}, 300)) add(1, 3, n, 7);
-  for (int64_t k : sizes_across(paths, PathAxis::gemm_k, {2}, 600)) add(1, 3, 5, k);
-  int64_t m = 1, n = 1, k = 1;
-  for (const CodePath& p : paths) {
-    if (p.axis == PathAxis::gemm_m && p.size <= 200) m = std::max(m, p.size + 1);
-    if (p.axis == PathAxis::gemm_n && p.size <= 300) n = std::max(n, p.size + 1);
-    if (p.axis == PathAxis::gemm_k && p.size <= 600) k = std::max(k, p.size + 1);
-  }
-  b.add({Shape{1, m, k}, Shape{1, k, n}}, NoAttrs{});
+  add(3, 4, 5, 6);
+  gemm_sweeps(paths, [&](int64_t m, int64_t n, int64_t k) { add(1, m, n, k); });
 }
 
+// x [rows, in] (or rank 3), W [out, in], with a bias [out] except where said.
 void linear_cases(ListBuilder& b, const CodePaths& paths) {
   auto add = [&](int64_t rows, int64_t out, int64_t in, bool bias) {
-    if (rows * in + out * in + rows * out > 4 * kMaxCaseElements) return;
     std::vector<Shape> s{Shape{rows, in}, Shape{out, in}};
     if (bias) s.push_back(Shape{out});
     b.add(s, NoAttrs{});
@@ -115,9 +139,7 @@ void linear_cases(ListBuilder& b, const CodePaths& paths) {
   add(1, 1, 1, true);
   add(4, 3, 5, false);
   b.add({Shape{2, 3, 4}, Shape{5, 4}, Shape{5}}, NoAttrs{});
-  for (int64_t m : sizes_across(paths, PathAxis::gemm_m, {2}, 200)) add(m, 5, 7, true);
-  for (int64_t n : sizes_across(paths, PathAxis::gemm_n, {2}, 300)) add(3, n, 7, true);
-  for (int64_t k : sizes_across(paths, PathAxis::gemm_k, {2}, 600)) add(3, 5, k, k % 2 == 0);
+  gemm_sweeps(paths, [&](int64_t m, int64_t n, int64_t k) { add(m, n, k, true); });
 }
 
 void norm_cases(ListBuilder& b, OpId op, const CodePaths& paths) {
@@ -127,8 +149,8 @@ void norm_cases(ListBuilder& b, OpId op, const CodePaths& paths) {
       Dims affine(x.dims().begin() + axis, x.dims().end());
       b.add({x, Shape(affine), Shape(affine)}, LayerNormAttrs{axis, 1e-5});
     }
-    for (int64_t n : sizes_across(paths, PathAxis::reduced, {1, 2, 7, 16, 17, 33}, 1024)) b.add({Shape{3, n}, Shape{n}, Shape{n}}, LayerNormAttrs{1, 1e-5});
-    for (int64_t rows : sizes_across(paths, PathAxis::outputs, {1}, 200)) b.add({Shape{rows, 8}, Shape{8}, Shape{8}}, LayerNormAttrs{1, 0.25});
+    for (int64_t n : sizes_across(reduced_paths(paths), PathAxis::reduced, {1, 2})) b.add({Shape{3, n}, Shape{n}, Shape{n}}, LayerNormAttrs{1, 1e-5});
+    for (int64_t rows : sizes_across(paths, PathAxis::outputs, {1})) b.add({Shape{rows, 8}, Shape{8}, Shape{8}}, LayerNormAttrs{1, 0.25});
     return;
   }
   auto add = [&](Shape x, bool training) {
@@ -141,8 +163,8 @@ void norm_cases(ListBuilder& b, OpId op, const CodePaths& paths) {
     add(Shape{2, 3, 4, 5}, training);
     add(Shape{1, 2, 3, 3}, training);
   }
-  for (int64_t n : sizes_across(paths, PathAxis::reduced, {2, 33}, 600)) add(Shape{n, 3}, true);
-  for (int64_t c : sizes_across(paths, PathAxis::outputs, {}, 100)) add(Shape{4, c, 2, 2}, true);
+  for (int64_t n : sizes_across(reduced_paths(paths), PathAxis::reduced, {2})) add(Shape{n, 3}, true);
+  for (int64_t c : sizes_across(paths, PathAxis::outputs, {})) add(Shape{4, c, 2, 2}, true);
 }
 
 void conv_cases(ListBuilder& b) {
@@ -234,12 +256,11 @@ void loss_cases(ListBuilder& b, OpId op, const CodePaths& paths) {
     if (op == OpId::cross_entropy || op == OpId::nll) {
       b.add({Shape{1, 3}, Shape{1}}, LossAttrs{r});
       b.add({Shape{3, 33}, Shape{3}}, LossAttrs{r});
-      for (int64_t rows : sizes_across(paths, PathAxis::reduced, {17}, 600)) b.add({Shape{rows, 2}, Shape{rows}}, LossAttrs{r});
+      for (int64_t rows : sizes_across(reduced_paths(paths), PathAxis::reduced, {17})) b.add({Shape{rows, 2}, Shape{rows}}, LossAttrs{r});
     } else {
       b.add({Shape{1}, Shape{1}}, LossAttrs{r});
       b.add({Shape{3, 5}, Shape{3, 5}}, LossAttrs{r});
-      for (int64_t n : sizes_across(paths, PathAxis::reduced, {17}, 600)) b.add({Shape{n}, Shape{n}}, LossAttrs{r});
-      for (int64_t n : sizes_across(paths, PathAxis::elements, {}, 64)) b.add({Shape{n}, Shape{n}}, LossAttrs{r});
+      for (int64_t n : sizes_across(reduced_paths(paths), PathAxis::reduced, {17})) b.add({Shape{n}, Shape{n}}, LossAttrs{r});
     }
   }
 }
@@ -266,8 +287,8 @@ std::vector<ShapeCase> case_list(OpId op, const CodePaths& paths) {
       break;
     case OpFamily::binary: elementwise_cases(b, paths, first.attrs, 2); break;
     case OpFamily::full_reduce:
-      for (int64_t n : sizes_across(paths, PathAxis::elements, {0, 1, 2, 5}, kMaxCaseElements)) b.add({Shape{n}}, NoAttrs{});
-      for (int64_t n : sizes_across(paths, PathAxis::reduced, {}, kMaxCaseElements)) b.add({Shape{n}}, NoAttrs{});
+      for (int64_t n : sizes_across(paths, PathAxis::elements, {0, 1, 2, 5})) b.add({Shape{n}}, NoAttrs{});
+      for (int64_t n : sizes_across(paths, PathAxis::reduced, {})) b.add({Shape{n}}, NoAttrs{});
       b.add({Shape{3, 1, 4}}, NoAttrs{});
       break;
     case OpFamily::axis_reduce: axis_cases(b, paths, op == OpId::reduce_sum); break;
@@ -289,7 +310,8 @@ std::vector<CodePath> uncrossed_paths(OpId op, const CodePaths& paths) {
   auto uses = [&](PathAxis a) {
     switch (op_family(op)) {
       case OpFamily::unary: case OpFamily::binary: return a == PathAxis::elements;
-      case OpFamily::full_reduce: case OpFamily::loss: return a == PathAxis::elements || a == PathAxis::reduced;
+      case OpFamily::full_reduce: return a == PathAxis::elements || a == PathAxis::reduced;
+      case OpFamily::loss: return a == PathAxis::reduced;  // their kernels are single loops, never split
       case OpFamily::axis_reduce: case OpFamily::softmax: case OpFamily::norm: return a == PathAxis::reduced || a == PathAxis::outputs;
       case OpFamily::linalg: return a == PathAxis::gemm_m || a == PathAxis::gemm_n || a == PathAxis::gemm_k;
       case OpFamily::source: case OpFamily::conv: case OpFamily::pool: case OpFamily::move: case OpFamily::indexing: return false;
@@ -298,7 +320,7 @@ std::vector<CodePath> uncrossed_paths(OpId op, const CodePaths& paths) {
   };
   std::vector<CodePath> out;
   for (const CodePath& p : paths)
-    if (uses(p.axis) && p.size + 1 > kMaxCaseElements) out.push_back(p);
+    if (uses(p.axis) && p.size + 1 > axis_cap(p.axis)) out.push_back(p);
   return out;
 }
 

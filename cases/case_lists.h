@@ -20,16 +20,18 @@ struct ShapeCase {
   std::string label;  // "[2,3] x [2,3]; axis=1": what report rows list as checked
 };
 
-// Elements above which a threshold is not crossed by the case lists: the reference evaluates every
-// element in interval arithmetic, so a declared path beyond this (e.g. the GPU's grid-stride wrap at
-// 2^24 elements) is listed by uncrossed_paths() instead.
+// The largest element count an elementwise case takes. Each axis has such a cap (case_lists.cpp:
+// elements 2^13, reduced 1024, outputs 512, gemm m/n/k 200/300/600), because the reference evaluates
+// every element in interval arithmetic; a declared path beyond its axis's cap (e.g. the GPU's
+// grid-stride wrap at 2^24 elements) is listed by uncrossed_paths() and named in the report's trust
+// boundary instead.
 constexpr int64_t kMaxCaseElements = int64_t{1} << 13;
 
 // Every case of `op` for a run whose backends declare `paths` (their union).
 std::vector<ShapeCase> case_list(OpId op, const CodePaths& paths);
 
-// The declared paths that op's list cannot cross within kMaxCaseElements ("" where all are crossed):
-// said in the report, never silently dropped.
+// The declared paths of an axis that op's kernels use which its list cannot cross within the axis's
+// cap (empty where all are crossed): said in the report, never silently dropped.
 std::vector<CodePath> uncrossed_paths(OpId op, const CodePaths& paths);
 
 // "[2,3] x [2,3]; axis=1".

@@ -27,29 +27,22 @@ struct Truth {
   ref::RefTensor<Interval> real;
   std::vector<std::optional<double>> strict;  // per element; nullopt where a rounding stayed undecided (empty: all)
   std::optional<std::vector<double>> condition;          // sum/dot bounds: the op on |finite inputs|, rounded up
-  bool finite_inputs = false;                            // no input (nor y, g for a VJP) is inf or NaN
-  // Elementwise ops: the same per element (element i of each input, y and g), so that an inf
-  // elsewhere in a large tensor does not change how element i is judged; empty otherwise.
-  std::vector<char> finite_elements;
+  // Per element of the result: no input it depends on (nor y, g for a VJP) is inf or NaN — element i
+  // of each operand for elementwise ops (an inf elsewhere in a large tensor does not change how
+  // element i is judged), every input for the others.
+  std::vector<char> finite_inputs;
 };
 
-bool all_finite(const std::vector<const HostTensor*>& tensors) {
+std::vector<char> finite_inputs_of(const Node& node, const std::vector<const HostTensor*>& tensors, int64_t results) {
+  bool elementwise = op_has(node.op, kElementwise);
+  for (const HostTensor* t : tensors) elementwise = elementwise && t->numel() == results;
+  std::vector<char> out(static_cast<std::size_t>(results), 1);
   for (const HostTensor* t : tensors)
-    for (int64_t i = 0; i < t->numel(); ++i)
-      if (!std::isfinite(t->value_as_double(i))) return false;
-  return true;
-}
-
-std::vector<char> finite_per_element(const Node& node, const std::vector<const HostTensor*>& tensors) {
-  std::vector<char> out;
-  if (!op_has(node.op, kElementwise) || tensors.empty()) return out;
-  const int64_t n = tensors[0]->numel();
-  for (const HostTensor* t : tensors)
-    if (t->numel() != n) return out;
-  out.assign(static_cast<std::size_t>(n), 1);
-  for (const HostTensor* t : tensors)
-    for (int64_t i = 0; i < n; ++i)
-      if (!std::isfinite(t->value_as_double(i))) out[static_cast<std::size_t>(i)] = 0;
+    for (int64_t i = 0; i < t->numel(); ++i) {
+      if (std::isfinite(t->value_as_double(i))) continue;
+      if (!elementwise) return std::vector<char>(static_cast<std::size_t>(results), 0);
+      out[static_cast<std::size_t>(i)] = 0;
+    }
   return out;
 }
 
@@ -158,8 +151,7 @@ Truth<T> forward_truth(const Node& node, const std::vector<const HostTensor*>& i
   RefArgs<Interval> real(in, false);
   t.real = ref::forward_op<Interval>(node, real.ptrs, "reference");
   t.strict = strict[0];
-  t.finite_inputs = all_finite(in);
-  t.finite_elements = finite_per_element(node, in);
+  t.finite_inputs = finite_inputs_of(node, in, t.real.numel());
   if (condition) {
     RefArgs<Interval> abs(in, true);
     t.condition = uppers(ref::forward_op<Interval>(node, abs.ptrs, "reference"));
@@ -186,7 +178,7 @@ std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vect
   for (std::size_t k = 0; k < n; ++k) {
     if (!dr[k]) continue;
     out[k] = Truth<T>{*dr[k], strict[k], dc && (*dc)[k] ? std::optional(uppers(*(*dc)[k])) : std::nullopt,
-                      all_finite(all), finite_per_element(node, all)};
+                      finite_inputs_of(node, all, dr[k]->numel())};
   }
   return out;
 }
@@ -221,8 +213,7 @@ Judged judge(const Contract& contract, Direction dir, const HostTensor& v, const
     if (truth.condition) et.condition = (*truth.condition)[static_cast<std::size_t>(i)];
     et.terms = terms;
     et.scale = scale;
-    et.finite_inputs = truth.finite_elements.empty() ? truth.finite_inputs
-                                                     : truth.finite_elements[static_cast<std::size_t>(i)] != 0;
+    et.finite_inputs = truth.finite_inputs[static_cast<std::size_t>(i)] != 0;
     ElementOutcome o = check_element(contract, dtype_of<T>(), v.value_as_double(i), et);
     if (o.verdict == Verdict::skipped) {  // outside the contract's precondition: counted, not judged
       r.outside_precondition = true;

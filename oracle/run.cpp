@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <span>
 #include <mpfr.h>
 #include <thread>
 
@@ -161,8 +162,9 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
   for (int64_t i = opt.shard; any_runnable && i < total; i += opt.shards) {
     uint64_t seed = case_seed(opt.seed, op, d, i);
     SplitMix64 rng(seed);
-    ValueKind kind = case_kind(opt.tier, i);
-    const ShapeCase& shape = list[case_shape(i, list.size())];
+    const CaseSlot slot = case_slot(opt.tier, i, list.size());
+    const ValueKind kind = slot.kind;
+    const ShapeCase& shape = list[slot.entry];
     const bool sweep = opt.tier == Tier::exhaustive;
     OpCase c = sweep ? make_bit_sweep_case(op, static_cast<uint32_t>(i) * kSweepChunk, kSweepChunk)
                      : make_op_case(op, d, rng, kind, shape.example);
@@ -207,15 +209,21 @@ int64_t default_cases(Tier t) {
   throw_internal("bad Tier value");
 }
 
-std::size_t case_shape(int64_t index, std::size_t entries) {
-  const int64_t kinds = static_cast<int64_t>(std::size(kValueKinds));
-  return static_cast<std::size_t>((index + index / kinds) % static_cast<int64_t>(entries));
+namespace {
+
+// The value generators of a tier, used in turn.
+std::span<const ValueKind> tier_kinds(Tier t) {
+  static constexpr ValueKind kSmoke[] = {ValueKind::dyadic, ValueKind::special};
+  if (t == Tier::smoke) return kSmoke;
+  return kValueKinds;
 }
 
-ValueKind case_kind(Tier t, int64_t index) {
-  static constexpr ValueKind kSmoke[] = {ValueKind::dyadic, ValueKind::special};
-  if (t == Tier::smoke) return kSmoke[index % 2];
-  return kValueKinds[index % std::size(kValueKinds)];
+}  // namespace
+
+CaseSlot case_slot(Tier t, int64_t index, std::size_t entries) {
+  std::span<const ValueKind> kinds = tier_kinds(t);
+  const std::size_t i = static_cast<std::size_t>(index), entry = i % entries;
+  return {entry, kinds[(entry + i / entries) % kinds.size()]};
 }
 
 // The whole-graph rows, with the first bad node's record of each written to the discrepancy folder.

@@ -24,11 +24,15 @@ struct RunOptions : Settings {
 
 int64_t default_cases(Tier t);
 
-// The value generator used for case `index` in a tier.
-ValueKind case_kind(Tier t, int64_t index);
-// The entry of an op's case list (of `entries`) that case `index` runs on: every entry within about
-// entries·(1 + 1/K) cases for K value generators, and an entry meets other generators on each pass.
-std::size_t case_shape(int64_t index, std::size_t entries);
+// What case `index` of a row runs on: entry index mod S of the op's case list (S `entries`, so every
+// entry within S cases) and the tier's value generator (entry + pass) mod K, so an entry meets the
+// next generator on each pass over the list and the first pass already draws from every generator
+// when S >= K.
+struct CaseSlot {
+  std::size_t entry;
+  ValueKind kind;
+};
+CaseSlot case_slot(Tier t, int64_t index, std::size_t entries);
 
 Report run_checks(const RunOptions& options);
 

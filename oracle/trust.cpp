@@ -3,12 +3,14 @@
 // carry no proof.
 #include <boost/version.hpp>
 #include <fstream>
+#include <map>
 #include <gmp.h>
 #include <mpfi.h>
 #include <mpfr.h>
 #include <set>
 
 #include "backend/backend.h"
+#include "cases/case_lists.h"
 #include "oracle/report.h"
 
 #ifndef TL_BUILD_FLAGS
@@ -35,7 +37,8 @@ bool unproven(const Contract& c) {
 }
 
 // What the rows of this report rest on beyond the oracle itself: each backend that ran says (the
-// fast GEMM path and threads, the GPU and driver, the emulation); a report with no cuda row says so.
+// fast GEMM path and threads, the GPU and driver, the emulation), the declared code paths no case
+// reached, and a report with no cuda row says so.
 std::vector<std::pair<std::string, std::string>> backend_trust(const std::vector<Row>& rows,
                                                                const std::vector<GraphRow>& graphs) {
   std::set<std::string> ran;
@@ -48,6 +51,17 @@ std::vector<std::pair<std::string, std::string>> backend_trust(const std::vector
     if (!ran.count(name)) continue;
     for (backend::TrustEntry& e : backend::make_backend(name)->trust())
       if (seen.insert(e.what + e.detail).second) out.emplace_back(std::move(e.what), std::move(e.detail));
+  }
+  std::map<std::pair<std::string, DType>, CodePaths> declared;
+  for (const Row& r : rows) {  // declared paths that the rows' case lists could not reach
+    if (r.verdict == Verdict::skipped || r.verdict == Verdict::unsupported || !r.direction.forward()) continue;
+    auto [it, fresh] = declared.try_emplace({r.backend, r.dtype});
+    if (fresh) it->second = backend::make_backend(r.backend)->code_paths(r.dtype);
+    for (const CodePath& p : uncrossed_paths(r.op, it->second)) {
+      std::string detail = r.backend + ": " + p.what + " (at " + std::to_string(p.size) + " " +
+                           std::string(path_axis_name(p.axis)) + "; beyond the case lists' sizes)";
+      if (seen.insert(detail).second) out.emplace_back("code path not crossed", std::move(detail));
+    }
   }
   bool any_cuda = false;
   for (const std::string& name : ran) any_cuda = any_cuda || name.rfind("cuda", 0) == 0;

@@ -42,7 +42,9 @@ TEST(CaseLists, EveryEntryIsAValidCaseAndTheFirstIsTheHandCheckedExample) {
         EXPECT_NO_THROW(infer_shape(info.id, c.example.attrs, c.example.inputs, c.example.declared, "test")) << c.label;
         EXPECT_TRUE(labels.insert(c.label).second) << "repeated entry " << c.label;
       }
-      if (op_family(info.id) != OpFamily::source) EXPECT_GE(list.size(), 3u) << info.name << " has one shape";
+      if (op_family(info.id) != OpFamily::source) {
+        EXPECT_GE(list.size(), 3u) << info.name << " has one shape";
+      }
     }
   }
 }
@@ -82,12 +84,18 @@ TEST(CaseLists, ThePathsTooLargeToCrossAreNamed) {
   EXPECT_TRUE(uncrossed_paths(OpId::exp, backend::make_backend("eager")->code_paths(DType::f32)).empty());
 }
 
-TEST(CaseLists, TheRunReachesEveryEntryWithinALittleMoreThanOnePass) {
-  for (std::size_t entries : {1u, 7u, 10u, 23u, 40u}) {
-    std::set<std::size_t> hit;
-    for (int64_t i = 0; i < static_cast<int64_t>(entries) * 2 + 10; ++i) hit.insert(case_shape(i, entries));
-    EXPECT_EQ(hit.size(), entries) << entries;
-  }
+TEST(CaseLists, TheRunReachesEveryEntryAndEachEntryMeetsSeveralGenerators) {
+  for (Tier t : {Tier::smoke, Tier::unit})
+    for (std::size_t entries : {1u, 2u, 5u, 6u, 7u, 10u, 23u, 40u}) {
+      std::set<std::size_t> hit, kinds_of_entry_0;
+      for (int64_t i = 0; i < static_cast<int64_t>(entries) * 2; ++i) {
+        CaseSlot slot = case_slot(t, i, entries);
+        hit.insert(slot.entry);
+        if (slot.entry == 0) kinds_of_entry_0.insert(static_cast<std::size_t>(slot.kind));
+      }
+      EXPECT_EQ(hit.size(), entries) << tier_name(t) << " " << entries;
+      EXPECT_GE(kinds_of_entry_0.size(), 2u) << tier_name(t) << " " << entries << ": an entry meets one generator only";
+    }
 }
 
 }  // namespace

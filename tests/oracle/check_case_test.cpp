@@ -3,6 +3,8 @@
 // with the reason, and the forward and the intact directions still pass.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "backend/backend.h"
 #include "checking/check_op.h"
 #include "cases/op_cases.h"
@@ -61,6 +63,33 @@ TEST(CheckCase, BrokenGradientsFailExactlyTheirDirectionsAndSayWhy) {
     const std::string& why = r.directions[e.failing].discrepancy->why;
     EXPECT_NE(why.find(e.reason), std::string::npos) << why;
   }
+}
+
+// reciprocal's VJP in float64 at x = 2^-600 with g = 0: -1/x^2 overflows in the strict order, so the
+// strict value is 0 * -inf = NaN while the real value is 0, and with finite inputs the element is
+// judged against the real one. An inf in another element of the same case (x = inf, g = 1, where
+// every meaning gives -0) must not change that: finiteness is per element for elementwise ops.
+TEST(CheckCase, AnInfElsewhereDoesNotChangeHowAFiniteElementIsJudged) {
+  HostTensor x(DType::f64, Shape{2});
+  x.set_from_double(0, std::ldexp(1.0, -600));
+  x.set_from_double(1, INFINITY);
+  HostTensor g(DType::f64, Shape{2});
+  g.set_from_double(0, 0.0);
+  g.set_from_double(1, 1.0);
+  Node n;
+  n.op = OpId::reciprocal;
+  n.dtype = DType::f64;
+  n.shape = Shape{2};
+  std::vector<HostTensor> inputs;
+  inputs.push_back(x);
+  OpCase c = single_op_case(n, std::move(inputs), "reciprocal_inf_elsewhere");
+  std::unique_ptr<backend::Backend> eager = backend::make_backend("eager");
+  CaseOptions co{true, 1, "special"};
+  co.given_upstream = &g;
+  CaseResult r = check_case(*eager, c, co);
+  ASSERT_EQ(r.directions.size(), 2u);
+  EXPECT_EQ(r.directions[1].verdict, Verdict::pass)
+      << (r.directions[1].discrepancy ? r.directions[1].discrepancy->why : std::string("no record"));
 }
 
 }  // namespace
