@@ -21,60 +21,8 @@ int64_t index_bound(const Node& consumer, const std::vector<Shape>& shapes) {
   return 1;  // not an index input (ops.def's index_inputs say which are)
 }
 
-double dyadic_value(SplitMix64& rng, int bits, bool positive) {
-  // m / 2^(bits-2) with m in [2^(bits-6), 2^bits): magnitude in [2^-4, 4), `bits` significant bits.
-  int64_t lo = int64_t{1} << (bits - 6), hi = int64_t{1} << bits;
-  double mag = std::ldexp(static_cast<double>(lo + static_cast<int64_t>(rng.below(static_cast<uint64_t>(hi - lo)))), 2 - bits);
-  if (positive) return mag;
-  return rng.below(2) ? -mag : mag;
-}
-
-double signed_value(SplitMix64& rng, double mag, bool positive) { return positive || rng.below(2) ? mag : -mag; }
-
-template <class T> double special_value(SplitMix64& rng) {
-  using L = std::numeric_limits<T>;
-  const T one = 1;
-  const double table[] = {0.0, -0.0, L::infinity(), -L::infinity(), L::quiet_NaN(), L::denorm_min(),
-                          -L::denorm_min(), L::min() - L::denorm_min(), L::min(), -L::min(), L::max(),
-                          -L::max(), 1.0, -1.0, 0.5, std::nextafter(one, T(2)), std::nextafter(one, T(0))};
-  return table[rng.below(sizeof table / sizeof table[0])];
-}
-
-template <class T> double bits_value(SplitMix64& rng) {
-  for (;;) {
-    T x;
-    if constexpr (sizeof(T) == 4) { uint32_t u = static_cast<uint32_t>(rng.next()); std::memcpy(&x, &u, 4); }
-    else { uint64_t u = rng.next(); std::memcpy(&x, &u, 8); }
-    if (std::isfinite(x)) return static_cast<double>(x);
-  }
-}
-
-template <class T> double typed_value(SplitMix64& rng, ValueKind kind, bool positive) {
-  constexpr int p = std::numeric_limits<T>::digits;
-  switch (kind) {
-    case ValueKind::dyadic: return dyadic_value(rng, 12, positive);
-    case ValueKind::binade: {
-      int e = static_cast<int>(rng.below(49)) - 24;
-      double m = 1 + static_cast<double>(rng.next() >> (64 - (p - 1))) * std::ldexp(1.0, 1 - p);
-      return signed_value(rng, std::ldexp(m, e), positive);
-    }
-    case ValueKind::bits: {
-      double v = bits_value<T>(rng);
-      return positive ? std::fabs(v) : v;
-    }
-    case ValueKind::ties: {
-      int e = static_cast<int>(rng.below(7)) - 3;
-      double mag = rng.below(2) ? std::ldexp(1 + static_cast<double>(rng.below(8)) * std::ldexp(1.0, 1 - p), e)
-                                : std::ldexp(static_cast<double>(2 * rng.below(4) + 1), e - p);
-      return signed_value(rng, mag, positive);
-    }
-    case ValueKind::special: return rng.below(2) ? special_value<T>(rng) : dyadic_value(rng, 12, positive);
-  }
-  throw_internal("bad ValueKind value");
-}
-
 void fill_input(const Node& consumer, std::size_t i, const std::vector<Shape>& shapes, HostTensor& t,
-                const std::function<double(bool positive)>& draw, SplitMix64& rng) {
+                ValueSource& source, SplitMix64& rng) {
   const OpId op = consumer.op;
   const bool index = op_input_is_index(op, i);
   const int64_t bound = index ? index_bound(consumer, shapes) : 0;
@@ -82,15 +30,17 @@ void fill_input(const Node& consumer, std::size_t i, const std::vector<Shape>& s
     throw UserError("no valid index for input " + std::to_string(i) + " of " + std::string(op_name(op)) +
                     ": it indexes an axis of length 0");
   }
+  source.start_tensor(t.shape());
   for (int64_t k = 0; k < t.numel(); ++k) {
-    double v = index ? static_cast<double>(rng.below(static_cast<uint64_t>(bound))) : draw(op_input_positive(op, i));
+    double v = index ? static_cast<double>(rng.below(static_cast<uint64_t>(bound))) : source.next(op_input_positive(op, i));
     if (op == OpId::bce_with_logits && i == 1) v = std::ldexp(static_cast<double>(rng.below(9)), -3);
     t.set_from_double(k, v);
   }
 }
 
+// `source` is made for the op's node (its regime edges) by `make_source`.
 OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const OpExample& ex,
-                  const std::function<double(bool positive)>& draw) {
+                  const std::function<ValueSource(const Node&)>& make_source) {
   Node n;
   n.op = op;
   n.attrs = ex.attrs;
@@ -104,14 +54,15 @@ OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const OpExample& ex,
     c.inputs.emplace("only", HostTensor(dtype, ex.declared));
     return c;
   }
+  ValueSource source = make_source(n);
   std::vector<HostTensor> inputs;
   for (std::size_t i = 0; i < ex.inputs.size(); ++i) {
     inputs.emplace_back(dtype, ex.inputs[i]);
-    fill_input(n, i, ex.inputs, inputs.back(), draw, rng);
+    fill_input(n, i, ex.inputs, inputs.back(), source, rng);
   }
   if (op == OpId::constant) {
     auto value = std::make_shared<HostTensor>(dtype, ex.expected);
-    fill_input(n, 0, {}, *value, draw, rng);
+    fill_input(n, 0, {}, *value, source, rng);
     n.value = value;
   }
   return single_op_case(std::move(n), std::move(inputs), name);
@@ -121,8 +72,8 @@ OpCase build_case(OpId op, DType dtype, SplitMix64& rng, const OpExample& ex,
 
 void fill_consumed_input(const Node& consumer, std::size_t position, const std::vector<Shape>& consumer_inputs,
                          HostTensor& t, ValueKind kind, SplitMix64& rng) {
-  auto draw = [&](bool positive) { return draw_value(rng, t.dtype(), kind, positive); };
-  fill_input(consumer, position, consumer_inputs, t, draw, rng);
+  ValueSource source(rng, t.dtype(), kind, consumer);
+  fill_input(consumer, position, consumer_inputs, t, source, rng);
 }
 
 OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name) {
@@ -147,29 +98,27 @@ OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name)
   return c;
 }
 
-std::string_view value_kind_name(ValueKind k) {
-  switch (k) {
-    case ValueKind::dyadic: return "dyadic";
-    case ValueKind::binade: return "binade";
-    case ValueKind::bits: return "bits";
-    case ValueKind::ties: return "ties";
-    case ValueKind::special: return "special";
-  }
-  throw_internal("bad ValueKind value");
+uint64_t derived_seed(uint64_t run_seed, SeedStream stream, uint64_t a, uint64_t b, int64_t index) {
+  // Each part enters through an xor with the hash so far, never with another part or a hash of one:
+  // splitmix64(run) ^ splitmix64(stream) would cancel whenever run == stream (and collide for swapped
+  // run and stream), which a test caught.
+  uint64_t h = splitmix64(run_seed);
+  for (uint64_t part : {static_cast<uint64_t>(stream), a, b, static_cast<uint64_t>(index)}) h = splitmix64(h ^ part);
+  return h;
 }
 
 uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index) {
-  SplitMix64 mix(seed ^ (static_cast<uint64_t>(op) << 40) ^ (static_cast<uint64_t>(dtype) << 56) ^
-                 static_cast<uint64_t>(index));
-  return mix.next();
+  return derived_seed(seed, SeedStream::op_case, static_cast<uint64_t>(op), static_cast<uint64_t>(dtype), index);
 }
 
-double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {
-  return dtype == DType::f32 ? typed_value<float>(rng, kind, positive) : typed_value<double>(rng, kind, positive);
+uint64_t random_graph_seed(uint64_t seed, DType dtype, int64_t index) {
+  return derived_seed(seed, SeedStream::random_graph, static_cast<uint64_t>(dtype), 0, index);
 }
+
+uint64_t graph_file_seed(uint64_t seed, int64_t index) { return derived_seed(seed, SeedStream::graph_file, 0, 0, index); }
 
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, int bits) {
-  return build_case(op, dtype, rng, valid_example(op), [&](bool positive) { return dyadic_value(rng, bits, positive); });
+  return build_case(op, dtype, rng, valid_example(op), [&](const Node&) { return ValueSource::dyadic(rng, dtype, bits); });
 }
 
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind) {
@@ -177,7 +126,7 @@ OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind) {
 }
 
 OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind, const OpExample& example) {
-  return build_case(op, dtype, rng, example, [&](bool positive) { return draw_value(rng, dtype, kind, positive); });
+  return build_case(op, dtype, rng, example, [&](const Node& n) { return ValueSource(rng, dtype, kind, n); });
 }
 
 bool is_unary_elementwise(OpId op) {

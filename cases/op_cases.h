@@ -1,19 +1,6 @@
 // Inputs for exercising one op: the shapes of cases/op_examples.cpp filled with seeded values, and a
 // graph holding just that op (inputs p0, p1, ... then the op, output "out").
-//
-// Value generators (DESIGN §10; RapidCheck's own float generator never yields NaN, inf, subnormals
-// or tiny values, so these are our own):
-//   dyadic   small dyadics m·2^-k with few significant bits: every meaning agrees on the inputs and
-//            sums of them are often exact (exactness-forcing);
-//   binade   a random exponent in [-24, 24], then a random significand: stratified over binades;
-//   bits     random bit patterns of the dtype (finite), so every binade incl. subnormals appears;
-//   ties     values 2^e·(1 + j·2^(1-p)) mixed with 2^(e-p)·odd: sums and products land on or next to
-//            rounding ties;
-//   special  ±0, ±inf, NaN, ±smallest subnormal, ±largest subnormal, ±smallest normal, ±largest
-//            finite, ±1, ±0.5, 1 ± ulp, mixed with dyadics.
-// Domain constraints hold except under `special`: positive inputs where the op needs them (sqrt,
-// rsqrt, log, reciprocal, div's divisor, running variances), integer indices in range, bce targets
-// in [0, 1]. Index inputs are always valid (a bad index is a UserError, not a numeric case).
+// Values come from the generators of cases/values.h.
 #pragma once
 
 #include <map>
@@ -21,6 +8,7 @@
 #include <vector>
 
 #include "cases/op_examples.h"
+#include "cases/values.h"
 #include "spec/graph.h"
 #include "spec/splitmix.h"
 
@@ -31,11 +19,6 @@ struct OpCase {
   std::map<std::string, HostTensor> inputs;   // values by input name, float64 or float32
   std::vector<NodeId> input_ids;
 };
-
-enum class ValueKind { dyadic, binade, bits, ties, special };
-inline constexpr ValueKind kValueKinds[] = {ValueKind::dyadic, ValueKind::binade, ValueKind::bits, ValueKind::ties,
-                                            ValueKind::special};
-std::string_view value_kind_name(ValueKind k);
 
 // `bits` random significant bits per dyadic value (small: exact in float32, so all meanings agree
 // on the inputs). Dyadic values stay away from 0 by at least 2^-4 so that kinks are far from them.
@@ -48,13 +31,17 @@ OpCase make_op_case(OpId op, DType dtype, SplitMix64& rng, ValueKind kind, const
 // dtypes and shapes), output "out"; validated. The unit every op check, shrink and replay works on.
 OpCase single_op_case(Node op, std::vector<HostTensor> inputs, std::string name);
 
-// One value of the given kind (already representable in dtype), honouring `positive` except for
-// `special`.
-double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive);
-
-// The seed of case `index` of (op, dtype) in a run seeded `seed`: independent of sharding and thread
-// count. Whole graphs use OpId::input with their own index ranges.
+// Seeds of a run's cases, each a hash of (run seed, stream, index) — never an xor or sum of them — so
+// two run seeds share no cases: for a fixed stream and index the map from run seed to case seed is a
+// bijection (a chain of SplitMix64 finalisers), and distinct streams or indices collide only by
+// chance (2^-64). Independent of sharding and thread count.
+enum class SeedStream : uint64_t { op_case = 1, random_graph = 2, graph_file = 3 };
+uint64_t derived_seed(uint64_t run_seed, SeedStream stream, uint64_t a, uint64_t b, int64_t index);
+// Case `index` of (op, dtype).
 uint64_t case_seed(uint64_t seed, OpId op, DType dtype, int64_t index);
+// Random graph `index` of dtype, and the seeded inputs of graph file `index`.
+uint64_t random_graph_seed(uint64_t seed, DType dtype, int64_t index);
+uint64_t graph_file_seed(uint64_t seed, int64_t index);
 
 // Seeded values for a tensor that `consumer` takes as its input `position` (`consumer_inputs`: the
 // shapes of all its inputs): valid indices or labels for index inputs, bce targets in [0, 1],

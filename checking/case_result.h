@@ -61,6 +61,9 @@ struct DirectionResult {
 
 struct CaseResult {
   std::vector<DirectionResult> directions;  // forward first, then each VJP input that gets a gradient
+  // The backend's own VJP per input (absent where it gives none): graph checking adds them up per
+  // node to check the backward sweep's accumulation (checking/graph_check.cpp).
+  std::vector<std::optional<HostTensor>> backend_grads;
 };
 
 struct CaseOptions {

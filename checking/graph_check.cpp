@@ -12,6 +12,7 @@
 #include "cases/random_graphs.h"
 #include "cases/user_graphs.h"
 #include "backend/backend.h"
+#include "checking/accumulation.h"
 #include "checking/check_op.h"
 #include "checking/terms.h"
 #include "checking/ulp.h"
@@ -47,6 +48,8 @@ bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<Hos
                  const std::map<NodeId, HostTensor>& upstream, uint64_t seed, GraphResult& result) {
   GraphRow& row = result.row;
   const Graph& g = rg.graph;
+  std::map<NodeId, std::vector<HostTensor>> contributions;  // the consumers' own VJPs, per node
+  std::vector<bool> incomplete(static_cast<std::size_t>(g.size()), false);
   for (NodeId id = 0; id < g.size(); ++id) {
     if (g.node(id).op == OpId::input) continue;
     OpCase c = node_case(g, id, values);
@@ -54,6 +57,12 @@ bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<Hos
     bool vjps = up != upstream.end() && op_differentiable(g.node(id).op);
     CaseOptions co{vjps, seed, "graph node", &values[static_cast<std::size_t>(id)], vjps ? &up->second : nullptr};
     CaseResult res = check_case(b, c, co);
+    const std::vector<NodeId>& parents = g.node(id).parents;
+    for (std::size_t k = 0; k < parents.size(); ++k) {
+      if (!op_input_gets_grad(g.node(id).op, static_cast<int>(k))) continue;
+      if (vjps && k < res.backend_grads.size() && res.backend_grads[k]) contributions[parents[k]].push_back(*res.backend_grads[k]);
+      else incomplete[static_cast<std::size_t>(parents[k])] = true;
+    }
     ++row.nodes_checked;
     row.vjps_checked += static_cast<int64_t>(res.directions.size()) - 1;
     for (const DirectionResult& d : res.directions) {
@@ -70,6 +79,17 @@ bool check_nodes(backend::Backend& b, const GraphCase& rg, const std::vector<Hos
       if (d.verdict == Verdict::fail) return false;
     }
   }
+  for (NodeId id = 0; id < g.size(); ++id)
+    if (incomplete[static_cast<std::size_t>(id)]) contributions.erase(id);
+  if (upstream.empty()) return true;
+  if (std::optional<AccumulationFailure> bad = check_accumulation(g, rg.loss, upstream, contributions)) {
+    row.local = Verdict::fail;
+    row.first_bad_node = node_label(bad->node, g.node(bad->node).op) + " gradient accumulation: " + bad->why;
+    result.fragment = accumulation_fragment(g, bad->node, values, upstream);
+    result.record_stem = b.name() + "-" + std::string(dtype_name(row.dtype)) + (row.source.empty() ? "-graph" : "-file") +
+                         std::to_string(row.index) + "-node" + std::to_string(bad->node) + "-accumulation";
+    return false;
+  }
   return true;
 }
 
@@ -79,6 +99,7 @@ struct RealMeaning {
   std::vector<ref::RefTensor<Interval>> values;
   std::map<NodeId, ref::RefTensor<Interval>> grads;
   HostTensor seed;
+  bool backward = false;  // a one-element target: the backward sweep runs and is checked
   double suspicion_threshold = 0;
 };
 
@@ -87,9 +108,10 @@ RealMeaning real_meaning(const GraphCase& gc) {
   RealMeaning m;
   m.values = ref::evaluate<Interval>(g, gc.inputs);
   m.seed = HostTensor(g.node(gc.loss).dtype, g.node(gc.loss).shape);
-  if (m.seed.numel() == 1 && !gc.params.empty()) {
+  if (m.seed.numel() == 1) {  // every node's VJP and accumulation are checked, parameters or none
     m.seed.set_from_double(0, 1);
-    m.grads = ref::gradients<Interval>(g, m.values, gc.loss, ref::from_host<Interval>(m.seed), gc.params);
+    m.backward = true;
+    if (!gc.params.empty()) m.grads = ref::gradients<Interval>(g, m.values, gc.loss, ref::from_host<Interval>(m.seed), gc.params);
   }
   double terms = 0;
   for (NodeId id = 0; id < g.size(); ++id) {
@@ -153,7 +175,7 @@ void check_graph_case(const GraphCase& gc, int64_t index, uint64_t seed, const s
     // One run gives every node's value and, for a one-element target, the parameter gradients.
     backend::Request request;
     request.every_value = true;
-    if (!real.grads.empty()) {  // and every node's upstream gradient, for its VJP checks
+    if (real.backward) {  // and every node's upstream gradient, for its VJP and accumulation checks
       request.output = gc.loss;
       request.seed = real.seed;
       request.every_upstream = true;
@@ -226,13 +248,13 @@ std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
   std::vector<GraphResult> rows;
   for (DType d : opt.dtypes) {
     for (int64_t i = opt.shard; i < opt.graphs; i += opt.shards) {
-      uint64_t seed = case_seed(opt.seed, OpId::input, d, 1000000 + i);
+      uint64_t seed = random_graph_seed(opt.seed, d, i);
       SplitMix64 rng(seed);
       check_graph_case(random_graph(rng, d), i, seed, "", opt, rows);
     }
   }
   for (int64_t i = opt.shard; i < static_cast<int64_t>(files.size()); i += opt.shards) {
-    uint64_t seed = case_seed(opt.seed, OpId::input, DType::f64, 2000000 + i);
+    uint64_t seed = graph_file_seed(opt.seed, i);
     const std::string& path = files[static_cast<std::size_t>(i)];
     Graph& graph = *graphs[static_cast<std::size_t>(i)];
     check_graph_fits(graph, path);  // before any input is allocated

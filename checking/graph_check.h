@@ -32,6 +32,7 @@ struct GraphRow {
   double suspicion_threshold = 0;      // lambda * sqrt(total terms)
   bool suspicious = false;
   std::string discrepancy_file;
+  bool discrepancy_is_graph = false;  // a tl.ir.v1 fragment (tl-check --graph), not a record (--replay)
 };
 
 // Lambda of the suspicion tier: end-to-end errors above lambda * sqrt(total terms) ulps are flagged
@@ -54,6 +55,7 @@ struct GraphCheckOptions {
 struct GraphResult {
   GraphRow row;
   std::optional<Discrepancy> first_bad;
+  std::optional<Graph> fragment;  // instead, for a failed accumulation: its graph (accumulation.h)
   std::string record_stem;
 };
 

@@ -48,6 +48,16 @@ double loss_share(const Node& n, const HostTensor& g, int64_t count) {
   return loss_is_mean(n) ? gv / static_cast<double>(count) : gv;
 }
 
+// Gradual underflow: a rounding to a subnormal result errs by up to TINY/2 absolutely, not relatively,
+// and the norms multiply such errors by r = 1/sqrt(var + eps) and |gamma| afterwards (the mean's
+// division, d·r, g·gamma, the means of the VJP). A handful of them (at most 4) amplified by at most A
+// err by 2·TINY·(1 + A) in all, which 2 ulps at S cover once S >= 2^p·TINY·(1 + A) (ulp(S) > S·2^-p):
+// results below about 2·MIN·(1 + A) are measured at that floor, larger ones are unaffected.
+double underflow_scale(DType d, double amplification) {
+  const double tiny = d == DType::f32 ? 0x1p-149 : 0x1p-1074;
+  return std::ldexp(tiny, d == DType::f32 ? 24 : 53) * (1 + amplification);
+}
+
 struct NormStats {
   double kappa = 0;     // max over groups of mean|x| / sqrt(var + eps)
   double r_max = 0;     // max over groups of 1 / sqrt(var + eps)
@@ -85,11 +95,14 @@ double norm_forward_scale(const Node& n, const std::vector<const HostTensor*>& i
       for (int64_t j = 0; j < l.count; ++j)
         worst = std::max(worst, std::fabs(in[0]->value_as_double(l.element(c, j)) - in[3]->value_as_double(c)) * r * gamma);
     }
-    return 5.5 * worst;
+    double r_max = 0;
+    for (int64_t c = 0; c < l.groups; ++c) r_max = std::max(r_max, 1 / std::sqrt(in[4]->value_as_double(c) + eps));
+    return std::max(5.5 * worst, underflow_scale(n.dtype, r_max * std::max(1.0, max_abs(*in[1]))));
   }
   NormStats s = norm_stats(n, *in[0]);
-  double cnt = static_cast<double>(s.count), root = std::sqrt(cnt);
-  return max_abs(*in[1]) * (cnt * s.kappa * (1 + root) + root * (cnt / 2 + 6));
+  double cnt = static_cast<double>(s.count), root = std::sqrt(cnt), gamma = max_abs(*in[1]);
+  return std::max(gamma * (cnt * s.kappa * (1 + root) + root * (cnt / 2 + 6)),
+                  underflow_scale(n.dtype, s.r_max * std::max(1.0, gamma)));
 }
 
 // Eval-mode batch_norm VJPs normalise with the running statistics: x_hat = (x - mu) r, r = 1/sqrt(var
@@ -106,8 +119,8 @@ double eval_batch_norm_vjp_scale(const Node& n, const std::vector<const HostTens
       if (std::isfinite(v)) xhat_max = std::max(xhat_max, v);
     }
   }
-  if (input == 0) return 4 * max_abs(*in[1]) * r_max * sum_abs(g);
-  if (input == 1) return 2 * sum_abs(g) * xhat_max;
+  if (input == 0) return std::max(4 * max_abs(*in[1]) * r_max * sum_abs(g), underflow_scale(n.dtype, r_max));
+  if (input == 1) return std::max(2 * sum_abs(g) * xhat_max, underflow_scale(n.dtype, r_max * sum_abs(g)));
   return sum_abs(g);
 }
 
@@ -117,8 +130,10 @@ double norm_vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, c
   if (n.op == OpId::batch_norm && !std::get<BatchNormAttrs>(n.attrs).training) return eval_batch_norm_vjp_scale(n, in, g, input);
   NormStats s = norm_stats(n, *in[0]);
   double cnt = static_cast<double>(s.count), gsum = sum_abs(g);
-  if (input == 0) return max_abs(*in[1]) * s.r_max * gsum * (cnt + 4) * (1 + s.kappa);
-  if (input == 1) return gsum * std::sqrt(cnt) * (1 + cnt * s.kappa);
+  if (input == 0)
+    return std::max(max_abs(*in[1]) * s.r_max * gsum * (cnt + 4) * (1 + s.kappa),
+                    underflow_scale(n.dtype, s.r_max * (2 + std::sqrt(cnt))));
+  if (input == 1) return std::max(gsum * std::sqrt(cnt) * (1 + cnt * s.kappa), underflow_scale(n.dtype, s.r_max * gsum));
   return gsum;
 }
 
@@ -146,6 +161,31 @@ double vjp_scale(const Node& n, const std::vector<const HostTensor*>& in, const 
   return 0;
 }
 
+// The largest sum of squares sum (x - mean)^2 over the groups, the variance's intermediate, in long
+// double (its exponent range holds every double's square; relative error ~2^-60, so the factor 2 the
+// caller applies covers it with room for the format's own rounding). The data's own value, not a
+// bound from max|x|: a group whose values sit near sqrt(MAX / n) is judged when its squares fit.
+double largest_centred_square_sum(const HostTensor& x, const NormLayout& l) {
+  long double worst = 0;
+  for (int64_t grp = 0; grp < l.groups; ++grp) {
+    long double sum = 0, sq = 0;
+    bool finite = true;
+    for (int64_t j = 0; j < l.count; ++j) {
+      double v = x.value_as_double(l.element(grp, j));
+      finite = finite && std::isfinite(v);
+      sum += v;
+    }
+    if (!finite) continue;  // non-finite inputs are judged by the strict meaning's specials
+    const long double mean = sum / static_cast<long double>(l.count);
+    for (int64_t j = 0; j < l.count; ++j) {
+      long double d = x.value_as_double(l.element(grp, j)) - mean;
+      sq += d * d;
+    }
+    worst = std::max(worst, sq);
+  }
+  return worst > static_cast<long double>(std::numeric_limits<double>::max()) ? INFINITY : static_cast<double>(worst);
+}
+
 // The largest intermediate the op's formula can form, bounded from the data.
 double largest_intermediate(const Node& n, const std::vector<const HostTensor*>& in, const HostTensor* g) {
   double x = max_abs(*in[0]), count = static_cast<double>(std::max<int64_t>(1, in[0]->numel()));
@@ -160,11 +200,13 @@ double largest_intermediate(const Node& n, const std::vector<const HostTensor*>&
     return n.op == OpId::rsqrt ? 0.5 / (smallest * std::sqrt(smallest)) : 1 / (smallest * smallest);
   }
   if (n.op == OpId::layer_norm || n.op == OpId::batch_norm) {
-    double cnt = static_cast<double>(norm_layout(n, in[0]->shape()).count);
+    const NormLayout l = norm_layout(n, in[0]->shape());
+    double cnt = static_cast<double>(l.count);
     double gamma = max_abs(*in[1]), beta = max_abs(*in[2]);
     double r = 1 / std::sqrt(norm_eps(n));
     double centred = 2 * x + (in.size() > 3 ? max_abs(*in[3]) : 0.0);
-    return std::max({4 * cnt * x * x, centred * r * gamma + beta, gmax * gamma * cnt * std::sqrt(cnt) * r * (1 + centred * r)});
+    return std::max({2 * largest_centred_square_sum(*in[0], l), centred * r * gamma + beta,
+                     gmax * gamma * cnt * std::sqrt(cnt) * r * (1 + centred * r)});
   }
   return 0;  // softmax family: exp of non-positive arguments, sums of at most n terms in [0, 1]
 }

@@ -62,16 +62,25 @@ void abs_diff(mpfr_ptr out, mpfr_srcptr x, double v, mpfr_rnd_t rnd) {
 }  // namespace
 
 // far = max(|v - lo|, |v - hi|) rounded up; near = the distance from v to [lo, hi] rounded down.
+// Working numbers of the distance computations, made once per thread (every judged element needs
+// five; allocating them per element dominated the judging of large cases).
+struct Scratch {
+  mpfr_t small, large, far, near, other;
+  Scratch() { mpfr_inits2(kWork, small, large, far, near, other, static_cast<mpfr_ptr>(nullptr)); }
+  ~Scratch() { mpfr_clears(small, large, far, near, other, static_cast<mpfr_ptr>(nullptr)); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+};
+thread_local Scratch scratch;
+
 static void distances(double v, mpfr_srcptr lo, mpfr_srcptr hi, mpfr_ptr far, mpfr_ptr near) {
-  mpfr_t other;
-  mpfr_init2(other, kWork);
+  mpfr_ptr other = scratch.other;
   abs_diff(far, lo, v, MPFR_RNDU);
   abs_diff(other, hi, v, MPFR_RNDU);
   mpfr_max(far, far, other, MPFR_RNDU);
   if (mpfr_cmp_d(lo, v) > 0) abs_diff(near, lo, v, MPFR_RNDD);
   else if (mpfr_cmp_d(hi, v) < 0) abs_diff(near, hi, v, MPFR_RNDD);
   else mpfr_set_zero(near, 1);
-  mpfr_clear(other);
 }
 
 UlpError ulp_error(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d, double floor) {
@@ -85,16 +94,13 @@ UlpError ulp_error(double v, mpfr_srcptr lo, mpfr_srcptr hi, DType d, double flo
     }
   }
   if (mpfr_inf_p(lo) || mpfr_inf_p(hi)) return {0, inf};  // one-sided enclosure: only a sound range
-  mpfr_t small, large, far, near;
-  mpfr_inits2(kWork, small, large, far, near, static_cast<mpfr_ptr>(nullptr));
+  mpfr_ptr small = scratch.small, large = scratch.large, far = scratch.far, near = scratch.near;
   magnitude_range(lo, hi, small, large);
   distances(v, lo, hi, far, near);
   // The error at x is |v - x| / ulp(x): at most far / ulp(small), at least near / ulp(large).
   mpfr_mul_2si(far, far, -ulp_exponent(small, d, floor), MPFR_RNDU);
   mpfr_mul_2si(near, near, -ulp_exponent(large, d, floor), MPFR_RNDD);
-  UlpError out{mpfr_get_d(near, MPFR_RNDD), mpfr_get_d(far, MPFR_RNDU)};
-  mpfr_clears(small, large, far, near, static_cast<mpfr_ptr>(nullptr));
-  return out;
+  return {mpfr_get_d(near, MPFR_RNDD), mpfr_get_d(far, MPFR_RNDU)};
 }
 
 double dtype_max_finite(DType d) {
@@ -103,12 +109,9 @@ double dtype_max_finite(DType d) {
 
 UlpError abs_error(double v, mpfr_srcptr lo, mpfr_srcptr hi) {
   if (mpfr_inf_p(lo) || mpfr_inf_p(hi)) return {0, std::numeric_limits<double>::infinity()};
-  mpfr_t far, near;
-  mpfr_inits2(kWork, far, near, static_cast<mpfr_ptr>(nullptr));
+  mpfr_ptr far = scratch.far, near = scratch.near;
   distances(v, lo, hi, far, near);
-  UlpError out{mpfr_get_d(near, MPFR_RNDD), mpfr_get_d(far, MPFR_RNDU)};
-  mpfr_clears(far, near, static_cast<mpfr_ptr>(nullptr));
-  return out;
+  return {mpfr_get_d(near, MPFR_RNDD), mpfr_get_d(far, MPFR_RNDU)};
 }
 
 bool special_match(double v, double s) {

@@ -5,7 +5,9 @@
 //    host, with host memory standing in for device memory.
 // Two kinds of kernel:
 //  - for_each_index(n, TL_BODY(int64_t i) {...}, op): one body per index, no shared memory. On the GPU
-//    a grid-stride kernel (each_index_kernel); in the emulated build a plain loop over the bodies.
+//    a grid-stride kernel (each_index_kernel); in the emulated build the same kernel, run for every
+//    thread of the same grid one after another (no barriers, so no fibers), so its block and
+//    grid-stride index arithmetic is what runs there too.
 //  - Block kernels (threads of a block that share memory and wait at barriers: the tree sum, the tiled
 //    GEMM), written with TL_GLOBAL, TL_SHARED, sync_block() and CUDA's threadIdx/blockIdx/blockDim/
 //    gridDim, launched by launch_blocks(grid, block, op, kernel, args...). On the GPU these are
@@ -27,6 +29,7 @@
 #include <string>
 
 #include "cuda/launch_sizes.h"
+#include "fast/planted.h"
 
 #ifdef TL_CUDA_EMULATE
 #include <functional>
@@ -102,22 +105,40 @@ void launch_blocks(Dim3 grid, Dim3 block, const std::string& op, void (*kernel)(
 }
 #endif
 
-// for_each_index's kernel on the GPU: index i runs on thread i mod (blocks x 256) of the grid.
+// for_each_index's kernel: index i runs on thread i mod (blocks x 256) of the grid.
 template <class F> TL_GLOBAL void each_index_kernel(int64_t n, F body) {
   int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) body(i);
+  int64_t first = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+#ifdef TL_CUDA_EMULATE
+  if (TL_PLANTED("cuda_block_offset") && blockIdx.x > 0) first += 1;  // strength-check build only
+#endif
+  for (int64_t i = first; i < n; i += stride) body(i);
+}
+
+// The grid of for_each_index: blocks of kEachIndexThreads threads, at most kEachIndexMaxBlocks of them
+// (beyond that the grid-stride loop wraps).
+inline unsigned each_index_blocks(int64_t n) {
+  const int64_t blocks = (n + kEachIndexThreads - 1) / kEachIndexThreads;
+  return static_cast<unsigned>(blocks < kEachIndexMaxBlocks ? blocks : kEachIndexMaxBlocks);
 }
 
 #ifdef TL_CUDA_EMULATE
 template <class F> void for_each_index(int64_t n, F body, const std::string& /*op*/) {
-  for (int64_t i = 0; i < n; ++i) body(i);
+  if (n <= 0) return;
+  gridDim = Dim3(each_index_blocks(n));
+  blockDim = Dim3(kEachIndexThreads);
+  for (unsigned b = 0; b < gridDim.x; ++b) {
+    blockIdx = Dim3(b);
+    for (unsigned t = 0; t < blockDim.x; ++t) {
+      threadIdx = Dim3(t);
+      each_index_kernel(n, body);
+    }
+  }
 }
 #else
 template <class F> void for_each_index(int64_t n, F body, const std::string& op) {
   if (n <= 0) return;
-  const int64_t blocks = (n + kEachIndexThreads - 1) / kEachIndexThreads;
-  launch_blocks(Dim3(static_cast<unsigned>(blocks < kEachIndexMaxBlocks ? blocks : kEachIndexMaxBlocks)),
-                Dim3(kEachIndexThreads), op, each_index_kernel<F>, n, body);
+  launch_blocks(Dim3(each_index_blocks(n)), Dim3(kEachIndexThreads), op, each_index_kernel<F>, n, body);
 }
 #endif
 

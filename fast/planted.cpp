@@ -17,6 +17,10 @@ const std::vector<PlantedBug>& planted_bugs() {
       {"vector_lane_swap", "exp", "lane 5 of every 8-float block of the vectorised float exp takes lane 4's input"},
       {"ragged_tail_off_by_one", "sigmoid", "the scalar tail after the vectorised float sigmoid's blocks reads one element behind"},
       {"split_drops_last_item", "add", "a loop split across kernel threads loses the last item of the last chunk"},
+      {"norm_one_pass_variance", "layer_norm", "the group variance as mean(x²) − mean(x)² in one pass: exact on centred data, cancels on non-centred data"},
+      {"fanout_gradient_overwritten", "add", "the backward sweep overwrites a node's gradient with its last consumer's VJP instead of adding it (every node's own VJP stays right: only a value used twice shows it)"},
+      {"cuda_block_offset", "exp", "every block after the first of a for_each_index launch starts one index late: the first index of each such block is never written", "cuda-emulated"},
+      {"softplus_early_asymptote", "softplus", "softplus(x) returns x above 20: right in float32 (it rounds to x above ≈ 14), up to 6e5 ulps off in float64 below ≈ 33"},
   };
   return bugs;
 }

@@ -15,6 +15,7 @@ struct PlantedBug {
   const char* name;
   const char* op;           // the op it lives in (tl-check --ops)
   const char* description;
+  const char* backends = "eager,compiled";  // where it lives (tl-check --backend)
 };
 const std::vector<PlantedBug>& planted_bugs();
 

@@ -131,7 +131,7 @@ json graph_json(const GraphRow& g) {
           {"nodes_checked", g.nodes_checked}, {"vjps_checked", g.vjps_checked}, {"verdict", verdict_name(g.local)}, {"first_bad_node", g.first_bad_node},
           {"loss_ulp", number(g.loss_ulp)}, {"grad_max_ulp", number(g.grad_max_ulp)}, {"gradients_checked", g.gradients_checked},
           {"suspicion_threshold", g.suspicion_threshold}, {"suspicious", g.suspicious},
-          {"discrepancy", g.discrepancy_file}};
+          {"discrepancy", g.discrepancy_file}, {"discrepancy_is_graph", g.discrepancy_is_graph}};
 }
 
 GraphRow graph_from(const json& j) {
@@ -152,6 +152,7 @@ GraphRow graph_from(const json& j) {
   g.suspicion_threshold = j.at("suspicion_threshold").get<double>();
   g.suspicious = j.at("suspicious").get<bool>();
   g.discrepancy_file = j.at("discrepancy").get<std::string>();
+  g.discrepancy_is_graph = j.value("discrepancy_is_graph", false);  // absent before accumulation checks
   return g;
 }
 

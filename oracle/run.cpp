@@ -16,6 +16,7 @@
 #include "checking/shrink.h"
 #include "spec/error.h"
 #include "spec/file_io.h"
+#include "spec/json_io.h"
 
 namespace tl::oracle {
 namespace {
@@ -202,7 +203,7 @@ std::vector<Row> unavailable_rows(const RunOptions& opt) {
 
 int64_t default_cases(Tier t) {
   switch (t) {
-    case Tier::smoke: return 6;
+    case Tier::smoke: return static_cast<int64_t>(std::size(kValueKinds));
     case Tier::unit: return 60;
     case Tier::exhaustive: return int64_t{1} << 16;
   }
@@ -211,19 +212,20 @@ int64_t default_cases(Tier t) {
 
 namespace {
 
-// The value generators of a tier, used in turn.
-std::span<const ValueKind> tier_kinds(Tier t) {
-  static constexpr ValueKind kSmoke[] = {ValueKind::dyadic, ValueKind::special};
-  if (t == Tier::smoke) return kSmoke;
-  return kValueKinds;
-}
+// The value generators of a tier, used in turn: every tier draws from all of them.
+std::span<const ValueKind> tier_kinds(Tier) { return kValueKinds; }
 
 }  // namespace
 
 CaseSlot case_slot(Tier t, int64_t index, std::size_t entries) {
   std::span<const ValueKind> kinds = tier_kinds(t);
-  const std::size_t i = static_cast<std::size_t>(index), entry = i % entries;
-  return {entry, kinds[(entry + i / entries) % kinds.size()]};
+  const std::size_t i = static_cast<std::size_t>(index), k = kinds.size();
+  if (entries >= k) {
+    const std::size_t entry = i % entries;
+    return {entry, kinds[(entry + i / entries) % k]};
+  }
+  const std::size_t kind = i % k;
+  return {(kind + i / k) % entries, kinds[kind]};
 }
 
 // The whole-graph rows, with the first bad node's record of each written to the discrepancy folder.
@@ -235,6 +237,10 @@ std::vector<GraphRow> checked_graph_rows(const RunOptions& opt) {
     if (r.first_bad) {
       std::vector<std::string> files = write_discrepancies({*r.first_bad}, opt, r.record_stem);
       if (!files.empty()) r.row.discrepancy_file = files[0];
+    }
+    if (r.fragment) {
+      r.row.discrepancy_file = write_fragment(*r.fragment, opt, r.record_stem);
+      r.row.discrepancy_is_graph = true;
     }
     rows.push_back(std::move(r.row));
   }
@@ -315,6 +321,15 @@ std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds,
     out.push_back(rel);
   }
   return out;
+}
+
+std::string write_fragment(const Graph& fragment, const RunOptions& opt, const std::string& stem) {
+  if (opt.out_dir.empty()) return "";
+  std::filesystem::path write_dir = opt.write_dir.empty() ? opt.out_dir : opt.write_dir;
+  std::filesystem::create_directories(write_dir / "discrepancies");
+  std::string rel = "discrepancies/" + stem + ".json";
+  write_file_atomic((write_dir / rel).string(), graph_to_json(fragment));
+  return rel;
 }
 
 }  // namespace tl::oracle

@@ -24,10 +24,10 @@ struct RunOptions : Settings {
 
 int64_t default_cases(Tier t);
 
-// What case `index` of a row runs on: entry index mod S of the op's case list (S `entries`, so every
-// entry within S cases) and the tier's value generator (entry + pass) mod K, so an entry meets the
-// next generator on each pass over the list and the first pass already draws from every generator
-// when S >= K.
+// What case `index` of a row runs on: an entry of the op's case list (S `entries`) and one of the
+// tier's K value generators. The first max(S, K) cases reach every entry and every generator, and the
+// first S·K every (entry, generator) pair: with S >= K, entry index mod S meets generator
+// (entry + pass) mod K; with S < K the roles swap.
 struct CaseSlot {
   std::size_t entry;
   ValueKind kind;
@@ -40,5 +40,8 @@ Report run_checks(const RunOptions& options);
 // command); returns the paths relative to the report dir.
 std::vector<std::string> write_discrepancies(const std::vector<Discrepancy>& ds, const RunOptions& opt,
                                              const std::string& stem);
+// Writes a failed accumulation's graph fragment (checking/accumulation.h) as a tl.ir.v1 file beside
+// the records; returns its path relative to the report dir ("" without an out dir).
+std::string write_fragment(const Graph& fragment, const RunOptions& opt, const std::string& stem);
 
 }  // namespace tl::oracle

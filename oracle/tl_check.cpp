@@ -174,7 +174,9 @@ int print_outcome(const Report& r, const std::string& dir, bool allow_empty, con
     std::printf("%s graph %s (%s %s, seed %llu): %s\n", std::string(verdict_name(g.local)).c_str(),
                 report_text::graph_label(g).c_str(), g.backend.c_str(), std::string(dtype_name(g.dtype)).c_str(),
                 static_cast<unsigned long long>(g.seed), g.first_bad_node.c_str());
-    if (!g.discrepancy_file.empty())
+    if (!g.discrepancy_file.empty() && g.discrepancy_is_graph)
+      std::printf("  replay: tl-check --graph %s --backend %s\n", (fs::path(dir) / g.discrepancy_file).string().c_str(), g.backend.c_str());
+    else if (!g.discrepancy_file.empty())
       std::printf("  replay: tl-check --replay %s\n", (fs::path(dir) / g.discrepancy_file).string().c_str());
   }
   for (const auto& [name, reason] : r.settings.unavailable) std::printf("backend %s not run: %s\n", name.c_str(), reason.c_str());

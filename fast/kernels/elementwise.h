@@ -45,6 +45,7 @@ template <class T> T sigmoid_grad(T x) {
 }
 
 template <class T> T softplus(T x) {
+  if (TL_PLANTED("softplus_early_asymptote") && x > 20) return x;  // strength-check build only
   return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
 }
 

@@ -4,7 +4,10 @@
 // strict; docs/contracts.md.
 #pragma once
 
+#include <algorithm>
+
 #include "fast/kernels/common.h"
+#include "fast/planted.h"
 #include "kernel_rules/norm_layout.h"
 
 namespace tl::fast {
@@ -19,7 +22,13 @@ T group_xhat(const T* x, const NormLayout& l, int64_t grp, T eps, T* xhat) {
     xhat[j] = x[l.element(grp, j)] - mean;
     sq += xhat[j] * xhat[j];
   }
-  T r = T(1) / std::sqrt(sq / n + eps);
+  T var = sq / n;
+  if (TL_PLANTED("norm_one_pass_variance")) {  // strength-check build only
+    T sq_raw = 0;
+    for (int64_t j = 0; j < l.count; ++j) sq_raw += x[l.element(grp, j)] * x[l.element(grp, j)];
+    var = std::max(sq_raw / n - mean * mean, T(0));
+  }
+  T r = T(1) / std::sqrt(var + eps);
   for (int64_t j = 0; j < l.count; ++j) xhat[j] = xhat[j] * r;
   return r;
 }

@@ -37,15 +37,16 @@ namespace {
 
 class PlantedBug : public ::testing::TestWithParam<tl::fast::PlantedBug> {};
 
-// Each bug is caught by the default unit tier (its op, eager and compiled, both dtypes) under three
-// seeds; the first seed's records are shrunk and replay as a failure with the bug, a pass without.
+// Each bug is caught by the default unit tier (its op, eager and compiled, both dtypes, 8 random graphs)
+// under three seeds; the first seed's records are shrunk and replay as a failure with the bug, a pass
+// without (a failed accumulation's record is its graph fragment, checked with --graph).
 TEST_P(PlantedBug, IsCaughtByTheUnitTierUnderThreeSeedsWithAShrunkReproducerThatFailsOnlyWithTheBug) {
   const tl::fast::PlantedBug& bug = GetParam();
   const char* seeds[] = {"20261125", "1", "2"};
   for (const char* seed : seeds) {
     std::string out = scratch(std::string(bug.name) + "_" + seed);
-    CommandResult r = planted(bug.name, std::string("--ops ") + bug.op + " --backend eager,compiled --dtype all --seed " + seed +
-                                            " --quiet --out " + out);
+    CommandResult r = planted(bug.name, std::string("--ops ") + bug.op + " --backend " + bug.backends +
+                                            " --dtype all --graphs 8 --seed " + seed + " --quiet --out " + out);
     ASSERT_EQ(r.status, 1) << bug.description << " (seed " << seed << ")\n" << r.output;
     ASSERT_TRUE(fs::exists(out + "/discrepancies")) << r.output;
     if (seed != seeds[0]) continue;
@@ -53,9 +54,16 @@ TEST_P(PlantedBug, IsCaughtByTheUnitTierUnderThreeSeedsWithAShrunkReproducerThat
     for (const auto& e : fs::directory_iterator(out + "/discrepancies")) {
       std::string file = e.path().string();
       auto record = nlohmann::json::parse(tl::testing::run_command("cat " + file).output);
-      EXPECT_TRUE(record["shrunk"].get<bool>()) << file;
-      EXPECT_EQ(planted(bug.name, "--replay " + file).status, 1) << file;
-      EXPECT_EQ(planted("", "--replay " + file).status, 0) << file;
+      if (record["format"] == "tl.ir.v1") {  // a failed accumulation's graph fragment: checked as a graph file
+        std::string backend = file.substr(file.rfind('/') + 1, file.find("-float") - file.rfind('/') - 1);
+        EXPECT_EQ(planted(bug.name, "--graph " + file + " --backend " + backend + " --quiet --out " + scratch("fragment")).status, 1) << file;
+        EXPECT_EQ(planted("", "--graph " + file + " --backend " + backend + " --quiet --out " + scratch("fragment")).status, 0) << file;
+      } else {
+        // op rows' records are shrunk; a graph node's record is that node alone, fed the run's values
+        if (file.find("-graph") == std::string::npos) EXPECT_TRUE(record["shrunk"].get<bool>()) << file;
+        EXPECT_EQ(planted(bug.name, "--replay " + file).status, 1) << file;
+        EXPECT_EQ(planted("", "--replay " + file).status, 0) << file;
+      }
       if (++replays == 2) break;
     }
     EXPECT_GT(replays, 0);
@@ -125,7 +133,7 @@ TEST(StrengthCheck, ARefusedRunKeepsThePreviousRecordsAndANewRunReplacesOnlyThem
 }
 
 TEST(StrengthCheck, ThePlantedBuildWithNoBugActivePasses) {
-  CommandResult r = planted("", "--tier smoke --backend eager,compiled --dtype all --quiet --out " + scratch("none"));
+  CommandResult r = planted("", "--tier smoke --backend eager,compiled,cuda-emulated --dtype all --graphs 4 --quiet --out " + scratch("none"));
   EXPECT_EQ(r.status, 0) << r.output;
 }
 
