@@ -251,6 +251,7 @@ std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
       uint64_t seed = random_graph_seed(opt.seed, d, i);
       SplitMix64 rng(seed);
       check_graph_case(random_graph(rng, d), i, seed, "", opt, rows);
+      if (opt.graph_done) opt.graph_done();
     }
   }
   for (int64_t i = opt.shard; i < static_cast<int64_t>(files.size()); i += opt.shards) {
@@ -259,6 +260,7 @@ std::vector<GraphResult> run_graph_checks(const GraphCheckOptions& opt) {
     Graph& graph = *graphs[static_cast<std::size_t>(i)];
     check_graph_fits(graph, path);  // before any input is allocated
     check_graph_case(graph_case_of(std::move(graph), path, opt.inputs_dir, seed), i, seed, path, opt, rows);
+    if (opt.graph_done) opt.graph_done();
   }
   return rows;
 }

@@ -8,6 +8,7 @@
 // writes it).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "checking/case_result.h"
@@ -49,6 +50,7 @@ struct GraphCheckOptions {
   std::vector<std::string> graph_files;
   std::string inputs_dir;
   int shard = 0, shards = 1;
+  std::function<void()> graph_done;  // after each graph (on every backend), for a progress bar
 };
 
 // One graph on one backend: its row, and the record of its first bad node (named by record_stem).

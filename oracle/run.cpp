@@ -2,6 +2,7 @@
 // task's cases; rows are merged in a fixed order so the report does not depend on the thread count.
 #include "oracle/run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -135,7 +136,31 @@ void run_case_on_backend(backend::Backend& b, const OpCase& c, const CaseOptions
   ++out.cases_run;
 }
 
-TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t>& done) {
+// The run's progress in checks (one op case, or one graph on every backend), reported as they end
+// so the bar moves inside long rows.
+class Progress {
+ public:
+  Progress(const RunOptions& opt, int64_t total) : opt_(opt), total_(total) {}
+  void advance(int64_t checks) {
+    if (checks <= 0 || !opt_.progress) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ += checks;
+    opt_.progress(std::min(done_, total_), total_);
+  }
+
+ private:
+  const RunOptions& opt_;
+  const int64_t total_;
+  int64_t done_ = 0;
+  std::mutex mutex_;
+};
+
+// The cases of a row this shard runs: indices i < total with i ≡ shard (mod shards).
+int64_t shard_share(int64_t total, const RunOptions& opt) {
+  return total > opt.shard ? (total - opt.shard + opt.shards - 1) / opt.shards : 0;
+}
+
+TaskResult run_task(OpId op, DType d, const RunOptions& opt, Progress& progress) {
   TaskResult out;
   std::vector<std::unique_ptr<backend::Backend>> backends;
   std::vector<std::size_t> first;
@@ -172,13 +197,14 @@ TaskResult run_task(OpId op, DType d, const RunOptions& opt, std::atomic<int64_t
     CaseOptions co{opt.gradients, seed, sweep ? "bit sweep " + std::to_string(i) : std::string(value_kind_name(kind))};
     const std::string& label = sweep ? c.graph.nodes.back().shape.str() : shape.label;
     for (std::size_t b = 0; b < backends.size(); ++b) run_case_on_backend(*backends[b], c, co, label, first[b], per_backend, out);
+    progress.advance(1);
   }
+  if (!any_runnable) progress.advance(shard_share(total, opt));  // counted in the total, nothing to run
   for (TaskRow& tr : out.rows) {
     Row& r = tr.row;
     if (tr.runnable && r.cases == 0) { r.verdict = Verdict::skipped; r.note = kNoCasesInShard; }
     else if (!tr.runnable && r.verdict != Verdict::unsupported) r.verdict = Verdict::skipped;
   }
-  ++done;
   return out;
 }
 
@@ -229,9 +255,9 @@ CaseSlot case_slot(Tier t, int64_t index, std::size_t entries) {
 }
 
 // The whole-graph rows, with the first bad node's record of each written to the discrepancy folder.
-std::vector<GraphRow> checked_graph_rows(const RunOptions& opt) {
+std::vector<GraphRow> checked_graph_rows(const RunOptions& opt, Progress& progress) {
   GraphCheckOptions go{opt.backends, opt.dtypes, opt.seed, opt.graphs, opt.graph_files, opt.inputs_dir,
-                       opt.shard, opt.shards};
+                       opt.shard, opt.shards, [&] { progress.advance(1); }};
   std::vector<GraphRow> rows;
   for (GraphResult& r : run_graph_checks(go)) {
     if (r.first_bad) {
@@ -251,29 +277,27 @@ Report run_checks(const RunOptions& opt) {
   auto start = std::chrono::steady_clock::now();
   // Whole graphs first: a user's graph whose input values its meaning refuses is exit 2 before the
   // op rows have run, not after.
-  std::vector<GraphRow> graphs;
-  if (opt.graphs > 0 || !opt.graph_files.empty()) graphs = checked_graph_rows(opt);
   std::vector<std::pair<OpId, DType>> tasks;
   for (DType d : opt.dtypes) {
     for (OpId op : opt.ops) tasks.emplace_back(op, d);
   }
+  int64_t checks = shard_share(opt.graphs, opt) * static_cast<int64_t>(opt.dtypes.size()) +
+                   shard_share(static_cast<int64_t>(opt.graph_files.size()), opt);
+  for (const auto& [op, d] : tasks) checks += shard_share(total_cases(op, d, opt), opt);
+  Progress progress(opt, checks);
+  std::vector<GraphRow> graphs;
+  if (opt.graphs > 0 || !opt.graph_files.empty()) graphs = checked_graph_rows(opt, progress);
   std::vector<TaskResult> results(tasks.size());
   std::atomic<std::size_t> next{0};
-  std::atomic<int64_t> done{0};
-  std::mutex progress_mutex;
   std::mutex error_mutex;
   std::string first_error;
   auto worker = [&] {
     for (std::size_t t; (t = next++) < tasks.size();) {
       try {
-        results[t] = run_task(tasks[t].first, tasks[t].second, opt, done);
+        results[t] = run_task(tasks[t].first, tasks[t].second, opt, progress);
       } catch (const std::exception& e) {  // never std::terminate: reported once the workers are done
         std::lock_guard<std::mutex> lock(error_mutex);
         if (first_error.empty()) first_error = std::string(op_name(tasks[t].first)) + ": " + e.what();
-      }
-      if (opt.progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        opt.progress(done, static_cast<int64_t>(tasks.size()));
       }
     }
     mpfr_free_cache();  // MPFR's constant caches are per thread: free them before the thread ends

@@ -2,6 +2,7 @@
 #include "oracle/tl_check.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -93,11 +94,22 @@ void parse_shard(const std::string& text, RunOptions& o) {
                 "--shard: need 0 <= K < N <= " + std::to_string(kMaxShards) + ", got '" + text + "'");
 }
 
+// "[#####.....] 1234/5600 checks, about 12 s left" on stderr, redrawn at most five times a second
+// (and at the end); the estimate is the elapsed time per check so far.
 void progress_bar(int64_t done, int64_t total) {
+  using Clock = std::chrono::steady_clock;
+  static const Clock::time_point start = Clock::now();
+  static Clock::time_point last;
+  const Clock::time_point now = Clock::now();
+  if (done < total && now - last < std::chrono::milliseconds(200)) return;
+  last = now;
+  const double elapsed = std::chrono::duration<double>(now - start).count();
+  const double left = done > 0 ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
   int width = 40, filled = static_cast<int>(width * done / std::max<int64_t>(1, total));
-  std::fprintf(stderr, "\r[%s%s] %lld/%lld op x dtype", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+  std::fprintf(stderr, "\r[%s%s] %lld/%lld checks, about %.0f s left   ",
+               std::string(static_cast<std::size_t>(filled), '#').c_str(),
                std::string(static_cast<std::size_t>(width - filled), '.').c_str(), static_cast<long long>(done),
-               static_cast<long long>(total));
+               static_cast<long long>(total), left);
   if (done == total) std::fprintf(stderr, "\n");
 }
 
