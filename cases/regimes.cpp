@@ -165,7 +165,9 @@ Edges edges_of(const Node& n, const FormatLimits& f) {
     case OpId::layer_norm: case OpId::batch_norm: {
       double eps = n.op == OpId::layer_norm ? std::get<LayerNormAttrs>(n.attrs).eps : std::get<BatchNormAttrs>(n.attrs).eps;
       return {{0, std::sqrt(eps), true, "spreads near sqrt(eps): the variance and eps weigh alike"},
-              {root_max, root_max / 2, true, "squares overflow; the normalised values do not"},
+              {root_max / 256, root_max / 256, true,
+               "the largest groups whose squares still fit (sum (x - mean)^2 <= MAX/4 for a few hundred elements): "
+               "a one-pass sum of x^2 or an unscaled square overflows first"},
               {1, 0.5, true, "ordinary values"}};
     }
     case OpId::matmul: case OpId::linear: case OpId::conv2d:
