@@ -3,11 +3,12 @@
 #include "checking/check_op.h"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
-#include <thread>
 #include <type_traits>
 
 #include "checking/backend_failures.h"
+#include "checking/judge.h"
 #include "checking/scales.h"
 #include "checking/terms.h"
 #include "reference/eval.h"
@@ -17,23 +18,14 @@ namespace tl::oracle {
 namespace {
 
 using ref::Interval;
+using judging::Judged;
+using judging::Truth;
+using judging::judge;
 
 // Working precisions of the real meaning: 128 bits first, more only where a verdict is undecided or
 // an error is known only to within more than half an ulp (sums spanning many binades need about
 // 2 100 bits to be exact in float64).
 constexpr mpfr_prec_t kPrecisions[] = {128, 512, 4096};
-
-// What the reference knows about one tensor the backend produced.
-template <class T>
-struct Truth {
-  ref::RefTensor<Interval> real;
-  std::vector<std::optional<double>> strict;  // per element; nullopt where a rounding stayed undecided (empty: all)
-  std::optional<std::vector<double>> condition;          // sum/dot bounds: the op on |finite inputs|, rounded up
-  // Per element of the result: no input it depends on (nor y, g for a VJP) is inf or NaN — element i
-  // of each operand for elementwise ops (an inf elsewhere in a large tensor does not change how
-  // element i is judged), every input for the others.
-  std::vector<char> finite_inputs;
-};
 
 std::vector<char> finite_inputs_of(const Node& node, const std::vector<const HostTensor*>& tensors, int64_t results) {
   bool elementwise = op_has(node.op, kElementwise);
@@ -70,14 +62,32 @@ template <class S> ref::RefTensor<S> convert(const HostTensor& t, bool absolute)
   return r;
 }
 
+// The tensors as the reference's scalars; a tensor at a position in `unread` keeps only its shape
+// (the op's reference VJP never reads it: vjp_reads_output).
 template <class S> struct RefArgs {
   std::vector<ref::RefTensor<S>> owned;
   ref::Inputs<S> ptrs;
-  RefArgs(const std::vector<const HostTensor*>& in, bool absolute) {
-    for (const HostTensor* t : in) owned.push_back(convert<S>(*t, absolute));
+  RefArgs(const std::vector<const HostTensor*>& in, bool absolute, std::size_t unread = SIZE_MAX) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (i == unread) {
+        owned.emplace_back();
+        owned.back().shape = in[i]->shape();
+      } else {
+        owned.push_back(convert<S>(*in[i], absolute));
+      }
+    }
     for (const auto& t : owned) ptrs.push_back(&t);
   }
 };
+
+// Whether the reference VJP of `op` reads the forward output y (reference/eval_impl.h): the unary
+// ops' read x and g only, except exp's g·y (ops_elementwise.h, unary_grad); matmul, linear and
+// conv2d take no y at all.
+bool vjp_reads_output(OpId op) {
+  const OpFamily f = op_family(op);
+  if (f == OpFamily::unary) return op == OpId::exp;
+  return f != OpFamily::linalg && f != OpFamily::conv;
+}
 
 std::vector<double> uppers(const ref::RefTensor<Interval>& t) {
   std::vector<double> out;
@@ -168,20 +178,21 @@ template <class T>
 std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vector<const HostTensor*>& all,
                                                const std::vector<bool>& condition, const StrictValues& strict) {
   std::size_t n = all.size() - 2;
-  RefArgs<Interval> real(all, false);
+  const std::size_t unread = vjp_reads_output(node.op) ? SIZE_MAX : n;  // y is all[n]
+  RefArgs<Interval> real(all, false, unread);
   ref::Inputs<Interval> rin(real.ptrs.begin(), real.ptrs.end() - 2);
   ref::Grads<Interval> dr = ref::vjp_op<Interval>(node, rin, real.owned[n], real.owned[n + 1], "reference");
   std::optional<ref::Grads<Interval>> dc;
   for (bool c : condition) {
     if (!c || dc) continue;
-    RefArgs<Interval> abs(all, true);
+    RefArgs<Interval> abs(all, true, unread);
     ref::Inputs<Interval> ain(abs.ptrs.begin(), abs.ptrs.end() - 2);
     dc = ref::vjp_op<Interval>(node, ain, abs.owned[n], abs.owned[n + 1], "reference");
   }
-  // The unary VJPs read x and g only, except exp's g·y (reference/ops_elementwise.h, unary_grad): an
-  // infinite y of theirs (1/x beyond MAX) is no input of the VJP and says nothing about its specials.
+  // A y the VJP does not read is no input of it: an infinite one (1/x beyond MAX) says nothing about
+  // the VJP's specials.
   std::vector<const HostTensor*> read = all;
-  if (op_family(node.op) == OpFamily::unary && node.op != OpId::exp) read.erase(read.end() - 2);
+  if (unread == n) read.erase(read.begin() + static_cast<std::ptrdiff_t>(n));
   std::vector<std::optional<Truth<T>>> out(n);
   for (std::size_t k = 0; k < n; ++k) {
     if (!dr[k]) continue;
@@ -192,94 +203,6 @@ std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vect
 }
 
 std::string enclosure_text(const Interval& x) { return x.str(40); }
-
-struct Judged {
-  DirectionResult result;
-  int64_t bad = -1;
-  ElementOutcome bad_outcome;
-};
-
-// The elements [begin, end) of one direction judged; `judged` counts those inside the precondition.
-template <class T>
-Judged judge_range(const Contract& contract, const HostTensor& v, const Truth<T>& truth, int64_t terms, double scale,
-                   int64_t begin, int64_t end, int64_t& judged) {
-  Judged j;
-  DirectionResult& r = j.result;
-  for (int64_t i = begin; i < end; ++i) {
-    ElementTruth et;
-    et.lo = &truth.real[i].raw()->left;
-    et.hi = &truth.real[i].raw()->right;
-    if (!truth.strict.empty()) et.strict = truth.strict[static_cast<std::size_t>(i)];
-    if (truth.condition) et.condition = (*truth.condition)[static_cast<std::size_t>(i)];
-    et.terms = terms;
-    et.scale = scale;
-    et.finite_inputs = truth.finite_inputs[static_cast<std::size_t>(i)] != 0;
-    ElementOutcome o = check_element(contract, dtype_of<T>(), v.value_as_double(i), et);
-    if (o.verdict == Verdict::skipped) {  // outside the contract's precondition: counted, not judged
-      r.outside_precondition = true;
-      continue;
-    }
-    ++judged;
-    r.imprecise |= std::isfinite(o.ulp) && o.ulp - o.ulp_lo > 0.5;
-    ErrorStats& st = r.stats;
-    ++st.elements;
-    st.correctly_rounded += o.correctly_rounded;
-    st.strict_bits += o.strict_bits;
-    ++st.hist[static_cast<std::size_t>(hist_bin(o.ulp))];
-    if (o.ulp > st.max_ulp || (i == begin && st.worst.empty())) {
-      st.max_ulp = std::max(st.max_ulp, o.ulp);
-      st.worst = "element " + std::to_string(i) + ": backend " + hex_float(v.value_as_double(i)) + ", real " +
-                 truth.real[i].str(17);
-    }
-    st.max_utilisation = std::max(st.max_utilisation, o.utilisation);
-    Verdict before = r.verdict;
-    r.verdict = combine(r.verdict, o.verdict);
-    if (r.verdict != before && j.bad < 0) { j.bad = i; j.bad_outcome = o; }
-    else if (o.verdict == Verdict::fail && j.bad >= 0 && j.bad_outcome.verdict != Verdict::fail) { j.bad = i; j.bad_outcome = o; }
-  }
-  return j;
-}
-
-// Element count from which a direction is judged on two threads (each element costs MPFR work; a
-// 512×512 output is 2.6e5 of them).
-constexpr int64_t kParallelJudgeElements = int64_t{1} << 15;
-
-template <class T>
-Judged judge(const Contract& contract, Direction dir, const HostTensor& v, const Truth<T>& truth, int64_t terms,
-             double scale, bool applies) {
-  if (!applies) {  // outside the derivation's precondition: counted, not judged
-    Judged j;
-    j.result.direction = dir;
-    j.result.contract = contract;
-    j.result.verdict = Verdict::skipped;
-    j.result.outside_precondition = true;
-    return j;
-  }
-  TL_CHECK_INTERNAL(v.shape() == truth.real.shape, "backend and reference shapes differ");
-  const int64_t n = v.numel(), half = n >= kParallelJudgeElements ? n / 2 : n;
-  int64_t judged = 0, judged_second = 0;
-  Judged second;
-  std::thread helper;
-  if (half < n) helper = std::thread([&] { second = judge_range(contract, v, truth, terms, scale, half, n, judged_second); });
-  Judged j = judge_range(contract, v, truth, terms, scale, 0, half, judged);
-  if (helper.joinable()) {
-    helper.join();
-    DirectionResult& r = j.result;
-    r.outside_precondition |= second.result.outside_precondition;
-    r.imprecise |= second.result.imprecise;
-    r.stats.add(second.result.stats);
-    // The first element that fails, else the first that is undecided: as one pass would choose.
-    const bool take_second = second.bad >= 0 && (j.bad < 0 || (second.bad_outcome.verdict == Verdict::fail &&
-                                                                j.bad_outcome.verdict != Verdict::fail));
-    if (take_second) { j.bad = second.bad; j.bad_outcome = second.bad_outcome; }
-    r.verdict = combine(r.verdict, second.result.verdict);
-    judged += judged_second;
-  }
-  j.result.direction = dir;
-  j.result.contract = contract;
-  if (judged == 0 && j.result.outside_precondition) j.result.verdict = Verdict::skipped;
-  return j;
-}
 
 template <class T>
 void attach_discrepancy(Judged& j, const backend::Backend& b, const OpCase& c, const std::optional<HostTensor>& g,
@@ -412,6 +335,7 @@ CaseResult check_typed(backend::Backend& b, const OpCase& c, const CaseOptions& 
   }
   attach_discrepancy(j, b, c, std::nullopt, y, truth, opt);
   out.directions.push_back(std::move(j.result));
+  truth = Truth<T>{};  // its intervals' memory goes back to the allocator for the VJPs' (fewer page faults)
   if (opt.gradients && op_differentiable(node.op)) check_vjps<T>(b, c, in, y, opt, out);
   return out;
 }
