@@ -93,5 +93,35 @@ TEST(DotEnclosure, ManyDotsReadTheirRowsAndColumnsThroughTheStrides) {
   }
 }
 
+// A contraction large enough for two threads (m·p·n >= 2^22) and a row count that is no multiple of
+// four: every output equals the single-dot enclosure of its row and column, and the strict chains
+// equal a plain fma loop over k.
+TEST(DotEnclosure, LargeContractionsOnTwoThreadsGiveEachOutputItsOwnDot) {
+  const uint64_t seed = testing::test_seed();
+  SplitMix64 rng(seed);
+  const int64_t m = 128, p = 130, n = 256;
+  std::vector<double> a(static_cast<std::size_t>(m * n)), b(static_cast<std::size_t>(p * n));
+  for (double& x : a) x = static_cast<double>(static_cast<float>(rng.uniform() * 2 - 1));
+  for (double& x : b) x = static_cast<double>(static_cast<float>(rng.uniform() * 2 - 1));
+  std::vector<Interval> y(static_cast<std::size_t>(m * p));
+  enclose_dots({a.data(), n, 1}, {b.data(), n, 1}, m, p, n, y, 0, p, 1);
+  std::vector<float> af(a.begin(), a.end()), bf(b.begin(), b.end()), strict(static_cast<std::size_t>(m * p));
+  strict_dots<float>(af.data(), n, 1, bf.data(), n, 1, m, p, n, strict.data(), p, 1);
+  for (int64_t i = 0; i < m; i += 9) {
+    for (int64_t j = 0; j < p; ++j) {
+      std::optional<Interval> one = enclose_dot(a.data() + i * n, b.data() + j * n, n);
+      ASSERT_TRUE(one.has_value());
+      const Interval& got = y[static_cast<std::size_t>(i * p + j)];
+      EXPECT_TRUE(mpfr_equal_p(&got.raw()->left, &one->raw()->left) && mpfr_equal_p(&got.raw()->right, &one->raw()->right))
+          << "seed " << seed << " output (" << i << ", " << j << ")";
+      EXPECT_TRUE(inside(exact_dot({a.begin() + i * n, a.begin() + (i + 1) * n}, {b.begin() + j * n, b.begin() + (j + 1) * n}), got))
+          << "seed " << seed << " output (" << i << ", " << j << ")";
+      float chain = 0;
+      for (int64_t k = 0; k < n; ++k) chain = std::fma(af[static_cast<std::size_t>(i * n + k)], bf[static_cast<std::size_t>(j * n + k)], chain);
+      EXPECT_EQ(strict[static_cast<std::size_t>(i * p + j)], chain) << "seed " << seed << " output (" << i << ", " << j << ")";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tl::ref
