@@ -144,7 +144,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
   out += "<tr class=\"" + verdict_class(g.local) + "\">" + td(g.backend) + td(std::string(dtype_name(g.dtype))) +
          (g.source.empty() ? td_number(integer_text(g.index)) : td(g.source)) + td_number(std::to_string(g.seed)) +
          td_number(integer_text(g.nodes_checked) + " / " + integer_text(g.vjps_checked)) + td_verdict(g.local) + "<td>" + first_bad + "</td>" +
-         td_number(number_g3(g.loss_ulp)) + td_number(g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + td(suspicious_text(g)) +
+         td_number(e2e_loss_text(g)) + td_number(e2e_grad_text(g)) + td(suspicious_text(g)) +
          "</tr>\n";
 }
 

@@ -82,7 +82,7 @@ void append_graph_row(std::string& out, const GraphRow& g) {
   }
   out += "| " + cell_text(g.backend) + " | " + cell_text(std::string(dtype_name(g.dtype))) + " | " + cell_text(graph_label(g)) + " | " +
          std::to_string(g.seed) + " | " + integer_text(g.nodes_checked) + " / " + integer_text(g.vjps_checked) + " | " + verdict_text(g.local) + " | " +
-         first_bad + " | " + number_g3(g.loss_ulp) + " | " + (g.gradients_checked ? number_g3(g.grad_max_ulp) : std::string(kDash)) + " | " +
+         first_bad + " | " + e2e_loss_text(g) + " | " + e2e_grad_text(g) + " | " +
          suspicious_text(g, "**yes**") + " |\n";
 }
 

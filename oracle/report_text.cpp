@@ -122,7 +122,14 @@ std::string totals_text(const Report& r) {
 
 std::string graph_label(const GraphRow& g) { return g.source.empty() ? integer_text(g.index) : g.source; }
 
+std::string e2e_loss_text(const GraphRow& g) { return g.local == Verdict::fail ? kDash : number_g3(g.loss_ulp); }
+
+std::string e2e_grad_text(const GraphRow& g) {
+  return g.local == Verdict::fail || !g.gradients_checked ? kDash : number_g3(g.grad_max_ulp);
+}
+
 std::string suspicious_text(const GraphRow& g, const std::string& yes_word) {
+  if (g.local == Verdict::fail) return kDash;  // a node failed: the end-to-end comparison did not run
   const std::string threshold = number_g3(g.suspicion_threshold);
   return g.suspicious ? yes_word + " (> " + threshold + ")" : "no (≤ " + threshold + ")";
 }

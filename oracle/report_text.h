@@ -44,6 +44,9 @@ std::string backends_text(const Settings& s);      // "Backends: …; dtypes: �
 std::string totals_text(const Report& r);          // "Total … s, … cases (… cases/s)."
 
 // "yes (> t)" or "no (≤ t)"; yes_word lets a writer emphasise the yes.
+// A graph row's end-to-end cells; kDash where a node failed (the comparison did not run).
+std::string e2e_loss_text(const GraphRow& g);
+std::string e2e_grad_text(const GraphRow& g);
 std::string suspicious_text(const GraphRow& g, const std::string& yes_word = "yes");
 // The graph column: a random graph's index, or the user's graph file.
 std::string graph_label(const GraphRow& g);
