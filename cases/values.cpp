@@ -80,6 +80,13 @@ double stateless(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {
   return dtype == DType::f32 ? stateless_value<float>(rng, kind, positive) : stateless_value<double>(rng, kind, positive);
 }
 
+// A consumer with no op of its own: `regimes` draws on the format's edges for it.
+Node generic_consumer() {
+  Node n;
+  n.op = OpId::input;
+  return n;
+}
+
 }  // namespace
 
 std::string_view value_kind_name(ValueKind k) {
@@ -114,9 +121,7 @@ ValueSource::ValueSource(SplitMix64& rng, DType dtype, ValueKind kind, const Nod
 }
 
 ValueSource ValueSource::dyadic(SplitMix64& rng, DType dtype, int bits) {
-  Node generic;
-  generic.op = OpId::input;
-  ValueSource source(rng, dtype, ValueKind::dyadic, generic);
+  ValueSource source(rng, dtype, ValueKind::dyadic, generic_consumer());
   source.dyadic_bits_ = bits;
   return source;
 }
@@ -191,9 +196,7 @@ double ValueSource::next(bool positive) {
 }
 
 double draw_value(SplitMix64& rng, DType dtype, ValueKind kind, bool positive) {
-  Node generic;
-  generic.op = OpId::input;
-  ValueSource source(rng, dtype, kind, generic);
+  ValueSource source(rng, dtype, kind, generic_consumer());
   source.start_tensor(Shape{});
   return source.next(positive);
 }

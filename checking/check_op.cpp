@@ -12,6 +12,7 @@
 #include "checking/scales.h"
 #include "checking/terms.h"
 #include "reference/eval.h"
+#include "reference/vjp_output_use.h"
 #include "spec/error.h"
 
 namespace tl::oracle {
@@ -63,7 +64,7 @@ template <class S> ref::RefTensor<S> convert(const HostTensor& t, bool absolute)
 }
 
 // The tensors as the reference's scalars; the tensor at position `unread` keeps only its shape (the
-// op's reference VJP never touches it: vjp_takes_output).
+// op's reference VJP never touches it: ref::vjp_takes_output).
 template <class S> struct RefArgs {
   std::vector<ref::RefTensor<S>> owned;
   ref::Inputs<S> ptrs;
@@ -80,19 +81,6 @@ template <class S> struct RefArgs {
   }
 };
 
-// Whether the reference VJP of `op` is given the forward output y at all (reference/eval_impl.h):
-// matmul, linear and conv2d take none; the others do (vjp_unary passes y[i] to every unary op).
-bool vjp_takes_output(OpId op) {
-  const OpFamily f = op_family(op);
-  return f != OpFamily::linalg && f != OpFamily::conv;
-}
-
-// Whether the value of `op`'s VJP depends on y: not where it takes none, nor for the unary ops but
-// exp (ops_elementwise.h, unary_grad: only exp's g·y reads it).
-bool vjp_reads_output(OpId op) {
-  if (op_family(op) == OpFamily::unary) return op == OpId::exp;
-  return vjp_takes_output(op);
-}
 
 std::vector<double> uppers(const ref::RefTensor<Interval>& t) {
   std::vector<double> out;
@@ -183,7 +171,7 @@ template <class T>
 std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vector<const HostTensor*>& all,
                                                const std::vector<bool>& condition, const StrictValues& strict) {
   std::size_t n = all.size() - 2;
-  const std::size_t unread = vjp_takes_output(node.op) ? SIZE_MAX : n;  // y is all[n]
+  const std::size_t unread = ref::vjp_takes_output(node.op) ? SIZE_MAX : n;  // y is all[n]
   RefArgs<Interval> real(all, false, unread);
   ref::Inputs<Interval> rin(real.ptrs.begin(), real.ptrs.end() - 2);
   ref::Grads<Interval> dr = ref::vjp_op<Interval>(node, rin, real.owned[n], real.owned[n + 1], "reference");
@@ -197,7 +185,7 @@ std::vector<std::optional<Truth<T>>> vjp_truth(const Node& node, const std::vect
   // A y the VJP does not read is no input of it: an infinite one (1/x beyond MAX) says nothing about
   // the VJP's specials.
   std::vector<const HostTensor*> read = all;
-  if (!vjp_reads_output(node.op)) read.erase(read.begin() + static_cast<std::ptrdiff_t>(n));
+  if (!ref::vjp_reads_output(node.op)) read.erase(read.begin() + static_cast<std::ptrdiff_t>(n));
   std::vector<std::optional<Truth<T>>> out(n);
   for (std::size_t k = 0; k < n; ++k) {
     if (!dr[k]) continue;

@@ -83,6 +83,7 @@ Grads<S> vjp_op(const Node& node, const Inputs<S>& in, const RefTensor<S>& y, co
   Grads<S> dx(in.size());
   if (!op_differentiable(op)) return dx;  // sources and the gradient stop (detach): no input gets one
   std::vector<bool> wanted = wanted_in.empty() ? std::vector<bool>(in.size(), true) : wanted_in;
+  // Which cases are given y is stated in reference/vjp_output_use.h: keep the two in step.
   switch (op_family(op)) {
     case OpFamily::source: throw_internal("a source has no VJP");
     case OpFamily::unary: vjp_unary(c, member_of<Unary>(op), in, y, g, dx); break;

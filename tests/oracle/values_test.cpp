@@ -137,12 +137,10 @@ TEST(Regimes, DrawsMeetEveryEdgeOfEveryOpFromBothSides) {
   }
 }
 
-const RegimeEdge& edge(OpId op, DType d, const std::string& why_part) {
+RegimeEdge edge(OpId op, DType d, const std::string& why_part) {
   Node n;
   n.op = op;
-  static std::vector<RegimeEdge> kept;
-  kept = regime_edges(n, d);
-  for (const RegimeEdge& e : kept)
+  for (const RegimeEdge& e : regime_edges(n, d))
     if (std::string(e.why).find(why_part) != std::string::npos) return e;
   throw std::runtime_error("no edge '" + why_part + "'");
 }
